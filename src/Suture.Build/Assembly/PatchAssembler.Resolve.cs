@@ -1,0 +1,116 @@
+using Suture.Build.Diff;
+using Suture.Elf;
+using Suture.Patching.Format;
+using Suture.X86;
+
+namespace Suture.Build.Assembly;
+
+internal sealed partial class PatchAssembler
+{
+    /// <summary>Where relocation <paramref name="relocation"/> of <paramref name="from"/> points; includes sections it needs.</summary>
+    private SymbolTarget? Resolve(SectionRef from, ElfRelocation relocation)
+    {
+        ObjectIndex obj = from.Object;
+        ObjectChanges owner = _owners[from];
+        ElfSymbol? symbol = relocation.Symbol;
+        if (symbol is null)
+        {
+            return null;
+        }
+
+        if (symbol.Type == ElfSymbolType.Tls)
+        {
+            Refuse(from, $"uses thread-local variable {symbol.Name}; thread-local references are not supported yet");
+            return null;
+        }
+
+        if (!symbol.IsDefined)
+        {
+            ElfSymbol? inTarget = FindInTarget(from, symbol.Name, mustExist: false);
+            return inTarget is not null
+                ? SymbolTarget.InObject(symbol.Name, inTarget.Value)
+                : SymbolTarget.External(symbol.Name, _target.ImportVersion(symbol.Name));
+        }
+
+        if (symbol.SectionIndex >= obj.File.Sections.Count)
+        {
+            Refuse(from, $"references {symbol.Name}, which is not in a section");
+            return null;
+        }
+
+        var section = new SectionRef(obj, obj.File.Sections[symbol.SectionIndex]);
+        if (symbol.Type == ElfSymbolType.Section)
+        {
+            long offset = from.IsCode ? ObjectIndex.TargetOffset(relocation, Instructions(from), 0) : relocation.Addend;
+            ElfSymbol? named = obj.SymbolAt(section.Section, offset, section.IsCode ? ElfSymbolType.Func : ElfSymbolType.Object);
+            return ResolveDefined(from, owner, section, named, isSectionSymbol: true);
+        }
+
+        return ResolveDefined(from, owner, section, symbol, isSectionSymbol: false);
+    }
+
+    /// <summary>
+    /// A reference to something the patched object defines. Functions that the patch carries and
+    /// new data resolve into the image; unchanged functions and existing variables into the target.
+    /// For section symbols the value is the section's start (the addend carries the offset).
+    /// </summary>
+    private SymbolTarget? ResolveDefined(SectionRef from, ObjectChanges owner, SectionRef section, ElfSymbol? named, bool isSectionSymbol)
+    {
+        ulong inSection = isSectionSymbol || named is null ? 0 : named.Value;
+        string label = named?.Name ?? section.Section.Name;
+        if (section.IsCode)
+        {
+            if (IsIncluded(section))
+            {
+                return SymbolTarget.InImage(section, inSection, label);
+            }
+
+            if (named is null)
+            {
+                Refuse(from, $"references code in {section.Section.Name} that belongs to no function");
+                return null;
+            }
+
+            ElfSymbol? old = FindInTarget(from, named.Name, mustExist: true);
+            return old is null ? null : SymbolTarget.InObject(named.Name, old.Value - (isSectionSymbol ? named.Value : 0));
+        }
+
+        bool existing = named is not null && owner.Original.Variables.ContainsKey(named.Name);
+        if (existing)
+        {
+            ElfSymbol? old = FindInTarget(from, named!.Name, mustExist: true);
+            return old is null ? null : SymbolTarget.InObject(named.Name, old.Value - (isSectionSymbol ? named.Value : 0));
+        }
+
+        Include(section, owner);
+        return SymbolTarget.InImage(section, inSection, label);
+    }
+
+    private ElfSymbol? FindInTarget(SectionRef from, string name, bool mustExist)
+    {
+        ElfSymbol? symbol = _target.Find(name);
+        if (symbol is null && mustExist)
+        {
+            Refuse(from, $"references {name}, which {_target.Name} does not define (inlined everywhere or discarded by the linker)");
+        }
+
+        return symbol;
+    }
+
+    private void Refuse(SectionRef from, string reason) => _refusals.Add($"{Path.GetFileName(from.Object.Path)}: {FunctionName(from)}: {reason}");
+
+    private static string FunctionName(SectionRef section) =>
+        section.Object.Functions.Values.FirstOrDefault(f => f.Section == section.Section)?.Name ?? section.Section.Name;
+
+    private readonly Dictionary<SectionRef, InstructionMap> _instructions = [];
+
+    private InstructionMap Instructions(SectionRef section)
+    {
+        if (!_instructions.TryGetValue(section, out InstructionMap? map))
+        {
+            _instructions[section] = map = InstructionMap.Decode(section.Section.Data.Span);
+        }
+
+        return map;
+    }
+}

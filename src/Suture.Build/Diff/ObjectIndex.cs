@@ -1,0 +1,161 @@
+using System.Text;
+using Suture.Elf;
+using Suture.X86;
+
+namespace Suture.Build.Diff;
+
+/// <summary>
+/// The functions and variables of one relocatable object (built with function and data
+/// sections), with each function's relocations turned into keys that do not depend on layout:
+/// a reference to a string literal compares by the string, not by its offset in the pool.
+/// </summary>
+internal sealed class ObjectIndex
+{
+    private ObjectIndex(string path, ElfFile file)
+    {
+        Path = path;
+        File = file;
+        Functions = [];
+        Variables = [];
+        foreach (ElfSymbol symbol in file.Symbols)
+        {
+            if (!symbol.IsDefined || symbol.IsAbsolute || symbol.IsCommon || symbol.SectionIndex >= file.Sections.Count || symbol.Name.Length == 0)
+            {
+                continue;
+            }
+
+            ElfSection section = file.Sections[symbol.SectionIndex];
+            if (symbol.Type == ElfSymbolType.Func)
+            {
+                Functions[symbol.Name] = Describe(symbol, section);
+            }
+            else if (symbol.Type == ElfSymbolType.Object)
+            {
+                Variables[symbol.Name] = symbol;
+            }
+            else if (symbol.Type == ElfSymbolType.Tls)
+            {
+                ThreadLocals[symbol.Name] = symbol;
+            }
+        }
+    }
+
+    public string Path { get; }
+
+    public ElfFile File { get; }
+
+    public Dictionary<string, ObjectFunction> Functions { get; }
+
+    public Dictionary<string, ElfSymbol> Variables { get; }
+
+    public Dictionary<string, ElfSymbol> ThreadLocals { get; } = [];
+
+    public static ObjectIndex Load(string path) => new(path, ElfFile.Load(path));
+
+    /// <summary>Bytes of a variable's initial value (empty for .bss).</summary>
+    public ReadOnlySpan<byte> InitialValue(ElfSymbol variable)
+    {
+        ElfSection section = File.Sections[variable.SectionIndex];
+        return section.Type == ElfSectionType.NoBits || variable.Value + variable.Size > (ulong)section.Data.Length
+            ? []
+            : section.Data.Span.Slice((int)variable.Value, (int)variable.Size);
+    }
+
+    /// <summary>The named symbol of <paramref name="type"/> in <paramref name="section"/> that covers <paramref name="offset"/>.</summary>
+    public ElfSymbol? SymbolAt(ElfSection section, long offset, ElfSymbolType type)
+    {
+        ElfSymbol? best = null;
+        foreach (ElfSymbol symbol in File.Symbols)
+        {
+            if (symbol.SectionIndex == section.Index && symbol.Type == type && symbol.Name.Length > 0
+                && offset >= (long)symbol.Value && (offset < (long)(symbol.Value + symbol.Size) || (symbol.Size == 0 && offset == (long)symbol.Value)))
+            {
+                best = symbol;
+            }
+        }
+
+        return best;
+    }
+
+    public static bool IsPcRelative(uint type) => type is X86_64RelocationType.Pc32 or X86_64RelocationType.Plt32
+        or X86_64RelocationType.GotPcRel or X86_64RelocationType.GotPcRelX or X86_64RelocationType.RexGotPcRelX
+        or X86_64RelocationType.Pc64 or X86_64RelocationType.GotPc32 or X86_64RelocationType.TlsGd
+        or X86_64RelocationType.TlsLd or X86_64RelocationType.GotTpOff or X86_64RelocationType.GotPc32TlsDesc;
+
+    /// <summary>
+    /// Offset in the referenced section that a relocation at <paramref name="offset"/> of a
+    /// function means: the addend, corrected for PC-relative operands by the distance from the
+    /// field to the end of its instruction.
+    /// </summary>
+    public static long TargetOffset(ElfRelocation relocation, InstructionMap instructions, ulong functionStart)
+    {
+        if (!IsPcRelative(relocation.Type))
+        {
+            return relocation.Addend;
+        }
+
+        int field = (int)(relocation.Offset - functionStart);
+        int end = instructions.EndOfInstructionAt(field);
+        return end < 0 ? relocation.Addend + 4 : relocation.Addend + (end - field);
+    }
+
+    private ObjectFunction Describe(ElfSymbol symbol, ElfSection section)
+    {
+        ulong size = Math.Min(symbol.Size, (ulong)section.Data.Length - Math.Min(symbol.Value, (ulong)section.Data.Length));
+        ReadOnlyMemory<byte> code = section.Data.Slice((int)symbol.Value, (int)size);
+        var instructions = InstructionMap.Decode(code.Span);
+        var keys = new List<string>();
+        foreach (ElfRelocation relocation in File.GetRelocations(section))
+        {
+            if (relocation.Offset < symbol.Value || relocation.Offset >= symbol.Value + size)
+            {
+                continue;
+            }
+
+            string target = Key(relocation, instructions, symbol.Value);
+            keys.Add($"{relocation.Offset - symbol.Value}:{X86_64RelocationType.Name(relocation.Type)}:{target}");
+        }
+
+        return new ObjectFunction(symbol, section, code, keys);
+    }
+
+    private string Key(ElfRelocation relocation, InstructionMap instructions, ulong functionStart)
+    {
+        ElfSymbol? symbol = relocation.Symbol;
+        if (symbol is null)
+        {
+            return "none";
+        }
+
+        if (symbol.Type != ElfSymbolType.Section || symbol.SectionIndex >= File.Sections.Count)
+        {
+            return $"{symbol.Name}{relocation.Addend:+0;-0}";
+        }
+
+        ElfSection section = File.Sections[symbol.SectionIndex];
+        long offset = TargetOffset(relocation, instructions, functionStart);
+        if ((section.Flags & ElfSectionFlags.Strings) != 0)
+        {
+            return "str:" + ReadString(section, offset);
+        }
+
+        ElfSymbolType kind = (section.Flags & ElfSectionFlags.ExecInstr) != 0 ? ElfSymbolType.Func : ElfSymbolType.Object;
+        ElfSymbol? named = SymbolAt(section, offset, kind);
+        return named is not null
+            ? $"{named.Name}+{offset - (long)named.Value}"
+            : $"{section.Name}+{offset}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(section.Data.Span))[..16]}";
+    }
+
+    private static string ReadString(ElfSection section, long offset)
+    {
+        ReadOnlySpan<byte> data = section.Data.Span;
+        if (offset < 0 || offset >= data.Length)
+        {
+            return $"@{offset}";
+        }
+
+        ReadOnlySpan<byte> rest = data[(int)offset..];
+        int end = rest.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? rest : rest[..end]);
+    }
+}

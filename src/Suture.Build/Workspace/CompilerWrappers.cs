@@ -1,0 +1,74 @@
+namespace Suture.Build.Workspace;
+
+/// <summary>
+/// Scripts named like the compilers (gcc, cc, g++, c++) put first on PATH and in CC/CXX while a
+/// tree is built. They add function and data sections (so each function can be compared and
+/// copied on its own) and keep every object file (<c>-save-temps=obj</c>, also for one-step
+/// compile-and-link builds), and append each invocation to a log.
+/// </summary>
+internal sealed class CompilerWrappers
+{
+    private static readonly string[] CompilerNames = ["gcc", "cc", "g++", "c++"];
+
+    private CompilerWrappers(string directory)
+    {
+        Directory = directory;
+    }
+
+    public string Directory { get; }
+
+    public string LogPath => Path.Combine(Directory, "compile.log");
+
+    public static CompilerWrappers Create(string root)
+    {
+        string directory = Path.Combine(root, "wrappers");
+        System.IO.Directory.CreateDirectory(directory);
+        foreach (string name in CompilerNames)
+        {
+            string? real = FindOnPath(name);
+            if (real is null)
+            {
+                continue;
+            }
+
+            string script = Path.Combine(directory, name);
+            File.WriteAllText(script, $"""
+                #!/bin/sh
+                printf '%s\t%s\n' "$PWD" "{name} $*" >> "$SUTURE_COMPILE_LOG"
+                exec {real} -ffunction-sections -fdata-sections -save-temps=obj "$@"
+
+                """);
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        return new CompilerWrappers(directory);
+    }
+
+    /// <summary>The environment a build runs with so that it goes through the wrappers.</summary>
+    public Dictionary<string, string> Environment(string logPath) => new()
+    {
+        ["PATH"] = Directory + ":" + (System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin"),
+        ["CC"] = Path.Combine(Directory, "gcc"),
+        ["CXX"] = Path.Combine(Directory, "g++"),
+        ["SUTURE_COMPILE_LOG"] = logPath,
+    };
+
+    /// <summary>The distinct compiler command lines a build ran, without the working directory.</summary>
+    public static IReadOnlyList<string> ReadLog(string logPath) => File.Exists(logPath)
+        ? File.ReadAllLines(logPath).Select(l => l[(l.IndexOf('\t', StringComparison.Ordinal) + 1)..]).Distinct().ToList()
+        : [];
+
+    public static string? FindOnPath(string name)
+    {
+        foreach (string directory in (System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':'))
+        {
+            string candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate) && !candidate.Contains("suture-build-", StringComparison.Ordinal))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

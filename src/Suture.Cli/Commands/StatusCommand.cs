@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Suture.Cli.Output;
+using Suture.Patching.Engine;
+using Suture.Patching.State;
+using Suture.Process.Tracing;
+
+namespace Suture.Cli.Commands;
+
+/// <summary><c>suture status</c>: which patches a process runs (read without stopping it).</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        Option<int> pid = CommonOptions.Pid();
+        Option<bool> json = CommonOptions.Json();
+        var command = new Command("status", "List the patches applied to a running process") { pid, json };
+        command.SetAction(result => CommandRunner.Run(result, _ =>
+        {
+            int target = result.GetValue(pid);
+            IReadOnlyList<AppliedPatch> patches = PatchStatusReader.Read(target);
+            string name = ThreadList.Name(target, target);
+            if (result.GetValue(json))
+            {
+                JsonOutput.WriteStatus(Console.OpenStandardOutput(), target, name, patches);
+            }
+            else
+            {
+                TextOutput.WriteStatus(Console.Out, target, name, patches);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}

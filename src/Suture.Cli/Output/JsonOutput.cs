@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Suture.Patching.Engine;
+using Suture.Patching.Format;
+using Suture.Patching.State;
+
+namespace Suture.Cli.Output;
+
+/// <summary>JSON output of inspect and status (written directly, so it stays trimming/AOT clean).</summary>
+internal static class JsonOutput
+{
+    private static readonly JsonWriterOptions Options = new() { Indented = true };
+
+    public static void WritePatch(Stream stream, PatchDocument document)
+    {
+        PatchFile patch = document.Patch;
+        using var w = new Utf8JsonWriter(stream, Options);
+        w.WriteStartObject();
+        w.WriteString("id", patch.Metadata.Id);
+        w.WriteNumber("level", patch.Metadata.Level);
+        w.WriteString("object", patch.Target.ObjectName);
+        w.WriteString("buildId", patch.Target.BuildIdHex);
+        w.WriteString("description", patch.Metadata.Description);
+        WriteStrings(w, "cves", patch.Metadata.Cves);
+        w.WriteString("created", patch.Metadata.CreatedUtc.UtcDateTime);
+        w.WriteString("compiler", patch.Metadata.Compiler);
+        w.WriteString("buildCommand", patch.Metadata.BuildCommand);
+        WriteStrings(w, "overrides", patch.Metadata.Overrides);
+        w.WriteString("sha256", document.Sha256);
+        w.WriteNumber("codeSize", patch.Image.Code.Length);
+        w.WriteNumber("dataSize", patch.Image.Data.Length);
+        w.WriteNumber("bssSize", patch.Image.BssSize);
+        w.WriteNumber("relocations", patch.Relocations.Count);
+        w.WriteStartArray("functions");
+        foreach (PatchFunction f in patch.Functions)
+        {
+            w.WriteStartObject();
+            w.WriteString("symbol", f.Symbol);
+            w.WriteString("oldAddress", $"0x{f.OldAddress:x}");
+            w.WriteNumber("oldSize", f.OldSize);
+            w.WriteNumber("entryOffset", f.EntryOffset);
+            w.WriteString("expectedBytes", Convert.ToHexStringLower(f.ExpectedBytes));
+            w.WriteString("newOffset", $"0x{f.NewOffset:x}");
+            w.WriteNumber("newSize", f.NewSize);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        stream.WriteByte((byte)'\n');
+    }
+
+    public static void WriteStatus(Stream stream, int pid, string name, IReadOnlyList<AppliedPatch> patches)
+    {
+        using var w = new Utf8JsonWriter(stream, Options);
+        w.WriteStartObject();
+        w.WriteNumber("pid", pid);
+        w.WriteString("name", name);
+        w.WriteStartArray("patches");
+        foreach (AppliedPatch p in patches)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", p.PatchId);
+            w.WriteNumber("level", p.Level);
+            w.WriteString("object", p.ObjectName);
+            w.WriteString("buildId", p.BuildIdHex);
+            w.WriteString("description", p.Description);
+            WriteStrings(w, "cves", p.Cves);
+            w.WriteString("applied", p.AppliedUtc.UtcDateTime);
+            w.WriteString("sha256", p.PatchSha256);
+            w.WriteString("base", $"0x{p.Base:x}");
+            w.WriteStartArray("functions");
+            foreach (AppliedFunction f in p.Functions)
+            {
+                w.WriteStartObject();
+                w.WriteString("symbol", f.Symbol);
+                w.WriteString("address", $"0x{f.EntryAddress:x}");
+                w.WriteString("newAddress", $"0x{f.NewAddress:x}");
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        stream.WriteByte((byte)'\n');
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+}

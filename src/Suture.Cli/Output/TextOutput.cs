@@ -1,0 +1,67 @@
+using System.Globalization;
+using Suture.Patching.Engine;
+using Suture.Patching.Format;
+using Suture.Patching.State;
+
+namespace Suture.Cli.Output;
+
+/// <summary>Human-readable output of inspect and status.</summary>
+internal static class TextOutput
+{
+    public static void WritePatch(TextWriter o, PatchDocument document)
+    {
+        PatchFile patch = document.Patch;
+        PatchMetadata m = patch.Metadata;
+        o.WriteLine($"patch:       {m.Id}");
+        o.WriteLine($"level:       {m.Level}");
+        o.WriteLine($"target:      {patch.Target.ObjectName}");
+        o.WriteLine($"build id:    {patch.Target.BuildIdHex}");
+        o.WriteLine($"description: {m.Description}");
+        o.WriteLine($"cves:        {(m.Cves.Count == 0 ? "-" : string.Join(", ", m.Cves))}");
+        o.WriteLine($"created:     {m.CreatedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}");
+        o.WriteLine($"compiler:    {m.Compiler}");
+        o.WriteLine($"build:       {m.BuildCommand}");
+        if (m.Overrides.Count > 0)
+        {
+            o.WriteLine($"overrides:   {string.Join(", ", m.Overrides)}");
+        }
+
+        o.WriteLine($"sha256:      {document.Sha256}");
+        o.WriteLine($"image:       {patch.Image.Code.Length} bytes code, {patch.Image.Data.Length} bytes data, {patch.Image.BssSize} bytes bss, {patch.Relocations.Count} relocations");
+        o.WriteLine($"functions:   {patch.Functions.Count}");
+        foreach (PatchFunction f in patch.Functions)
+        {
+            o.WriteLine($"  {f.Symbol}: old 0x{f.OldAddress:x} ({f.OldSize} bytes, jump at +{f.EntryOffset} over {Convert.ToHexStringLower(f.ExpectedBytes)}), new +0x{f.NewOffset:x} ({f.NewSize} bytes)");
+        }
+
+        foreach (IGrouping<string, PatchRelocation> external in patch.Relocations.Where(r => r.Target == PatchSymbolKind.External).GroupBy(r => r.Symbol))
+        {
+            PatchRelocation first = external.First();
+            o.WriteLine($"  needs {first.Symbol}{(first.Version is null ? "" : "@" + first.Version)} from another object");
+        }
+    }
+
+    public static void WriteStatus(TextWriter o, int pid, string name, IReadOnlyList<AppliedPatch> patches)
+    {
+        o.WriteLine($"process {pid} ({name}): {(patches.Count == 0 ? "no patches applied" : $"{patches.Count} patch(es) applied")}");
+        foreach (AppliedPatch p in patches)
+        {
+            o.WriteLine($"  {p.PatchId} level {p.Level} for {p.ObjectName} (Build ID {p.BuildIdHex})");
+            o.WriteLine($"    applied {p.AppliedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}, patch sha256 {p.PatchSha256}");
+            if (p.Cves.Count > 0)
+            {
+                o.WriteLine($"    fixes {string.Join(", ", p.Cves)}");
+            }
+
+            if (p.Description.Length > 0)
+            {
+                o.WriteLine($"    {p.Description}");
+            }
+
+            foreach (AppliedFunction f in p.Functions)
+            {
+                o.WriteLine($"    {f.Symbol}: 0x{f.EntryAddress:x} -> 0x{f.NewAddress:x}");
+            }
+        }
+    }
+}

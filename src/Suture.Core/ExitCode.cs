@@ -1,0 +1,23 @@
+namespace Suture;
+
+/// <summary>
+/// Process exit codes of the <c>suture</c> command. Each anticipated failure has its own code so
+/// scripts can tell them apart; the table is documented in README.md.
+/// </summary>
+public enum ExitCode
+{
+    Success = 0,
+    Failure = 1,
+    Usage = 2,
+    NoSuchProcess = 3,
+    PermissionDenied = 4,
+    ObjectNotMapped = 5,
+    CorruptPatch = 6,
+    AlreadyApplied = 7,
+    NothingToRevert = 8,
+    Busy = 9,
+    BuildFailed = 10,
+    Unpatchable = 11,
+    TargetMismatch = 12,
+    Interrupted = 130,
+}

@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+
+namespace Suture.Native;
+
+/// <summary>
+/// Checked ptrace(2) and waitpid(2). Every call for a tracee must come from the OS thread that
+/// seized it; callers in Suture.Process guarantee that with one dedicated tracer thread.
+/// </summary>
+public static class Ptrace
+{
+    public const int SigTrap = Interop.SIGTRAP;
+    public const int SigStop = Interop.SIGSTOP;
+
+    /// <summary>Seizes a thread without stopping it, following the threads it creates.</summary>
+    /// <returns>0 on success, else the errno (ESRCH: the thread exited; EPERM: not allowed).</returns>
+    public static int TrySeize(int tid)
+    {
+        long result = Interop.Ptrace(Interop.PTRACE_SEIZE, tid, 0, Interop.PTRACE_O_TRACECLONE);
+        return result < 0 ? Marshal.GetLastPInvokeError() : 0;
+    }
+
+    /// <summary>Asks a seized thread to stop; false when it is gone.</summary>
+    public static bool TryInterrupt(int tid)
+    {
+        long result = Interop.Ptrace(Interop.PTRACE_INTERRUPT, tid, 0, 0);
+        return result >= 0 || Check(Marshal.GetLastPInvokeError(), "PTRACE_INTERRUPT", tid);
+    }
+
+    public static unsafe UserRegs GetRegisters(int tid)
+    {
+        UserRegs regs;
+        if (Interop.Ptrace(Interop.PTRACE_GETREGS, tid, 0, (nint)(&regs)) < 0)
+        {
+            throw new NativeCallException("PTRACE_GETREGS", $"thread {tid}", Marshal.GetLastPInvokeError());
+        }
+
+        return regs;
+    }
+
+    public static unsafe void SetRegisters(int tid, in UserRegs regs)
+    {
+        fixed (UserRegs* pointer = &regs)
+        {
+            if (Interop.Ptrace(Interop.PTRACE_SETREGS, tid, 0, (nint)pointer) < 0)
+            {
+                throw new NativeCallException("PTRACE_SETREGS", $"thread {tid}", Marshal.GetLastPInvokeError());
+            }
+        }
+    }
+
+    public static void SingleStep(int tid, int signal = 0)
+    {
+        if (Interop.Ptrace(Interop.PTRACE_SINGLESTEP, tid, 0, signal) < 0)
+        {
+            throw new NativeCallException("PTRACE_SINGLESTEP", $"thread {tid}", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>Resumes a stopped thread, delivering <paramref name="signal"/>; false when it is gone.</summary>
+    public static bool TryContinue(int tid, int signal)
+    {
+        long result = Interop.Ptrace(Interop.PTRACE_CONT, tid, 0, signal);
+        return result >= 0 || Check(Marshal.GetLastPInvokeError(), "PTRACE_CONT", tid);
+    }
+
+    /// <summary>Detaches a stopped thread, delivering <paramref name="signal"/>; false when it is gone.</summary>
+    public static bool TryDetach(int tid, int signal)
+    {
+        long result = Interop.Ptrace(Interop.PTRACE_DETACH, tid, 0, signal);
+        return result >= 0 || Check(Marshal.GetLastPInvokeError(), "PTRACE_DETACH", tid);
+    }
+
+    public static unsafe ulong GetEventMessage(int tid)
+    {
+        ulong message;
+        if (Interop.Ptrace(Interop.PTRACE_GETEVENTMSG, tid, 0, (nint)(&message)) < 0)
+        {
+            throw new NativeCallException("PTRACE_GETEVENTMSG", $"thread {tid}", Marshal.GetLastPInvokeError());
+        }
+
+        return message;
+    }
+
+    /// <summary>Waits for a state change of one traced thread (any thread kind, <c>__WALL</c>).</summary>
+    /// <returns>The status, or null with <paramref name="noHang"/> when nothing happened yet.</returns>
+    public static WaitStatus? Wait(int tid, bool noHang = false)
+    {
+        while (true)
+        {
+            int result = Interop.WaitPid(tid, out int status, Interop.__WALL | (noHang ? Interop.WNOHANG : 0));
+            if (result > 0)
+            {
+                return new WaitStatus(result, status);
+            }
+
+            if (result == 0)
+            {
+                return null;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Interop.EINTR)
+            {
+                throw new NativeCallException("waitpid", $"thread {tid}", errno);
+            }
+        }
+    }
+
+    /// <summary>ESRCH means the thread is gone (false); anything else is an error.</summary>
+    private static bool Check(int errno, string call, int tid) =>
+        errno == Interop.ESRCH ? false : throw new NativeCallException(call, $"thread {tid}", errno);
+}

@@ -1,0 +1,111 @@
+using Suture.Elf;
+using Suture.Process.Objects;
+
+namespace Suture.Patching.Engine;
+
+/// <summary>
+/// Resolves symbols of other objects the way the dynamic linker would for a new reference: the
+/// first object in load order that defines the name (with the requested version, else the
+/// default version). Each object's dynamic symbol table is read once, through
+/// /proc/PID/map_files so processes in containers resolve against their own files.
+/// </summary>
+public sealed class ExternalSymbolResolver
+{
+    private readonly int _pid;
+    private readonly IReadOnlyList<LoadedObject> _searchOrder;
+    private readonly Dictionary<LoadedObject, ElfFile?> _files = [];
+
+    public ExternalSymbolResolver(int pid, IReadOnlyList<LoadedObject> objects)
+    {
+        _pid = pid;
+        string? executable = TryReadLink($"/proc/{pid}/exe");
+        _searchOrder = objects
+            .OrderBy(o => o.Path == executable ? 0 : o.FileName.StartsWith("ld-linux", StringComparison.Ordinal) ? 2 : 1)
+            .ThenBy(o => o.Start)
+            .ToList();
+    }
+
+    public ulong Resolve(string name, string? version)
+    {
+        foreach (LoadedObject loaded in _searchOrder)
+        {
+            ElfFile? file = Load(loaded);
+            ElfSymbol? symbol = file is null ? null : Find(file, name, version);
+            if (symbol is null)
+            {
+                continue;
+            }
+
+            if (symbol.Type == ElfSymbolType.GnuIfunc)
+            {
+                throw new SutureException($"{name} in {loaded.Path} of process {_pid} is an IFUNC symbol; new references to IFUNC symbols are not supported yet", ExitCode.Unpatchable);
+            }
+
+            if (symbol.Type == ElfSymbolType.Tls)
+            {
+                throw new SutureException($"{name} in {loaded.Path} of process {_pid} is a thread-local variable; not supported yet", ExitCode.Unpatchable);
+            }
+
+            return loaded.Bias + symbol.Value;
+        }
+
+        string versioned = version is null ? name : $"{name}@{version}";
+        throw new SutureException($"process {_pid} has no loaded object that defines {versioned}, which the patch needs; is the right library loaded?", ExitCode.Unpatchable);
+    }
+
+    private static ElfSymbol? Find(ElfFile file, string name, string? version)
+    {
+        ElfSymbol? fallback = null;
+        foreach (ElfSymbol symbol in file.DynamicSymbols)
+        {
+            if (!symbol.IsDefined || symbol.Name != name || symbol.Binding == ElfSymbolBinding.Local)
+            {
+                continue;
+            }
+
+            if (version is not null ? symbol.Version == version : symbol.IsDefaultVersion)
+            {
+                return symbol;
+            }
+
+            fallback ??= version is null ? symbol : null;
+        }
+
+        return fallback;
+    }
+
+    private ElfFile? Load(LoadedObject loaded)
+    {
+        if (!_files.TryGetValue(loaded, out ElfFile? file))
+        {
+            ElfFile.TryRead(ReadAll(loaded.OpenPath(_pid)), loaded.Path, out file, out _);
+            _files[loaded] = file;
+        }
+
+        return file;
+    }
+
+    private static byte[] ReadAll(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private static string? TryReadLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Suture.Patching.Engine;
+
+/// <summary>How long apply/revert keep retrying while the target is busy in code that changes.</summary>
+public sealed record OperationOptions
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    public CancellationToken Cancellation { get; init; }
+}

@@ -1,0 +1,51 @@
+using Suture.Patching.State;
+using Suture.Process.Memory;
+using Suture.Process.Tracing;
+using Suture.X86;
+
+namespace Suture.Patching.Engine;
+
+/// <summary>
+/// Removes an applied patch from a process: when no thread executes the patch's code, the saved
+/// entry bytes are written back and the patch memory is unmapped.
+/// </summary>
+public static class PatchReverter
+{
+    /// <summary>Reverts the patch <paramref name="patchId"/>, or the newest one. Call on the tracer thread.</summary>
+    public static AppliedPatch Revert(int pid, string? patchId, OperationOptions options)
+    {
+        IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
+        using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
+        IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
+        AppliedPatch patch = (patchId is null ? (applied.Count > 0 ? applied[^1] : null) : applied.LastOrDefault(p => p.PatchId == patchId))
+            ?? throw new SutureException(
+                patchId is null ? $"nothing to revert: process {pid} runs no suture patch" : $"nothing to revert: process {pid} does not run patch {patchId}",
+                ExitCode.NothingToRevert);
+        ulong syscall = SyscallInstructionFinder.Find(memory, mappings);
+        var ranges = new[] { new CodeRange($"the new code of patch {patch.PatchId}", patch.Base, patch.Base + patch.CodeSize) };
+
+        return QuiescentStop.Run(pid, "revert", ranges, options, stopped =>
+        {
+            foreach (AppliedFunction function in patch.Functions)
+            {
+                byte[] expected = Jump.Encode(function.EntryAddress, function.NewAddress);
+                byte[] actual = memory.Read(function.EntryAddress, expected.Length);
+                if (!actual.AsSpan().SequenceEqual(expected))
+                {
+                    throw new SutureException(
+                        $"{function.Symbol} at 0x{function.EntryAddress:x} in process {pid} no longer jumps to patch {patch.PatchId} (found {Convert.ToHexStringLower(actual)}); something else changed it; not reverting",
+                        ExitCode.TargetMismatch);
+                }
+            }
+
+            foreach (AppliedFunction function in patch.Functions)
+            {
+                memory.Write(function.EntryAddress, function.SavedBytes);
+            }
+
+            using var syscalls = new RemoteSyscalls(stopped, syscall);
+            RemoteMapper.Unmap(syscalls, patch.Base, patch.MappedSize);
+            return patch;
+        });
+    }
+}

@@ -1,0 +1,40 @@
+namespace Suture.Patching.State;
+
+/// <summary>
+/// What Suture keeps inside a patched process about one applied patch, so a later
+/// <c>suture status</c> or <c>suture revert</c> (a new process) knows what was done.
+/// </summary>
+public sealed record AppliedPatch
+{
+    public required string PatchId { get; init; }
+
+    public required int Level { get; init; }
+
+    public string Description { get; init; } = "";
+
+    public IReadOnlyList<string> Cves { get; init; } = [];
+
+    public required string ObjectName { get; init; }
+
+    public required byte[] BuildId { get; init; }
+
+    public required DateTimeOffset AppliedUtc { get; init; }
+
+    /// <summary>SHA-256 of the patch file that was applied (lowercase hex).</summary>
+    public required string PatchSha256 { get; init; }
+
+    /// <summary>Run-time address of the patch image (code first).</summary>
+    public required ulong Base { get; init; }
+
+    /// <summary>Bytes of code at <see cref="Base"/>.</summary>
+    public required ulong CodeSize { get; init; }
+
+    /// <summary>Bytes mapped for the patch, code, data and this record together.</summary>
+    public required ulong MappedSize { get; init; }
+
+    public required IReadOnlyList<AppliedFunction> Functions { get; init; }
+
+    public string BuildIdHex => Convert.ToHexStringLower(BuildId);
+
+    public bool CodeContains(ulong address) => address >= Base && address < Base + CodeSize;
+}

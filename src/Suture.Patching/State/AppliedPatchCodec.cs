@@ -1,0 +1,137 @@
+using System.Text;
+
+namespace Suture.Patching.State;
+
+/// <summary>
+/// Binary form of <see cref="AppliedPatch"/> kept in the target: 8-byte magic, u32 version,
+/// u32 body length, body. Read back from memory that the target could have scribbled on, so
+/// every length is bounded and any inconsistency makes the record unreadable, never a crash.
+/// </summary>
+public static class AppliedPatchCodec
+{
+    public const int HeaderSize = 16;
+    public const int MaxBodySize = 1 << 24;
+    private const uint Version = 1;
+    private const int MaxString = 64 * 1024;
+    private const int MaxItems = 100_000;
+
+    public static ReadOnlySpan<byte> Magic => "SUTURE:S"u8;
+
+    public static byte[] Encode(AppliedPatch patch)
+    {
+        using var body = new MemoryStream();
+        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(patch.PatchId);
+            writer.Write(patch.Level);
+            writer.Write(patch.Description);
+            writer.Write(patch.Cves.Count);
+            foreach (string cve in patch.Cves)
+            {
+                writer.Write(cve);
+            }
+
+            writer.Write(patch.ObjectName);
+            writer.Write(patch.BuildId.Length);
+            writer.Write(patch.BuildId);
+            writer.Write(patch.AppliedUtc.ToUnixTimeMilliseconds());
+            writer.Write(patch.PatchSha256);
+            writer.Write(patch.Base);
+            writer.Write(patch.CodeSize);
+            writer.Write(patch.MappedSize);
+            writer.Write(patch.Functions.Count);
+            foreach (AppliedFunction function in patch.Functions)
+            {
+                writer.Write(function.Symbol);
+                writer.Write(function.EntryAddress);
+                writer.Write(function.NewAddress);
+                writer.Write(function.SavedBytes.Length);
+                writer.Write(function.SavedBytes);
+            }
+        }
+
+        byte[] result = new byte[HeaderSize + body.Length];
+        Magic.CopyTo(result);
+        BitConverter.TryWriteBytes(result.AsSpan(8), Version);
+        BitConverter.TryWriteBytes(result.AsSpan(12), (uint)body.Length);
+        body.ToArray().CopyTo(result, HeaderSize);
+        return result;
+    }
+
+    /// <summary>Body length announced by a header, or -1 if the header is not a valid record header.</summary>
+    public static int ReadBodyLength(ReadOnlySpan<byte> header)
+    {
+        if (header.Length < HeaderSize || !header.StartsWith(Magic) || BitConverter.ToUInt32(header[8..]) != Version)
+        {
+            return -1;
+        }
+
+        uint length = BitConverter.ToUInt32(header[12..]);
+        return length > MaxBodySize ? -1 : (int)length;
+    }
+
+    public static AppliedPatch? TryDecode(byte[] body)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(body), Encoding.UTF8);
+            string id = ReadString(reader);
+            int level = reader.ReadInt32();
+            string description = ReadString(reader);
+            string[] cves = new string[ReadCount(reader)];
+            for (int i = 0; i < cves.Length; i++)
+            {
+                cves[i] = ReadString(reader);
+            }
+
+            string objectName = ReadString(reader);
+            byte[] buildId = reader.ReadBytes(ReadCount(reader, 64));
+            long applied = reader.ReadInt64();
+            string sha = ReadString(reader);
+            ulong imageBase = reader.ReadUInt64();
+            ulong codeSize = reader.ReadUInt64();
+            ulong mappedSize = reader.ReadUInt64();
+            var functions = new AppliedFunction[ReadCount(reader)];
+            for (int i = 0; i < functions.Length; i++)
+            {
+                string symbol = ReadString(reader);
+                ulong entry = reader.ReadUInt64();
+                ulong target = reader.ReadUInt64();
+                byte[] saved = reader.ReadBytes(ReadCount(reader, 64));
+                functions[i] = new AppliedFunction(symbol, entry, target, saved);
+            }
+
+            return new AppliedPatch
+            {
+                PatchId = id,
+                Level = level,
+                Description = description,
+                Cves = cves,
+                ObjectName = objectName,
+                BuildId = buildId,
+                AppliedUtc = DateTimeOffset.FromUnixTimeMilliseconds(applied),
+                PatchSha256 = sha,
+                Base = imageBase,
+                CodeSize = codeSize,
+                MappedSize = mappedSize,
+                Functions = functions,
+            };
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    private static string ReadString(BinaryReader reader)
+    {
+        string value = reader.ReadString();
+        return value.Length > MaxString ? throw new InvalidDataException("string too long") : value;
+    }
+
+    private static int ReadCount(BinaryReader reader, int max = MaxItems)
+    {
+        int count = reader.ReadInt32();
+        return count < 0 || count > max ? throw new InvalidDataException("count out of range") : count;
+    }
+}

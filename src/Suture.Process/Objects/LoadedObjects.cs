@@ -1,0 +1,65 @@
+using Suture.Process.Memory;
+
+namespace Suture.Process.Objects;
+
+/// <summary>Lists the ELF objects a process maps, with Build IDs read from their notes in memory.</summary>
+public static class LoadedObjects
+{
+    private const int HeaderPage = 4096;
+
+    public static IReadOnlyList<LoadedObject> Read(int pid, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory)
+    {
+        var result = new List<LoadedObject>();
+        foreach (IGrouping<(string Device, ulong Inode), MemoryMapping> group in mappings.Where(m => m.IsFile).GroupBy(m => (m.Device, m.Inode)))
+        {
+            MemoryMapping[] parts = group.OrderBy(m => m.Start).ToArray();
+            MemoryMapping? head = parts.FirstOrDefault(m => m.Offset == 0 && m.IsReadable);
+            if (head is null)
+            {
+                continue;
+            }
+
+            LoadedObject? loaded = TryReadObject(head, parts, memory);
+            if (loaded is not null)
+            {
+                result.Add(loaded);
+            }
+        }
+
+        return result;
+    }
+
+    private static LoadedObject? TryReadObject(MemoryMapping head, MemoryMapping[] parts, ProcessMemory memory)
+    {
+        byte[] page = new byte[(int)Math.Min(HeaderPage, head.Size)];
+        if (!memory.TryRead(head.Start, page) || !ElfImageHeader.TryParse(page, out ulong firstLoad, out var notes))
+        {
+            return null;
+        }
+
+        ulong bias = head.Start - firstLoad;
+        byte[]? buildId = null;
+        foreach ((ulong address, ulong size) in notes)
+        {
+            if (size is 0 or > 64 * 1024)
+            {
+                continue;
+            }
+
+            byte[] block = new byte[size];
+            if (memory.TryRead(bias + address, block))
+            {
+                buildId = ElfImageHeader.FindBuildId(block);
+                if (buildId is not null)
+                {
+                    break;
+                }
+            }
+        }
+
+        // Mappings of the same file that belong to this load (a library mapped twice would show
+        // other heads; keep those within this object's contiguous range).
+        var own = parts.Where(m => m.Start >= head.Start).ToList();
+        return new LoadedObject(head.Path, buildId, bias, own);
+    }
+}

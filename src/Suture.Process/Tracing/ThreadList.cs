@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace Suture.Process.Tracing;
+
+/// <summary>Reads the thread ids and tracer of a process from /proc.</summary>
+public static class ThreadList
+{
+    public static int[] Read(int pid)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{pid}/task")
+                .Select(path => int.TryParse(Path.GetFileName(path), NumberStyles.None, CultureInfo.InvariantCulture, out int tid) ? tid : 0)
+                .Where(tid => tid > 0)
+                .ToArray();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The pid tracing <paramref name="pid"/> (TracerPid in /proc/PID/status), 0 if none.</summary>
+    public static int TracerPid(int pid)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("TracerPid:", StringComparison.Ordinal))
+                {
+                    return int.Parse(line.AsSpan(10).Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    /// <summary>The name of a thread (comm), or "?" when it is gone.</summary>
+    public static string Name(int pid, int tid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/task/{tid}/comm").TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Suture.Elf.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class ElfFixtureGroup : ICollectionFixture<ElfFixture>
+{
+    public const string Name = "Compiled ELF fixtures";
+}
