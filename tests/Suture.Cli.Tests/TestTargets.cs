@@ -1,0 +1,13 @@
+namespace Suture.Cli.Tests;
+
+/// <summary>Paths of the C programs the tests build.</summary>
+internal static class TestTargets
+{
+    public static string Looper => Path.Combine(AppContext.BaseDirectory, "TestTargets", "looper.c");
+
+    public static string Spinner => Path.Combine(AppContext.BaseDirectory, "TestTargets", "spinner.c");
+
+    public static string Seed => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "foo.c");
+
+    public static string SeedDiff => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "fix.diff");
+}
