@@ -7,7 +7,7 @@ namespace Suture.Cli.Tests;
 /// A source tree with one C file and a fix for it, a deployed build of the original, and the
 /// patch suture builds from them. The fix turns "i'm unpatched!" into "you patched my tralala".
 /// </summary>
-internal sealed class SeedProject : IDisposable
+public sealed class SeedProject : IDisposable
 {
     public const string OldLine = "i'm unpatched!";
     public const string NewLine = "you patched my tralala";

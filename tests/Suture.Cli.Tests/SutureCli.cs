@@ -3,7 +3,7 @@ using Suture.TestSupport;
 namespace Suture.Cli.Tests;
 
 /// <summary>Runs the suture command built with the tests, as a user would.</summary>
-internal static class SutureCli
+public static class SutureCli
 {
     public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "suture");
 

@@ -1,7 +1,7 @@
 namespace Suture.Cli.Tests;
 
 /// <summary>Paths of the C programs the tests build.</summary>
-internal static class TestTargets
+public static class TestTargets
 {
     public static string Looper => Path.Combine(AppContext.BaseDirectory, "TestTargets", "looper.c");
 

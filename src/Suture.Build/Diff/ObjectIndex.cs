@@ -17,6 +17,7 @@ internal sealed class ObjectIndex
         File = file;
         Functions = [];
         Variables = [];
+        var functionSymbols = new List<(ElfSymbol Symbol, ElfSection Section)>();
         foreach (ElfSymbol symbol in file.Symbols)
         {
             if (!symbol.IsDefined || symbol.IsAbsolute || symbol.IsCommon || symbol.SectionIndex >= file.Sections.Count || symbol.Name.Length == 0)
@@ -27,7 +28,7 @@ internal sealed class ObjectIndex
             ElfSection section = file.Sections[symbol.SectionIndex];
             if (symbol.Type == ElfSymbolType.Func)
             {
-                Functions[symbol.Name] = Describe(symbol, section);
+                functionSymbols.Add((symbol, section));
             }
             else if (symbol.Type == ElfSymbolType.Object)
             {
@@ -38,7 +39,15 @@ internal sealed class ObjectIndex
                 ThreadLocals[symbol.Name] = symbol;
             }
         }
+
+        _literalBoundaries = LiteralBoundaries.Find(file, functionSymbols);
+        foreach ((ElfSymbol symbol, ElfSection section) in functionSymbols)
+        {
+            Functions[symbol.Name] = Describe(symbol, section);
+        }
     }
+
+    private readonly LiteralBoundaries _literalBoundaries;
 
     public string Path { get; }
 
@@ -143,7 +152,7 @@ internal sealed class ObjectIndex
         ElfSymbol? named = SymbolAt(section, offset, kind);
         return named is not null
             ? $"{named.Name}+{offset - (long)named.Value}"
-            : $"{section.Name}+{offset}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(section.Data.Span))[..16]}";
+            : "lit:" + _literalBoundaries.Describe(section, offset);
     }
 
     private static string ReadString(ElfSection section, long offset)
