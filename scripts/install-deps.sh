@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing Suture needs on Debian 12, only where it is missing:
+# gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb.
+set -euo pipefail
+
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+need gcc gcc
+need clang clang
+need patch patch
+need diff diffutils
+need setpriv util-linux
+need make make
+[ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "suture: please install: ${missing[*]} (apt-get install ${missing[*]})" >&2
+        exit 1
+    fi
+    echo "suture: installing ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+command -v dotnet >/dev/null 2>&1 || { echo "suture: the .NET 10 SDK is required (https://dotnet.microsoft.com/download)" >&2; exit 1; }
