@@ -8,10 +8,16 @@ using Suture.X86;
 namespace Suture.Patching.Engine;
 
 /// <summary>
-/// Applies a patch to one running process. Everything that needs no stop (reading the process,
-/// resolving symbols, linking the image) happens first; the process is stopped only to check that
-/// no thread is busy in a function being replaced, map and write the new code, and redirect the
-/// old entries. A failure leaves the process as it was.
+/// Applies a patch to one running process in three phases, so the process is frozen as briefly
+/// as possible:
+/// <list type="number">
+/// <item>prepare, without stopping anything: find the object, verify its code, resolve symbols;</item>
+/// <item>load, with one thread stopped to run system calls: map and write the new code, which
+/// nothing calls yet, while the other threads keep running;</item>
+/// <item>switch, with every thread stopped: check that no thread is busy in a function being
+/// replaced, record the patch and write the jumps.</item>
+/// </list>
+/// A failure in any phase leaves the process as it was (the loaded code is unmapped again).
 /// </summary>
 public static class PatchApplier
 {
@@ -39,29 +45,30 @@ public static class PatchApplier
             .Distinct()
             .ToDictionary(s => s, s => resolver.Resolve(s.Symbol, s.Version));
         ulong syscall = SyscallInstructionFinder.Find(memory, mappings);
-        var ranges = entries.Select(e => e.Range).ToList();
-
-        return QuiescentStop.Run(pid, "apply", ranges, options, stopped =>
+        if (options.Cancellation.IsCancellationRequested)
         {
-            foreach (FunctionEntry entry in entries)
-            {
-                entry.Verify(pid, memory);
-            }
+            throw new SutureException($"apply to process {pid} interrupted before it changed anything", ExitCode.Interrupted);
+        }
 
-            using var syscalls = new RemoteSyscalls(stopped, syscall);
-            for (int attempt = 0; attempt < MaxPlacementAttempts; attempt++)
+        PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, memory, syscall, mappings);
+        try
+        {
+            return QuiescentStop.Run(pid, "apply", entries.Select(e => e.Range).ToList(), options, stopped =>
             {
-                IReadOnlyList<MemoryMapping> current = attempt == 0 ? mappings : MemoryMapReader.Read(pid);
-                var placed = Place(pid, patch, patchSha256, target, entries, externals, current);
-                if (RemoteMapper.TryMap(syscalls, memory, placed.Record.Base, placed.Layout, patch.Metadata.Id))
+                foreach (FunctionEntry entry in entries)
                 {
-                    Install(pid, syscalls, memory, placed, entries);
-                    return placed.Record;
+                    entry.Verify(pid, memory);
                 }
-            }
 
-            throw new SutureException($"could not reserve memory near {target.Path} in process {pid}: the address space keeps changing; try again");
-        });
+                Switch(pid, memory, placed, entries);
+                return placed.Record;
+            });
+        }
+        catch (SutureException failure)
+        {
+            Unload(pid, syscall, placed, failure);
+            throw;
+        }
     }
 
     private static void RefuseIfAlreadyPatched(int pid, PatchFile patch, LoadedObject target, IReadOnlyList<AppliedPatch> applied)
@@ -79,51 +86,49 @@ public static class PatchApplier
         }
     }
 
-    private static PlacedPatch Place(
+    /// <summary>Maps and writes the new code with one thread stopped; nothing jumps to it yet.</summary>
+    private static PlacedPatch Load(
         int pid,
         PatchFile patch,
         string sha,
         LoadedObject target,
         IReadOnlyList<FunctionEntry> entries,
         Dictionary<(string, string?), ulong> externals,
+        ProcessMemory memory,
+        ulong syscall,
         IReadOnlyList<MemoryMapping> mappings)
     {
-        AppliedPatch record = new()
+        using StoppedProcess stopped = StoppedProcess.StopOneThread(pid);
+        using var syscalls = new RemoteSyscalls(stopped, syscall);
+        for (int attempt = 0; attempt < MaxPlacementAttempts; attempt++)
         {
-            PatchId = patch.Metadata.Id,
-            Level = patch.Metadata.Level,
-            Description = patch.Metadata.Description,
-            Cves = patch.Metadata.Cves,
-            ObjectName = patch.Target.ObjectName,
-            BuildId = patch.Target.BuildId,
-            AppliedUtc = DateTimeOffset.UtcNow,
-            PatchSha256 = sha,
-            Base = 0,
-            CodeSize = (ulong)patch.Image.Code.Length,
-            MappedSize = 0,
-            Functions = entries.Select(e => new AppliedFunction(e.Function.Symbol, e.Address, e.Function.NewOffset, e.Function.ExpectedBytes)).ToList(),
-        };
-        PatchMemoryLayout layout = PatchMemoryLayout.For(patch.Image, AppliedPatchCodec.Encode(record).Length);
-        ulong address = AddressPlanner.FindFreeRange(mappings, target.Start, target.End, layout.TotalSize)
-            ?? throw new SutureException($"process {pid} has no free {layout.TotalSize}-byte range within 2 GiB of {target.Path}; cannot load the patch", ExitCode.Unpatchable);
-        record = record with
-        {
-            Base = address,
-            MappedSize = layout.TotalSize,
-            Functions = record.Functions.Select(f => f with { NewAddress = address + f.NewAddress }).ToList(),
-        };
-        byte[] image = PatchLinker.Link(patch, address, target.Bias, r => externals[(r.Symbol, r.Version)]);
-        return new PlacedPatch(record, layout, image, AppliedPatchCodec.Encode(record));
+            IReadOnlyList<MemoryMapping> current = attempt == 0 ? mappings : MemoryMapReader.Read(pid);
+            PlacedPatch placed = PlacedPatch.Plan(pid, patch, sha, target, entries, externals, current);
+            if (RemoteMapper.TryMap(syscalls, memory, placed.Record.Base, placed.Layout, patch.Metadata.Id))
+            {
+                try
+                {
+                    memory.Write(placed.Record.Base, placed.Image);
+                    return placed;
+                }
+                catch
+                {
+                    RemoteMapper.Unmap(syscalls, placed.Record.Base, placed.Layout.TotalSize);
+                    throw;
+                }
+            }
+        }
+
+        throw new SutureException($"could not reserve memory near {target.Path} in process {pid}: the address space keeps changing; try again");
     }
 
-    private static void Install(int pid, RemoteSyscalls syscalls, ProcessMemory memory, PlacedPatch placed, IReadOnlyList<FunctionEntry> entries)
+    /// <summary>With every thread stopped: record the patch, then redirect each old entry.</summary>
+    private static void Switch(int pid, ProcessMemory memory, PlacedPatch placed, IReadOnlyList<FunctionEntry> entries)
     {
-        ulong address = placed.Record.Base;
         int redirected = 0;
         try
         {
-            memory.Write(address, placed.Image);
-            memory.Write(address + placed.Layout.StateOffset, placed.StateRecord);
+            memory.Write(placed.Record.Base + placed.Layout.StateOffset, placed.StateRecord);
             foreach (AppliedFunction function in placed.Record.Functions)
             {
                 memory.Write(function.EntryAddress, Jump.Encode(function.EntryAddress, function.NewAddress));
@@ -137,10 +142,23 @@ public static class PatchApplier
                 memory.Write(entries[i].Address, entries[i].Function.ExpectedBytes);
             }
 
-            RemoteMapper.Unmap(syscalls, address, placed.Layout.TotalSize);
-            throw new SutureException($"apply to process {pid} failed while writing the patch ({e.Message}); the process was restored to its original code", ExitCode.Failure, e);
+            memory.Write(placed.Record.Base + placed.Layout.StateOffset, new byte[AppliedPatchCodec.HeaderSize]);
+            throw new SutureException($"apply to process {pid} failed while redirecting ({e.Message}); the process was restored to its original code", ExitCode.Failure, e);
         }
     }
 
-    private sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout, byte[] Image, byte[] StateRecord);
+    /// <summary>Removes loaded code that was never switched to; failures here are added to the message.</summary>
+    private static void Unload(int pid, ulong syscall, PlacedPatch placed, Exception failure)
+    {
+        try
+        {
+            using StoppedProcess stopped = StoppedProcess.StopOneThread(pid);
+            using var syscalls = new RemoteSyscalls(stopped, syscall);
+            RemoteMapper.Unmap(syscalls, placed.Record.Base, placed.Layout.TotalSize);
+        }
+        catch (SutureException e) when (e.ExitCode != ExitCode.NoSuchProcess)
+        {
+            throw new SutureException($"{failure.Message}; also, removing the unused patch memory at 0x{placed.Record.Base:x} failed: {e.Message}", ExitCode.Failure, failure);
+        }
+    }
 }

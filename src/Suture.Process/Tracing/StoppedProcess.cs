@@ -33,12 +33,28 @@ public sealed class StoppedProcess : IDisposable
             : Threads.FirstOrDefault() ?? throw new SutureException($"process {Pid} has no live thread left", ExitCode.NoSuchProcess);
 
     /// <summary>Seizes and stops every thread of <paramref name="pid"/>. Call on the tracer thread.</summary>
-    public static StoppedProcess Stop(int pid)
+    public static StoppedProcess Stop(int pid) => Stop(pid, allThreads: true);
+
+    /// <summary>
+    /// Seizes and stops only one thread (the main thread, else the first), leaving the others
+    /// running: enough to run system calls in the process. Call on the tracer thread.
+    /// </summary>
+    public static StoppedProcess StopOneThread(int pid) => Stop(pid, allThreads: false);
+
+    private static StoppedProcess Stop(int pid, bool allThreads)
     {
         var process = new StoppedProcess(pid);
         try
         {
-            process.StopAll();
+            if (allThreads)
+            {
+                process.StopAll();
+            }
+            else
+            {
+                process.StopOne();
+            }
+
             return process;
         }
         catch
@@ -94,6 +110,26 @@ public sealed class StoppedProcess : IDisposable
 
             return status;
         }
+    }
+
+    private void StopOne()
+    {
+        int[] tids = ThreadList.Read(Pid);
+        foreach (int tid in tids.OrderBy(t => t == Pid ? 0 : 1))
+        {
+            Seize(tid);
+            while (_notYetStopped.Count > 0)
+            {
+                WaitForStop(_notYetStopped.First());
+            }
+
+            if (Threads.Any())
+            {
+                return;
+            }
+        }
+
+        throw new SutureException($"no process with pid {Pid}", ExitCode.NoSuchProcess);
     }
 
     private void StopAll()

@@ -1,0 +1,47 @@
+using Suture.Patching.Format;
+using Suture.Patching.State;
+using Suture.Process.Memory;
+using Suture.Process.Objects;
+
+namespace Suture.Patching.Engine;
+
+/// <summary>A patch linked for one address in one process, with the record kept there.</summary>
+internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout, byte[] Image, byte[] StateRecord)
+{
+    public static PlacedPatch Plan(
+        int pid,
+        PatchFile patch,
+        string sha,
+        LoadedObject target,
+        IReadOnlyList<FunctionEntry> entries,
+        Dictionary<(string, string?), ulong> externals,
+        IReadOnlyList<MemoryMapping> mappings)
+    {
+        AppliedPatch record = new()
+        {
+            PatchId = patch.Metadata.Id,
+            Level = patch.Metadata.Level,
+            Description = patch.Metadata.Description,
+            Cves = patch.Metadata.Cves,
+            ObjectName = patch.Target.ObjectName,
+            BuildId = patch.Target.BuildId,
+            AppliedUtc = DateTimeOffset.UtcNow,
+            PatchSha256 = sha,
+            Base = 0,
+            CodeSize = (ulong)patch.Image.Code.Length,
+            MappedSize = 0,
+            Functions = entries.Select(e => new AppliedFunction(e.Function.Symbol, e.Address, e.Function.NewOffset, e.Function.ExpectedBytes)).ToList(),
+        };
+        PatchMemoryLayout layout = PatchMemoryLayout.For(patch.Image, AppliedPatchCodec.Encode(record).Length);
+        ulong address = AddressPlanner.FindFreeRange(mappings, target.Start, target.End, layout.TotalSize)
+            ?? throw new SutureException($"process {pid} has no free {layout.TotalSize}-byte range within 2 GiB of {target.Path}; cannot load the patch", ExitCode.Unpatchable);
+        record = record with
+        {
+            Base = address,
+            MappedSize = layout.TotalSize,
+            Functions = record.Functions.Select(f => f with { NewAddress = address + f.NewAddress }).ToList(),
+        };
+        byte[] image = PatchLinker.Link(patch, address, target.Bias, r => externals[(r.Symbol, r.Version)]);
+        return new PlacedPatch(record, layout, image, AppliedPatchCodec.Encode(record));
+    }
+}
