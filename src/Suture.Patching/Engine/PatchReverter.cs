@@ -6,8 +6,9 @@ using Suture.X86;
 namespace Suture.Patching.Engine;
 
 /// <summary>
-/// Removes an applied patch from a process: when no thread executes the patch's code, the saved
-/// entry bytes are written back and the patch memory is unmapped.
+/// Removes an applied patch from a process. With every thread stopped and none executing the
+/// patch's code, the saved entry bytes are written back and the record is cleared; the memory,
+/// now unreachable, is unmapped afterwards with one thread stopped.
 /// </summary>
 public static class PatchReverter
 {
@@ -24,7 +25,7 @@ public static class PatchReverter
         ulong syscall = SyscallInstructionFinder.Find(memory, mappings);
         var ranges = new[] { new CodeRange($"the new code of patch {patch.PatchId}", patch.Base, patch.Base + patch.CodeSize) };
 
-        return QuiescentStop.Run(pid, "revert", ranges, options, stopped =>
+        QuiescentStop.Run(pid, "revert", ranges, options, stopped =>
         {
             foreach (AppliedFunction function in patch.Functions)
             {
@@ -43,9 +44,17 @@ public static class PatchReverter
                 memory.Write(function.EntryAddress, function.SavedBytes);
             }
 
-            using var syscalls = new RemoteSyscalls(stopped, syscall);
-            RemoteMapper.Unmap(syscalls, patch.Base, patch.MappedSize);
-            return patch;
+            memory.Write(patch.Base + patch.MappedSize - StateSize(patch), new byte[AppliedPatchCodec.HeaderSize]);
+            return 0;
         });
+
+        using StoppedProcess one = StoppedProcess.StopOneThread(pid);
+        using var syscalls = new RemoteSyscalls(one, syscall);
+        RemoteMapper.Unmap(syscalls, patch.Base, patch.MappedSize);
+        return patch;
     }
+
+    /// <summary>The record's mapping is the last part of the patch memory, after code and data.</summary>
+    private static ulong StateSize(AppliedPatch patch) =>
+        Format.PatchImage.AlignUp((ulong)AppliedPatchCodec.Encode(patch).Length, Format.PatchImage.PageSize);
 }
