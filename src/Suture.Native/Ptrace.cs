@@ -70,6 +70,9 @@ public static class Ptrace
         return result >= 0 || Check(Marshal.GetLastPInvokeError(), "PTRACE_DETACH", tid);
     }
 
+    /// <summary>Sends <paramref name="signal"/> to one thread; false when it is gone.</summary>
+    public static bool TrySendSignal(int tgid, int tid, int signal) => Interop.TgKill(tgid, tid, signal) == 0;
+
     public static unsafe ulong GetEventMessage(int tid)
     {
         ulong message;

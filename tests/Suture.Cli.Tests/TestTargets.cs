@@ -7,6 +7,12 @@ public static class TestTargets
 
     public static string Spinner => Path.Combine(AppContext.BaseDirectory, "TestTargets", "spinner.c");
 
+    public static string Signals => Path.Combine(AppContext.BaseDirectory, "TestTargets", "signals.c");
+
+    public static string Spawner => Path.Combine(AppContext.BaseDirectory, "TestTargets", "spawner.c");
+
+    public static string Sender => Path.Combine(AppContext.BaseDirectory, "TestTargets", "sender.c");
+
     public static string Seed => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "foo.c");
 
     public static string SeedDiff => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "fix.diff");

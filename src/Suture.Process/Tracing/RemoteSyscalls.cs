@@ -50,9 +50,9 @@ public sealed class RemoteSyscalls : IDisposable
                 throw new SutureException($"thread {_thread.Tid} of process {_process.Pid} exited while running system call {number} for suture");
             }
 
-            if (status.IsSignalDeliveryStop && status.StopSignal != Ptrace.SigTrap && _thread.PendingSignal == 0)
+            if (status.IsSignalDeliveryStop && status.StopSignal != Ptrace.SigTrap)
             {
-                _thread.PendingSignal = status.StopSignal; // re-delivered when the process resumes
+                _thread.KeepSignal(status.StopSignal); // re-delivered when the process resumes
             }
 
             UserRegs after = Ptrace.GetRegisters(_thread.Tid);

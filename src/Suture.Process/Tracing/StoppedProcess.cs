@@ -84,7 +84,14 @@ public sealed class StoppedProcess : IDisposable
 
         foreach (TracedThread thread in Threads)
         {
-            Ptrace.TryDetach(thread.Tid, thread.PendingSignal);
+            // The first kept signal is delivered by the detach itself; any later ones are sent
+            // again (the kernel queues them while the thread is stopped).
+            foreach (int signal in thread.PendingSignals.Skip(1))
+            {
+                Ptrace.TrySendSignal(Pid, thread.Tid, signal);
+            }
+
+            Ptrace.TryDetach(thread.Tid, thread.PendingSignals.Count > 0 ? thread.PendingSignals[0] : 0);
         }
     }
 
@@ -207,9 +214,9 @@ public sealed class StoppedProcess : IDisposable
         {
             AddClone(tid);
         }
-        else if (status.IsSignalDeliveryStop && thread.PendingSignal == 0)
+        else if (status.IsSignalDeliveryStop)
         {
-            thread.PendingSignal = status.StopSignal;
+            thread.KeepSignal(status.StopSignal);
         }
     }
 

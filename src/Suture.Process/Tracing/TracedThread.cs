@@ -10,9 +10,13 @@ public sealed class TracedThread
 
     public int Tid { get; }
 
-    /// <summary>A signal that arrived while Suture held the thread; delivered on resume.</summary>
-    public int PendingSignal { get; internal set; }
+    private readonly List<int> _pendingSignals = [];
+
+    /// <summary>Signals that arrived while Suture held the thread, in order; delivered on resume.</summary>
+    public IReadOnlyList<int> PendingSignals => _pendingSignals;
 
     /// <summary>False once the thread has exited while stopped.</summary>
     public bool IsAlive { get; internal set; } = true;
+
+    internal void KeepSignal(int signal) => _pendingSignals.Add(signal);
 }

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Suture.TestSupport;
+
+namespace Suture.Cli.Tests;
+
+/// <summary>Apply and revert on targets that are busy, spawn threads and receive signals meanwhile.</summary>
+public sealed class ConsistencyTests
+{
+    [Fact]
+    public void Threads_that_keep_spawning_threads_into_the_function_never_break_apply_or_revert()
+    {
+        using var project = new SeedProject(TestTargets.Spawner, "gcc -pthread -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+        string pid = program.Pid.ToString();
+
+        for (int round = 0; round < 3; round++)
+        {
+            int before = program.LineCount;
+            SutureCli.Succeed("apply", "-p", pid, project.PatchPath);
+            int patched = program.WaitForSteady(SeedProject.NewLine, 20, before);
+            SutureCli.Succeed("revert", "-p", pid);
+            program.WaitForSteady(SeedProject.OldLine, 20, patched);
+        }
+
+        Assert.False(program.HasExited);
+    }
+
+    [Fact]
+    public void Signals_that_arrive_during_apply_and_revert_are_all_delivered()
+    {
+        const int Count = 400;
+        using var project = new SeedProject(TestTargets.Signals, "gcc -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using var tools = new TempDirectory();
+        string sender = Gcc.Compile(File.ReadAllText(TestTargets.Sender), tools.File("sender"));
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == "received 0");
+        string pid = program.Pid.ToString();
+
+        using var sending = System.Diagnostics.Process.Start(sender, [pid, Count.ToString()]);
+        int rounds = 0;
+        while (!sending.HasExited || rounds < 2)
+        {
+            SutureCli.Succeed("apply", "-p", pid, project.PatchPath);
+            SutureCli.Succeed("revert", "-p", pid);
+            rounds++;
+        }
+
+        Assert.True(sending.WaitForExit(60_000));
+        Assert.Equal(0, sending.ExitCode);
+        program.WaitForLine(l => l == $"received {Count}", timeout: TimeSpan.FromSeconds(20));
+        Assert.DoesNotContain(program.Lines(), l => l.StartsWith("received ", StringComparison.Ordinal) && int.Parse(l[9..]) > Count);
+    }
+
+    [Fact]
+    public void Suture_killed_with_SIGKILL_mid_apply_leaves_the_target_running_old_or_new_code()
+    {
+        using var project = new SeedProject(TestTargets.Looper, "gcc -DTHREADS=2 -DINTERVAL_US=2000 -pthread -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+        string pid = program.Pid.ToString();
+        var random = new Random(1234);
+
+        for (int round = 0; round < 12; round++)
+        {
+            using var apply = System.Diagnostics.Process.Start(SutureCli.Path, ["apply", "-p", pid, project.PatchPath]);
+            if (!apply.WaitForExit(random.Next(20, 400)))
+            {
+                apply.Kill();
+                apply.WaitForExit();
+            }
+
+            int from = program.LineCount;
+            program.WaitForLine(l => l == SeedProject.OldLine || l == SeedProject.NewLine, from);
+            Assert.False(program.HasExited, $"target died after suture was killed in round {round}");
+            string status = SutureCli.Succeed("status", "-p", pid).Stdout;
+            if (status.Contains("level 1", StringComparison.Ordinal))
+            {
+                program.WaitForSteady(SeedProject.NewLine, 10, from);
+                SutureCli.Succeed("revert", "-p", pid);
+            }
+            else
+            {
+                program.WaitForSteady(SeedProject.OldLine, 10, from);
+            }
+        }
+    }
+}
