@@ -88,4 +88,23 @@ public sealed class ConsistencyTests
             }
         }
     }
+
+    [Fact]
+    public void A_process_with_coroutines_is_refused_unless_allowed()
+    {
+        using var project = new SeedProject(TestTargets.Coroutine, "gcc -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+        string pid = program.Pid.ToString();
+
+        ToolResult refused = SutureCli.Run("apply", "-p", pid, project.PatchPath);
+
+        Assert.Equal((int)ExitCode.Unpatchable, refused.ExitCode);
+        Assert.Contains("foo uses swapcontext", refused.Stderr);
+        Assert.Contains("no patches applied", SutureCli.Succeed("status", "-p", pid).Stdout);
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", pid, "--allow-coroutines", project.PatchPath);
+        program.WaitForSteady(SeedProject.NewLine, 5, before);
+    }
 }

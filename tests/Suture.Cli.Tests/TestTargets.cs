@@ -13,6 +13,8 @@ public static class TestTargets
 
     public static string Sender => Path.Combine(AppContext.BaseDirectory, "TestTargets", "sender.c");
 
+    public static string Coroutine => Path.Combine(AppContext.BaseDirectory, "TestTargets", "coroutine.c");
+
     public static string Seed => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "foo.c");
 
     public static string SeedDiff => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "fix.diff");

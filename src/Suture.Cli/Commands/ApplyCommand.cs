@@ -14,15 +14,16 @@ internal static class ApplyCommand
         Option<int> pid = CommonOptions.Pid();
         Option<double> timeout = CommonOptions.Timeout();
         var file = new Argument<string>("patch") { Description = "Patch file" };
+        var allowCoroutines = new Option<bool>("--allow-coroutines") { Description = "Apply even if the process switches user-level stacks (makecontext/swapcontext, fcontext) that the stack check cannot see" };
         var command = new Command("apply", "Apply a patch to a running process: stop it, check no thread runs a replaced function, load the new code, redirect, resume")
         {
-            pid, timeout, file,
+            pid, timeout, allowCoroutines, file,
         };
         command.SetAction(result => CommandRunner.Run(result, cancel =>
         {
             PatchDocument document = PatchDocument.Load(result.GetValue(file)!);
             int target = result.GetValue(pid);
-            var options = new OperationOptions { Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)), Cancellation = cancel };
+            var options = new OperationOptions { Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)), Cancellation = cancel, AllowCoroutines = result.GetValue(allowCoroutines) };
             var clock = Stopwatch.StartNew();
             using var tracer = new Tracer();
             AppliedPatch applied = tracer.Run(() => PatchApplier.Apply(target, document.Patch, document.Sha256, options));

@@ -8,4 +8,7 @@ public sealed record OperationOptions
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Apply even though the process switches user-level stacks the stack check cannot see.</summary>
+    public bool AllowCoroutines { get; init; }
 }

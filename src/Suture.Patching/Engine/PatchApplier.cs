@@ -32,6 +32,7 @@ public static class PatchApplier
         LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
         RefuseIfAlreadyPatched(pid, patch, target, AppliedPatchReader.Read(mappings, memory));
 
+        RefuseCoroutines(pid, objects, options);
         var entries = patch.Functions.Select(f => new FunctionEntry(f, target.Bias)).ToList();
         foreach (FunctionEntry entry in entries)
         {
@@ -83,6 +84,23 @@ public static class PatchApplier
         if (other is not null)
         {
             throw new SutureException($"process {pid} already runs patch {other.PatchId} (level {other.Level}) for {target.FileName}; revert it first with 'suture revert -p {pid}'", ExitCode.AlreadyApplied);
+        }
+    }
+
+    private static void RefuseCoroutines(int pid, IReadOnlyList<LoadedObject> objects, OperationOptions options)
+    {
+        if (options.AllowCoroutines)
+        {
+            return;
+        }
+
+        IReadOnlyList<(string Object, string Symbol)> users = CoroutineDetector.Find(pid, objects);
+        if (users.Count > 0)
+        {
+            string which = string.Join(", ", users.Select(u => $"{u.Object} uses {u.Symbol}"));
+            throw new SutureException(
+                $"process {pid} switches user-level stacks ({which}); a suspended coroutine is invisible to the stack check and could resume inside a replaced function; refusing (pass --allow-coroutines if its coroutines never run patched code)",
+                ExitCode.Unpatchable);
         }
     }
 
