@@ -107,4 +107,36 @@ public sealed class ConsistencyTests
         SutureCli.Succeed("apply", "-p", pid, "--allow-coroutines", project.PatchPath);
         program.WaitForSteady(SeedProject.NewLine, 5, before);
     }
+
+    [Fact]
+    public void Threads_blocked_in_read_and_nanosleep_elsewhere_do_not_block_apply()
+    {
+        using var project = new SeedProject(TestTargets.Reader, "gcc -pthread -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), "--timeout", "2", project.PatchPath);
+        program.WaitForSteady(SeedProject.NewLine, 5, before);
+    }
+
+    [Fact]
+    public void Revert_is_refused_while_a_thread_runs_the_new_code()
+    {
+        using var project = new SeedProject(TestTargets.Reader, "gcc -pthread -o foo foo.c", SeedProject.NewCall + " while (spin) { }");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+        string pid = program.Pid.ToString();
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", pid, project.PatchPath);
+        program.WaitForLine(l => l == SeedProject.NewLine, before);
+
+        ToolResult refused = SutureCli.Run("revert", "-p", pid, "--timeout", "0.3");
+
+        Assert.Equal((int)ExitCode.Busy, refused.ExitCode);
+        Assert.Contains("the new code of patch", refused.Stderr);
+        Assert.Contains("level 1", SutureCli.Succeed("status", "-p", pid).Stdout);
+    }
 }

@@ -12,18 +12,18 @@ public sealed class SeedProject : IDisposable
     public const string OldLine = "i'm unpatched!";
     public const string NewLine = "you patched my tralala";
     private const string OldCall = "printf(\"i'm unpatched!\\n\");";
-    private const string NewCall = "printf(\"you patched my %s\\n\", \"tralala\");";
+    public const string NewCall = "printf(\"you patched my %s\\n\", \"tralala\");";
 
     private readonly TempDirectory _directory = new("suture-seed");
 
-    public SeedProject(string sourceFile, string buildCommand)
+    public SeedProject(string sourceFile, string buildCommand, string newCall = NewCall)
     {
         BuildCommand = buildCommand;
         string source = File.ReadAllText(sourceFile);
         Assert.Contains(OldCall, source);
         Directory.CreateDirectory(SourceDirectory);
         File.WriteAllText(Path.Combine(SourceDirectory, "foo.c"), source);
-        DiffPath = WriteDiff(source, source.Replace(OldCall, NewCall, StringComparison.Ordinal));
+        DiffPath = WriteDiff(source, source.Replace(OldCall, newCall, StringComparison.Ordinal));
 
         Directory.CreateDirectory(DeployDirectory);
         File.Copy(Path.Combine(SourceDirectory, "foo.c"), Path.Combine(DeployDirectory, "foo.c"));

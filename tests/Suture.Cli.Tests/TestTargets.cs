@@ -15,6 +15,8 @@ public static class TestTargets
 
     public static string Coroutine => Path.Combine(AppContext.BaseDirectory, "TestTargets", "coroutine.c");
 
+    public static string Reader => Path.Combine(AppContext.BaseDirectory, "TestTargets", "reader.c");
+
     public static string Seed => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "foo.c");
 
     public static string SeedDiff => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "fix.diff");
