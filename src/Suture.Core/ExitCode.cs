@@ -19,5 +19,6 @@ public enum ExitCode
     BuildFailed = 10,
     Unpatchable = 11,
     TargetMismatch = 12,
+    PartialFailure = 13,
     Interrupted = 130,
 }

@@ -6,12 +6,12 @@ using Suture.Process.Tracing;
 
 namespace Suture.Cli.Commands;
 
-/// <summary><c>suture apply</c>: load a patch into a running process.</summary>
+/// <summary><c>suture apply</c>: load a patch into one running process, or into all that map its object.</summary>
 internal static class ApplyCommand
 {
     public static Command Create()
     {
-        Option<int> pid = CommonOptions.Pid();
+        Option<string> pid = CommonOptions.Pid(allowAll: true);
         Option<double> timeout = CommonOptions.Timeout();
         var file = new Argument<string>("patch") { Description = "Patch file" };
         var allowCoroutines = new Option<bool>("--allow-coroutines") { Description = "Apply even if the process switches user-level stacks (makecontext/swapcontext, fcontext) that the stack check cannot see" };
@@ -22,14 +22,53 @@ internal static class ApplyCommand
         command.SetAction(result => CommandRunner.Run(result, cancel =>
         {
             PatchDocument document = PatchDocument.Load(result.GetValue(file)!);
-            int target = result.GetValue(pid);
-            var options = new OperationOptions { Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)), Cancellation = cancel, AllowCoroutines = result.GetValue(allowCoroutines) };
-            var clock = Stopwatch.StartNew();
+            int? target = CommonOptions.ParsePid(result.GetValue(pid)!, allowAll: true);
+            var options = new OperationOptions
+            {
+                Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
+                Cancellation = cancel,
+                AllowCoroutines = result.GetValue(allowCoroutines),
+            };
             using var tracer = new Tracer();
-            AppliedPatch applied = tracer.Run(() => PatchApplier.Apply(target, document.Patch, document.Sha256, options));
-            Console.WriteLine($"applied {applied.PatchId} (level {applied.Level}) to process {target}: {string.Join(", ", applied.Functions.Select(f => f.Symbol))} redirected to 0x{applied.Base:x} in {clock.Elapsed.TotalMilliseconds:0.0} ms");
-            return 0;
+            return target is int one ? ApplyOne(tracer, one, document, options) : ApplyAll(tracer, document, options);
         }));
         return command;
+    }
+
+    private static int ApplyOne(Tracer tracer, int pid, PatchDocument document, OperationOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        AppliedPatch applied = tracer.Run(() => PatchApplier.Apply(pid, document.Patch, document.Sha256, options));
+        Console.WriteLine($"applied {applied.PatchId} (level {applied.Level}) to process {pid}: {string.Join(", ", applied.Functions.Select(f => f.Symbol))} redirected to 0x{applied.Base:x} in {clock.Elapsed.TotalMilliseconds:0.0} ms");
+        return 0;
+    }
+
+    private static int ApplyAll(Tracer tracer, PatchDocument document, OperationOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<FleetResult> results = tracer.Run(() => FleetApplier.ApplyAll(document.Patch, document.Sha256, options, Report));
+        int patched = results.Count(r => r.Outcome == FleetOutcome.Patched);
+        int already = results.Count(r => r.Outcome == FleetOutcome.AlreadyPatched);
+        int exited = results.Count(r => r.Outcome == FleetOutcome.Exited);
+        int failed = results.Count(r => r.Outcome == FleetOutcome.NotPatchable);
+        Console.WriteLine($"{results.Count} process(es) map {document.Patch.Target.ObjectName} (Build ID {document.Patch.Target.BuildIdHex}): {patched} patched, {already} already patched, {failed} not patchable, {exited} exited, in {clock.Elapsed.TotalMilliseconds:0} ms");
+        if (options.Cancellation.IsCancellationRequested)
+        {
+            throw new SutureException("apply -p all interrupted; the processes listed above are done, the others untouched", ExitCode.Interrupted);
+        }
+
+        return failed > 0 ? (int)ExitCode.PartialFailure : 0;
+    }
+
+    private static void Report(FleetResult result)
+    {
+        string line = result.Outcome switch
+        {
+            FleetOutcome.Patched => $"patched         {result.Pid} ({result.Name}) {result.Detail}",
+            FleetOutcome.AlreadyPatched => $"already patched {result.Pid} ({result.Name})",
+            FleetOutcome.Exited => $"exited          {result.Pid} ({result.Name})",
+            _ => $"not patchable   {result.Pid} ({result.Name}): {result.Detail}",
+        };
+        Console.WriteLine(line);
     }
 }

@@ -11,11 +11,24 @@ internal static class CommonOptions
         Recursive = true,
     };
 
-    public static Option<int> Pid() => new("--pid", "-p")
+    public static Option<string> Pid(bool allowAll) => new("--pid", "-p")
     {
-        Description = "Process id of the target",
+        Description = allowAll ? "Process id of the target, or 'all' for every process that maps the patched object" : "Process id of the target",
         Required = true,
     };
+
+    /// <summary>The pid given with -p, or null for 'all'.</summary>
+    public static int? ParsePid(string text, bool allowAll)
+    {
+        if (allowAll && text == "all")
+        {
+            return null;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) && pid > 0
+            ? pid
+            : throw new SutureException($"-p expects a process id{(allowAll ? " or 'all'" : "")}, not '{text}'", ExitCode.Usage);
+    }
 
     public static Option<bool> Json() => new("--json")
     {

@@ -10,7 +10,7 @@ internal static class RevertCommand
 {
     public static Command Create()
     {
-        Option<int> pid = CommonOptions.Pid();
+        Option<string> pid = CommonOptions.Pid(allowAll: false);
         Option<double> timeout = CommonOptions.Timeout();
         var id = new Option<string?>("--id") { Description = "Patch to revert (default: the newest)" };
         var command = new Command("revert", "Revert a patch in a running process: restore the original entries and unload the new code")
@@ -19,7 +19,7 @@ internal static class RevertCommand
         };
         command.SetAction(result => CommandRunner.Run(result, cancel =>
         {
-            int target = result.GetValue(pid);
+            int target = CommonOptions.ParsePid(result.GetValue(pid)!, allowAll: false)!.Value;
             var options = new OperationOptions { Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)), Cancellation = cancel };
             using var tracer = new Tracer();
             AppliedPatch reverted = tracer.Run(() => PatchReverter.Revert(target, result.GetValue(id), options));

@@ -11,12 +11,12 @@ internal static class StatusCommand
 {
     public static Command Create()
     {
-        Option<int> pid = CommonOptions.Pid();
+        Option<string> pid = CommonOptions.Pid(allowAll: false);
         Option<bool> json = CommonOptions.Json();
         var command = new Command("status", "List the patches applied to a running process") { pid, json };
         command.SetAction(result => CommandRunner.Run(result, _ =>
         {
-            int target = result.GetValue(pid);
+            int target = CommonOptions.ParsePid(result.GetValue(pid)!, allowAll: false)!.Value;
             IReadOnlyList<AppliedPatch> patches = PatchStatusReader.Read(target);
             string name = ThreadList.Name(target, target);
             if (result.GetValue(json))

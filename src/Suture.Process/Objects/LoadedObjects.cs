@@ -29,15 +29,39 @@ public static class LoadedObjects
         return result;
     }
 
-    private static LoadedObject? TryReadObject(MemoryMapping head, MemoryMapping[] parts, ProcessMemory memory)
+    /// <summary>The Build ID of the object whose first mapping is <paramref name="head"/>, read from its note in memory.</summary>
+    public static byte[]? ReadBuildId(MemoryMapping head, ProcessMemory memory) =>
+        TryReadHeader(head, memory, out ulong bias, out var notes) ? FindBuildId(bias, notes, memory) : null;
+
+    private static bool TryReadHeader(MemoryMapping head, ProcessMemory memory, out ulong bias, out List<(ulong Address, ulong Size)> notes)
     {
         byte[] page = new byte[(int)Math.Min(HeaderPage, head.Size)];
-        if (!memory.TryRead(head.Start, page) || !ElfImageHeader.TryParse(page, out ulong firstLoad, out var notes))
+        bias = 0;
+        notes = [];
+        if (!memory.TryRead(head.Start, page) || !ElfImageHeader.TryParse(page, out ulong firstLoad, out notes))
+        {
+            return false;
+        }
+
+        bias = head.Start - firstLoad;
+        return true;
+    }
+
+    private static LoadedObject? TryReadObject(MemoryMapping head, MemoryMapping[] parts, ProcessMemory memory)
+    {
+        if (!TryReadHeader(head, memory, out ulong bias, out var notes))
         {
             return null;
         }
 
-        ulong bias = head.Start - firstLoad;
+        // Mappings of the same file that belong to this load (a library mapped twice would show
+        // other heads; keep those within this object's contiguous range).
+        var own = parts.Where(m => m.Start >= head.Start).ToList();
+        return new LoadedObject(head.Path, FindBuildId(bias, notes, memory), bias, own);
+    }
+
+    private static byte[]? FindBuildId(ulong bias, List<(ulong Address, ulong Size)> notes, ProcessMemory memory)
+    {
         byte[]? buildId = null;
         foreach ((ulong address, ulong size) in notes)
         {
@@ -57,9 +81,6 @@ public static class LoadedObjects
             }
         }
 
-        // Mappings of the same file that belong to this load (a library mapped twice would show
-        // other heads; keep those within this object's contiguous range).
-        var own = parts.Where(m => m.Start >= head.Start).ToList();
-        return new LoadedObject(head.Path, buildId, bias, own);
+        return buildId;
     }
 }

@@ -1,0 +1,53 @@
+using Suture.Patching.Format;
+using Suture.Process.Objects;
+using Suture.Process.Tracing;
+
+namespace Suture.Patching.Engine;
+
+/// <summary>
+/// Applies a patch to every process that maps an object with the patch's Build ID (by the note in
+/// memory, cached per device and inode; never by path). Each process is handled on its own: one
+/// that is busy, exited or forbids new code does not stop the others.
+/// </summary>
+public static class FleetApplier
+{
+    /// <summary>Call on the tracer thread.</summary>
+    public static IReadOnlyList<FleetResult> ApplyAll(PatchFile patch, string patchSha256, OperationOptions options, Action<FleetResult> progress)
+    {
+        var cache = new BuildIdCache();
+        var results = new List<FleetResult>();
+        foreach (int pid in ProcessScanner.FindMapping(patch.Target.BuildId, cache))
+        {
+            if (options.Cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+
+            FleetResult result = ApplyOne(pid, patch, patchSha256, options);
+            results.Add(result);
+            progress(result);
+        }
+
+        return results;
+    }
+
+    private static FleetResult ApplyOne(int pid, PatchFile patch, string sha, OperationOptions options)
+    {
+        string name = ThreadList.Name(pid, pid);
+        try
+        {
+            var applied = PatchApplier.Apply(pid, patch, sha, options);
+            return new FleetResult(pid, name, FleetOutcome.Patched, $"level {applied.Level}", ExitCode.Success);
+        }
+        catch (SutureException e)
+        {
+            FleetOutcome outcome = e.ExitCode switch
+            {
+                ExitCode.AlreadyApplied => FleetOutcome.AlreadyPatched,
+                ExitCode.NoSuchProcess => FleetOutcome.Exited,
+                _ => FleetOutcome.NotPatchable,
+            };
+            return new FleetResult(pid, name, outcome, e.Message, e.ExitCode);
+        }
+    }
+}
