@@ -23,7 +23,8 @@ public sealed class SeedProject : IDisposable
         Assert.Contains(OldCall, source);
         Directory.CreateDirectory(SourceDirectory);
         File.WriteAllText(Path.Combine(SourceDirectory, "foo.c"), source);
-        DiffPath = WriteDiff(source, source.Replace(OldCall, newCall, StringComparison.Ordinal));
+        OriginalSource = source;
+        DiffPath = WriteDiff(source.Replace(OldCall, newCall, StringComparison.Ordinal), "fix.diff");
 
         Directory.CreateDirectory(DeployDirectory);
         File.Copy(Path.Combine(SourceDirectory, "foo.c"), Path.Combine(DeployDirectory, "foo.c"));
@@ -48,21 +49,26 @@ public sealed class SeedProject : IDisposable
 
     public string BinarySha256 { get; }
 
-    public ToolResult BuildPatch(params string[] extra) => SutureCli.Run(
-        ["build", "--source", SourceDirectory, "--patch", DiffPath, "--build", BuildCommand, "--target", Binary, "-o", PatchPath, .. extra]);
+    public string OriginalSource { get; }
+
+    public ToolResult BuildPatch(params string[] extra) => BuildPatchFrom(DiffPath, PatchPath, extra);
+
+    public ToolResult BuildPatchFrom(string diff, string output, params string[] extra) => SutureCli.Run(
+        ["build", "--source", SourceDirectory, "--patch", diff, "--build", BuildCommand, "--target", Binary, "-o", output, .. extra]);
+
+    /// <summary>Writes a diff from the original source to <paramref name="patched"/>; returns its path.</summary>
+    public string WriteDiff(string patched, string name)
+    {
+        _directory.Write("a/foo.c", OriginalSource);
+        _directory.Write("b/foo.c", patched);
+        ToolResult diff = Tool.Run("diff", ["-u", "a/foo.c", "b/foo.c"], _directory.Path);
+        Assert.Equal(1, diff.ExitCode);
+        return _directory.Write(name, diff.Stdout);
+    }
 
     public RunningProgram Start() => RunningProgram.Start(Binary);
 
     public string HashBinary() => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Binary)));
 
     public void Dispose() => _directory.Dispose();
-
-    private string WriteDiff(string original, string patched)
-    {
-        _directory.Write("a/foo.c", original);
-        _directory.Write("b/foo.c", patched);
-        ToolResult diff = Tool.Run("diff", ["-u", "a/foo.c", "b/foo.c"], _directory.Path);
-        Assert.Equal(1, diff.ExitCode);
-        return _directory.Write("fix.diff", diff.Stdout);
-    }
 }

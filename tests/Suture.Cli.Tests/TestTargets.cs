@@ -17,6 +17,8 @@ public static class TestTargets
 
     public static string Reader => Path.Combine(AppContext.BaseDirectory, "TestTargets", "reader.c");
 
+    public static string Levels => Path.Combine(AppContext.BaseDirectory, "TestTargets", "levels.c");
+
     public static string Seed => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "foo.c");
 
     public static string SeedDiff => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "fix.diff");

@@ -15,9 +15,10 @@ internal static class ApplyCommand
         Option<double> timeout = CommonOptions.Timeout();
         var file = new Argument<string>("patch") { Description = "Patch file" };
         var allowCoroutines = new Option<bool>("--allow-coroutines") { Description = "Apply even if the process switches user-level stacks (makecontext/swapcontext, fcontext) that the stack check cannot see" };
+        var allowDowngrade = new Option<bool>("--allow-downgrade") { Description = "Replace the running level of the object with a lower or equal one" };
         var command = new Command("apply", "Apply a patch to a running process: stop it, check no thread runs a replaced function, load the new code, redirect, resume")
         {
-            pid, timeout, allowCoroutines, file,
+            pid, timeout, allowCoroutines, allowDowngrade, file,
         };
         command.SetAction(result => CommandRunner.Run(result, cancel =>
         {
@@ -28,6 +29,7 @@ internal static class ApplyCommand
                 Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
                 Cancellation = cancel,
                 AllowCoroutines = result.GetValue(allowCoroutines),
+                AllowDowngrade = result.GetValue(allowDowngrade),
             };
             using var tracer = new Tracer();
             return target is int one ? ApplyOne(tracer, one, document, options) : ApplyAll(tracer, document, options);

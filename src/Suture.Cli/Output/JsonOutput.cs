@@ -62,6 +62,7 @@ internal static class JsonOutput
             w.WriteStartObject();
             w.WriteString("id", p.PatchId);
             w.WriteNumber("level", p.Level);
+            w.WriteBoolean("active", p.IsActive);
             w.WriteString("object", p.ObjectName);
             w.WriteString("buildId", p.BuildIdHex);
             w.WriteString("description", p.Description);

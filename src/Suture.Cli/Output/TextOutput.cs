@@ -43,10 +43,10 @@ internal static class TextOutput
 
     public static void WriteStatus(TextWriter o, int pid, string name, IReadOnlyList<AppliedPatch> patches)
     {
-        o.WriteLine($"process {pid} ({name}): {(patches.Count == 0 ? "no patches applied" : $"{patches.Count} patch(es) applied")}");
+        o.WriteLine($"process {pid} ({name}): {(patches.Count == 0 ? "no patches applied" : $"{patches.Count(p => p.IsActive)} patch(es) active")}");
         foreach (AppliedPatch p in patches)
         {
-            o.WriteLine($"  {p.PatchId} level {p.Level} for {p.ObjectName} (Build ID {p.BuildIdHex})");
+            o.WriteLine($"  {p.PatchId} level {p.Level} for {p.ObjectName} (Build ID {p.BuildIdHex}){(p.IsActive ? "" : ", superseded by a newer level")}");
             o.WriteLine($"    applied {p.AppliedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}, patch sha256 {p.PatchSha256}");
             if (p.Cves.Count > 0)
             {

@@ -1,4 +1,5 @@
 using Suture.Patching.Format;
+using Suture.Patching.State;
 using Suture.Process.Memory;
 using Suture.X86;
 
@@ -25,12 +26,22 @@ internal sealed class FunctionEntry
 
     public CodeRange Range { get; }
 
-    /// <summary>Checks that the bytes the jump replaces are still the ones the patch was built for.</summary>
-    public void Verify(int pid, ProcessMemory memory)
+    /// <summary>
+    /// Checks that the entry holds the bytes the patch was built against, or the jump of the
+    /// level <paramref name="current"/> that it replaces.
+    /// </summary>
+    public void Verify(int pid, ProcessMemory memory, AppliedPatch? current)
     {
         byte[] actual = memory.Read(Address, Function.ExpectedBytes.Length);
-        if (actual.AsSpan().SequenceEqual(Function.ExpectedBytes))
+        AppliedFunction? redirected = current?.Functions.FirstOrDefault(f => f.EntryAddress == Address);
+        byte[] expected = redirected is null ? Function.ExpectedBytes : Jump.Encode(redirected.EntryAddress, redirected.NewAddress);
+        if (actual.AsSpan().SequenceEqual(expected))
         {
+            if (redirected is not null && !redirected.SavedBytes.AsSpan().SequenceEqual(Function.ExpectedBytes))
+            {
+                throw new SutureException($"{Function.Symbol} in process {pid}: the running level {current!.PatchId} saved other original bytes than this patch expects; they were built for different binaries", ExitCode.TargetMismatch);
+            }
+
             return;
         }
 

@@ -11,4 +11,7 @@ public sealed record OperationOptions
 
     /// <summary>Apply even though the process switches user-level stacks the stack check cannot see.</summary>
     public bool AllowCoroutines { get; init; }
+
+    /// <summary>Replace the running level with a lower (or equal) one.</summary>
+    public bool AllowDowngrade { get; init; }
 }

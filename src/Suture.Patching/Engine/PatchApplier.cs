@@ -30,13 +30,14 @@ public static class PatchApplier
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
         IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
         LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
-        RefuseIfAlreadyPatched(pid, patch, target, AppliedPatchReader.Read(mappings, memory));
-
+        AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId ?? []).Active;
+        CheckLevel(pid, patch, target, current, options);
         RefuseCoroutines(pid, objects, options);
+
         var entries = patch.Functions.Select(f => new FunctionEntry(f, target.Bias)).ToList();
         foreach (FunctionEntry entry in entries)
         {
-            entry.Verify(pid, memory);
+            entry.Verify(pid, memory, current);
         }
 
         var resolver = new ExternalSymbolResolver(pid, objects);
@@ -51,17 +52,19 @@ public static class PatchApplier
             throw new SutureException($"apply to process {pid} interrupted before it changed anything", ExitCode.Interrupted);
         }
 
+        var ranges = entries.Select(e => e.Range).ToList();
+        if (current is not null)
+        {
+            ranges.Add(new CodeRange($"the code of patch {current.PatchId} (level {current.Level})", current.Base, current.Base + current.CodeSize));
+            ranges.AddRange(current.Functions.Select(f => new CodeRange(f.Symbol, f.FunctionStart, f.FunctionStart + f.FunctionSize)));
+        }
+
         PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, memory, syscall, mappings);
         try
         {
-            return QuiescentStop.Run(pid, "apply", entries.Select(e => e.Range).ToList(), options, stopped =>
+            return QuiescentStop.Run(pid, "apply", ranges, options, stopped =>
             {
-                foreach (FunctionEntry entry in entries)
-                {
-                    entry.Verify(pid, memory);
-                }
-
-                Switch(pid, memory, placed, entries);
+                Switch(pid, memory, placed, current);
                 return placed.Record;
             });
         }
@@ -72,18 +75,23 @@ public static class PatchApplier
         }
     }
 
-    private static void RefuseIfAlreadyPatched(int pid, PatchFile patch, LoadedObject target, IReadOnlyList<AppliedPatch> applied)
+    private static void CheckLevel(int pid, PatchFile patch, LoadedObject target, AppliedPatch? current, OperationOptions options)
     {
-        AppliedPatch? same = applied.FirstOrDefault(a => a.BuildId.AsSpan().SequenceEqual(target.BuildId) && a.PatchId == patch.Metadata.Id);
-        if (same is not null)
+        if (current is null)
         {
-            throw new SutureException($"patch {same.PatchId} (level {same.Level}) is already applied to {target.FileName} in process {pid}", ExitCode.AlreadyApplied);
+            return;
         }
 
-        AppliedPatch? other = applied.FirstOrDefault(a => a.BuildId.AsSpan().SequenceEqual(target.BuildId));
-        if (other is not null)
+        if (current.PatchId == patch.Metadata.Id && current.Level == patch.Metadata.Level)
         {
-            throw new SutureException($"process {pid} already runs patch {other.PatchId} (level {other.Level}) for {target.FileName}; revert it first with 'suture revert -p {pid}'", ExitCode.AlreadyApplied);
+            throw new SutureException($"patch {current.PatchId} (level {current.Level}) is already applied to {target.FileName} in process {pid}", ExitCode.AlreadyApplied);
+        }
+
+        if (patch.Metadata.Level <= current.Level && !options.AllowDowngrade)
+        {
+            throw new SutureException(
+                $"process {pid} runs level {current.Level} ({current.PatchId}) for {target.FileName}; level {patch.Metadata.Level} ({patch.Metadata.Id}) is not newer; pass --allow-downgrade to replace it anyway",
+                ExitCode.AlreadyApplied);
         }
     }
 
@@ -140,28 +148,45 @@ public static class PatchApplier
         throw new SutureException($"could not reserve memory near {target.Path} in process {pid}: the address space keeps changing; try again");
     }
 
-    /// <summary>With every thread stopped: record the patch, then redirect each old entry.</summary>
-    private static void Switch(int pid, ProcessMemory memory, PlacedPatch placed, IReadOnlyList<FunctionEntry> entries)
+    /// <summary>
+    /// With every thread stopped: record the patch, mark the level it replaces as superseded,
+    /// redirect each entry, and put back the original entries the new level no longer changes.
+    /// </summary>
+    private static void Switch(int pid, ProcessMemory memory, PlacedPatch placed, AppliedPatch? current)
     {
-        int redirected = 0;
+        var writer = new EntryWriter(memory);
         try
         {
-            memory.Write(placed.Record.Base + placed.Layout.StateOffset, placed.StateRecord);
             foreach (AppliedFunction function in placed.Record.Functions)
             {
-                memory.Write(function.EntryAddress, Jump.Encode(function.EntryAddress, function.NewAddress));
-                redirected++;
+                writer.Verify(pid, function, current);
+            }
+
+            writer.WriteRecord(placed.Record);
+            if (current is not null)
+            {
+                writer.WriteRecord(current with { IsActive = false });
+            }
+
+            foreach (AppliedFunction function in placed.Record.Functions)
+            {
+                writer.Redirect(function);
+            }
+
+            foreach (AppliedFunction dropped in current?.Functions.Where(f => placed.Record.Functions.All(n => n.EntryAddress != f.EntryAddress)) ?? [])
+            {
+                writer.Restore(dropped);
             }
         }
         catch (Exception e) when (e is SutureException or IOException)
         {
-            for (int i = 0; i < redirected; i++)
+            writer.Undo();
+            if (e is SutureException { ExitCode: ExitCode.TargetMismatch })
             {
-                memory.Write(entries[i].Address, entries[i].Function.ExpectedBytes);
+                throw;
             }
 
-            memory.Write(placed.Record.Base + placed.Layout.StateOffset, new byte[AppliedPatchCodec.HeaderSize]);
-            throw new SutureException($"apply to process {pid} failed while redirecting ({e.Message}); the process was restored to its original code", ExitCode.Failure, e);
+            throw new SutureException($"apply to process {pid} failed while redirecting ({e.Message}); the process was restored to its previous code", ExitCode.Failure, e);
         }
     }
 

@@ -1,50 +1,65 @@
 using Suture.Patching.State;
 using Suture.Process.Memory;
 using Suture.Process.Tracing;
-using Suture.X86;
 
 namespace Suture.Patching.Engine;
 
 /// <summary>
-/// Removes an applied patch from a process. With every thread stopped and none executing the
-/// patch's code, the saved entry bytes are written back and the record is cleared; the memory,
+/// Reverts the active level of a patched object: with every thread stopped and none executing the
+/// level's code, each entry goes back to the previous level's jump (if a previous level is still
+/// loaded) or to the original bytes, and the records are updated. The reverted level's memory,
 /// now unreachable, is unmapped afterwards with one thread stopped.
 /// </summary>
 public static class PatchReverter
 {
-    /// <summary>Reverts the patch <paramref name="patchId"/>, or the newest one. Call on the tracer thread.</summary>
+    /// <summary>Reverts the patch <paramref name="patchId"/>, or the newest active one. Call on the tracer thread.</summary>
     public static AppliedPatch Revert(int pid, string? patchId, OperationOptions options)
     {
         IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
         IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
-        AppliedPatch patch = (patchId is null ? (applied.Count > 0 ? applied[^1] : null) : applied.LastOrDefault(p => p.PatchId == patchId))
-            ?? throw new SutureException(
-                patchId is null ? $"nothing to revert: process {pid} runs no suture patch" : $"nothing to revert: process {pid} does not run patch {patchId}",
-                ExitCode.NothingToRevert);
+        AppliedPatch patch = Choose(pid, patchId, applied);
+        AppliedPatch? previous = PatchChain.For(applied, patch.BuildId).Previous;
         ulong syscall = SyscallInstructionFinder.Find(memory, mappings);
         var ranges = new[] { new CodeRange($"the new code of patch {patch.PatchId}", patch.Base, patch.Base + patch.CodeSize) };
 
         QuiescentStop.Run(pid, "revert", ranges, options, stopped =>
         {
-            foreach (AppliedFunction function in patch.Functions)
+            var writer = new EntryWriter(memory);
+            try
             {
-                byte[] expected = Jump.Encode(function.EntryAddress, function.NewAddress);
-                byte[] actual = memory.Read(function.EntryAddress, expected.Length);
-                if (!actual.AsSpan().SequenceEqual(expected))
+                foreach (AppliedFunction function in patch.Functions)
                 {
-                    throw new SutureException(
-                        $"{function.Symbol} at 0x{function.EntryAddress:x} in process {pid} no longer jumps to patch {patch.PatchId} (found {Convert.ToHexStringLower(actual)}); something else changed it; not reverting",
-                        ExitCode.TargetMismatch);
+                    writer.Verify(pid, function, patch);
                 }
-            }
 
-            foreach (AppliedFunction function in patch.Functions)
+                foreach (AppliedFunction function in patch.Functions)
+                {
+                    AppliedFunction? below = previous?.Functions.FirstOrDefault(f => f.EntryAddress == function.EntryAddress);
+                    if (below is null)
+                    {
+                        writer.Restore(function);
+                    }
+                }
+
+                foreach (AppliedFunction below in previous?.Functions ?? [])
+                {
+                    writer.Redirect(below);
+                }
+
+                if (previous is not null)
+                {
+                    writer.WriteRecord(previous with { IsActive = true });
+                }
+
+                writer.ClearRecord(patch);
+            }
+            catch (Exception e) when (e is SutureException or IOException)
             {
-                memory.Write(function.EntryAddress, function.SavedBytes);
+                writer.Undo();
+                throw;
             }
 
-            memory.Write(patch.Base + patch.MappedSize - StateSize(patch), new byte[AppliedPatchCodec.HeaderSize]);
             return 0;
         });
 
@@ -54,7 +69,24 @@ public static class PatchReverter
         return patch;
     }
 
-    /// <summary>The record's mapping is the last part of the patch memory, after code and data.</summary>
-    private static ulong StateSize(AppliedPatch patch) =>
-        Format.PatchImage.AlignUp((ulong)AppliedPatchCodec.Encode(patch).Length, Format.PatchImage.PageSize);
+    private static AppliedPatch Choose(int pid, string? patchId, IReadOnlyList<AppliedPatch> applied)
+    {
+        var active = applied.Where(p => p.IsActive).ToList();
+        if (patchId is null)
+        {
+            return active.Count > 0
+                ? active[^1]
+                : throw new SutureException($"nothing to revert: process {pid} runs no suture patch", ExitCode.NothingToRevert);
+        }
+
+        AppliedPatch? named = applied.LastOrDefault(p => p.PatchId == patchId)
+            ?? throw new SutureException($"nothing to revert: process {pid} does not run patch {patchId}", ExitCode.NothingToRevert);
+        if (!named.IsActive)
+        {
+            AppliedPatch? top = PatchChain.For(applied, named.BuildId).Active;
+            throw new SutureException($"patch {patchId} (level {named.Level}) in process {pid} is superseded by {top?.PatchId} (level {top?.Level}); revert that first", ExitCode.NothingToRevert);
+        }
+
+        return named;
+    }
 }

@@ -30,7 +30,7 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
             Base = 0,
             CodeSize = (ulong)patch.Image.Code.Length,
             MappedSize = 0,
-            Functions = entries.Select(e => new AppliedFunction(e.Function.Symbol, e.Address, e.Function.NewOffset, e.Function.ExpectedBytes)).ToList(),
+            Functions = entries.Select(e => new AppliedFunction(e.Function.Symbol, e.Address, e.Function.NewOffset, e.Function.ExpectedBytes, e.Start, e.Function.OldSize)).ToList(),
         };
         PatchMemoryLayout layout = PatchMemoryLayout.For(patch.Image, AppliedPatchCodec.Encode(record).Length);
         ulong address = AddressPlanner.FindFreeRange(mappings, target.Start, target.End, layout.TotalSize)
@@ -39,6 +39,7 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
         {
             Base = address,
             MappedSize = layout.TotalSize,
+            RecordAddress = address + layout.StateOffset,
             Functions = record.Functions.Select(f => f with { NewAddress = address + f.NewAddress }).ToList(),
         };
         byte[] image = PatchLinker.Link(patch, address, target.Bias, r => externals[(r.Symbol, r.Version)]);

@@ -34,6 +34,15 @@ public sealed record AppliedPatch
 
     public required IReadOnlyList<AppliedFunction> Functions { get; init; }
 
+    /// <summary>
+    /// False once a newer level for the same object replaced this one; its code stays loaded so
+    /// reverting the newer level can switch back to it.
+    /// </summary>
+    public bool IsActive { get; init; } = true;
+
+    /// <summary>Where the record itself lives in the target (set when read back).</summary>
+    public ulong RecordAddress { get; init; }
+
     public string BuildIdHex => Convert.ToHexStringLower(BuildId);
 
     public bool CodeContains(ulong address) => address >= Base && address < Base + CodeSize;

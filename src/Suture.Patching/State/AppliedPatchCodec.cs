@@ -47,7 +47,11 @@ public static class AppliedPatchCodec
                 writer.Write(function.NewAddress);
                 writer.Write(function.SavedBytes.Length);
                 writer.Write(function.SavedBytes);
+                writer.Write(function.FunctionStart);
+                writer.Write(function.FunctionSize);
             }
+
+            writer.Write(patch.IsActive);
         }
 
         byte[] result = new byte[HeaderSize + body.Length];
@@ -98,8 +102,12 @@ public static class AppliedPatchCodec
                 ulong entry = reader.ReadUInt64();
                 ulong target = reader.ReadUInt64();
                 byte[] saved = reader.ReadBytes(ReadCount(reader, 64));
-                functions[i] = new AppliedFunction(symbol, entry, target, saved);
+                ulong start = reader.ReadUInt64();
+                ulong size = reader.ReadUInt64();
+                functions[i] = new AppliedFunction(symbol, entry, target, saved, start, size);
             }
+
+            bool active = reader.ReadBoolean();
 
             return new AppliedPatch
             {
@@ -115,6 +123,7 @@ public static class AppliedPatchCodec
                 CodeSize = codeSize,
                 MappedSize = mappedSize,
                 Functions = functions,
+                IsActive = active,
             };
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException or InvalidDataException)

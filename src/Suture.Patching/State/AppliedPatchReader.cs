@@ -36,7 +36,7 @@ public static class AppliedPatchReader
             byte[] body = new byte[length];
             if (memory.TryRead(mapping.Start + AppliedPatchCodec.HeaderSize, body) && AppliedPatchCodec.TryDecode(body) is { } patch)
             {
-                result.Add(patch);
+                result.Add(patch with { RecordAddress = mapping.Start });
             }
         }
 

@@ -1,0 +1,64 @@
+using Suture.Patching.State;
+using Suture.Process.Memory;
+using Suture.X86;
+
+namespace Suture.Patching.Engine;
+
+/// <summary>
+/// Writes function entries and patch records while the process is stopped, remembering what it
+/// changed so a failure half-way puts everything back.
+/// </summary>
+internal sealed class EntryWriter
+{
+    private readonly ProcessMemory _memory;
+    private readonly Stack<(ulong Address, byte[] Bytes)> _undo = new();
+
+    public EntryWriter(ProcessMemory memory)
+    {
+        _memory = memory;
+    }
+
+    /// <summary>The bytes an entry holds when <paramref name="owner"/> redirects it, else the original bytes.</summary>
+    public static byte[] ExpectedEntry(AppliedFunction function, AppliedPatch? owner)
+    {
+        AppliedFunction? redirected = owner?.Functions.FirstOrDefault(f => f.EntryAddress == function.EntryAddress);
+        return redirected is null ? function.SavedBytes : Jump.Encode(redirected.EntryAddress, redirected.NewAddress);
+    }
+
+    /// <summary>Refuses when an entry does not hold what <paramref name="owner"/> (or the original) should have put there.</summary>
+    public void Verify(int pid, AppliedFunction function, AppliedPatch? owner)
+    {
+        byte[] expected = ExpectedEntry(function, owner);
+        byte[] actual = _memory.Read(function.EntryAddress, expected.Length);
+        if (!actual.AsSpan().SequenceEqual(expected))
+        {
+            string who = owner?.Functions.Any(f => f.EntryAddress == function.EntryAddress) == true ? $"a jump to patch {owner.PatchId}" : "the original code";
+            throw new SutureException(
+                $"{function.Symbol} at 0x{function.EntryAddress:x} in process {pid} holds {Convert.ToHexStringLower(actual)}, not {who} ({Convert.ToHexStringLower(expected)}); something else changed it; refusing",
+                ExitCode.TargetMismatch);
+        }
+    }
+
+    public void Redirect(AppliedFunction function) => Write(function.EntryAddress, Jump.Encode(function.EntryAddress, function.NewAddress));
+
+    public void Restore(AppliedFunction function) => Write(function.EntryAddress, function.SavedBytes);
+
+    public void WriteRecord(AppliedPatch patch) => Write(patch.RecordAddress, AppliedPatchCodec.Encode(patch));
+
+    public void ClearRecord(AppliedPatch patch) => Write(patch.RecordAddress, new byte[AppliedPatchCodec.HeaderSize]);
+
+    /// <summary>Puts back everything written so far, newest first.</summary>
+    public void Undo()
+    {
+        while (_undo.TryPop(out (ulong Address, byte[] Bytes) item))
+        {
+            _memory.Write(item.Address, item.Bytes);
+        }
+    }
+
+    private void Write(ulong address, byte[] bytes)
+    {
+        _undo.Push((address, _memory.Read(address, bytes.Length)));
+        _memory.Write(address, bytes);
+    }
+}
