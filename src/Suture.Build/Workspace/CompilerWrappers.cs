@@ -10,6 +10,13 @@ internal sealed class CompilerWrappers
 {
     private static readonly string[] CompilerNames = ["gcc", "cc", "g++", "c++"];
 
+    /// <summary>
+    /// Reach data of other objects through the GOT instead of a direct PC-relative access that
+    /// relies on a copy relocation: new code may use a variable (e.g. <c>stderr</c>) the
+    /// executable never copied, and the patch then supplies the address in a slot.
+    /// </summary>
+    private const string IndirectExternData = "-mno-direct-extern-access";
+
     private CompilerWrappers(string directory)
     {
         Directory = directory;
@@ -32,16 +39,23 @@ internal sealed class CompilerWrappers
             }
 
             string script = Path.Combine(directory, name);
+            string extra = Supports(real, name.Contains('+', StringComparison.Ordinal) ? "c++" : "c", IndirectExternData) ? " " + IndirectExternData : "";
             File.WriteAllText(script, $"""
                 #!/bin/sh
                 printf '%s\t%s\n' "$PWD" "{name} $*" >> "$SUTURE_COMPILE_LOG"
-                exec {real} -ffunction-sections -fdata-sections -save-temps=obj "$@"
+                exec {real} -ffunction-sections -fdata-sections -save-temps=obj{extra} "$@"
 
                 """);
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
 
         return new CompilerWrappers(directory);
+    }
+
+    private static bool Supports(string compiler, string language, string flag)
+    {
+        (int exit, _) = ShellCommand.Run(compiler, [flag, "-x", language, "-c", "-o", "/dev/null", "/dev/null"], "/");
+        return exit == 0;
     }
 
     /// <summary>The environment a build runs with so that it goes through the wrappers.</summary>

@@ -1,4 +1,5 @@
 using Suture.Elf;
+using Suture.Process.Memory;
 using Suture.Process.Objects;
 
 namespace Suture.Patching.Engine;
@@ -15,9 +16,12 @@ public sealed class ExternalSymbolResolver
     private readonly IReadOnlyList<LoadedObject> _searchOrder;
     private readonly Dictionary<LoadedObject, ElfFile?> _files = [];
 
-    public ExternalSymbolResolver(int pid, IReadOnlyList<LoadedObject> objects)
+    private readonly ProcessMemory _memory;
+
+    public ExternalSymbolResolver(int pid, IReadOnlyList<LoadedObject> objects, ProcessMemory memory)
     {
         _pid = pid;
+        _memory = memory;
         string? executable = TryReadLink($"/proc/{pid}/exe");
         _searchOrder = objects
             .OrderBy(o => o.Path == executable ? 0 : o.FileName.StartsWith("ld-linux", StringComparison.Ordinal) ? 2 : 1)
@@ -25,7 +29,7 @@ public sealed class ExternalSymbolResolver
             .ToList();
     }
 
-    public ulong Resolve(string name, string? version)
+    public ResolvedSymbol Resolve(string name, string? version)
     {
         foreach (LoadedObject loaded in _searchOrder)
         {
@@ -38,7 +42,10 @@ public sealed class ExternalSymbolResolver
 
             if (symbol.Type == ElfSymbolType.GnuIfunc)
             {
-                throw new SutureException($"{name} in {loaded.Path} of process {_pid} is an IFUNC symbol; new references to IFUNC symbols are not supported yet", ExitCode.Unpatchable);
+                ulong? resolved = ResolvedIfunc(name);
+                return resolved is ulong implementation
+                    ? new ResolvedSymbol(implementation, false)
+                    : new ResolvedSymbol(loaded.Bias + symbol.Value, true);
             }
 
             if (symbol.Type == ElfSymbolType.Tls)
@@ -46,11 +53,39 @@ public sealed class ExternalSymbolResolver
                 throw new SutureException($"{name} in {loaded.Path} of process {_pid} is a thread-local variable; not supported yet", ExitCode.Unpatchable);
             }
 
-            return loaded.Bias + symbol.Value;
+            return new ResolvedSymbol(loaded.Bias + symbol.Value, false);
         }
 
         string versioned = version is null ? name : $"{name}@{version}";
         throw new SutureException($"process {_pid} has no loaded object that defines {versioned}, which the patch needs; is the right library loaded?", ExitCode.Unpatchable);
+    }
+
+    /// <summary>
+    /// The implementation the dynamic linker chose for an IFUNC symbol: the GOT entry of any
+    /// loaded object that imports it (a lazily bound entry still points at a PLT stub that
+    /// resolves and jumps, which is as good for a call).
+    /// </summary>
+    private ulong? ResolvedIfunc(string name)
+    {
+        Span<byte> slot = stackalloc byte[8];
+        foreach (LoadedObject loaded in _searchOrder)
+        {
+            ElfFile? file = Load(loaded);
+            foreach (ElfRelocation relocation in file?.DynamicRelocations ?? [])
+            {
+                if (relocation.Symbol?.Name == name && relocation.Type is X86_64RelocationType.JumpSlot or X86_64RelocationType.GlobDat
+                    && _memory.TryRead(loaded.Bias + relocation.Offset, slot))
+                {
+                    ulong value = BitConverter.ToUInt64(slot);
+                    if (value != 0)
+                    {
+                        return value;
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     private static ElfSymbol? Find(ElfFile file, string name, string? version)

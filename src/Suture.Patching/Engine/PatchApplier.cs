@@ -40,7 +40,7 @@ public static class PatchApplier
             entry.Verify(pid, memory, current);
         }
 
-        var resolver = new ExternalSymbolResolver(pid, objects);
+        var resolver = new ExternalSymbolResolver(pid, objects, memory);
         var externals = patch.Relocations
             .Where(r => r.Target == PatchSymbolKind.External)
             .Select(r => (r.Symbol, r.Version))
@@ -119,7 +119,7 @@ public static class PatchApplier
         string sha,
         LoadedObject target,
         IReadOnlyList<FunctionEntry> entries,
-        Dictionary<(string, string?), ulong> externals,
+        Dictionary<(string, string?), ResolvedSymbol> externals,
         ProcessMemory memory,
         ulong syscall,
         IReadOnlyList<MemoryMapping> mappings)
@@ -129,12 +129,13 @@ public static class PatchApplier
         for (int attempt = 0; attempt < MaxPlacementAttempts; attempt++)
         {
             IReadOnlyList<MemoryMapping> current = attempt == 0 ? mappings : MemoryMapReader.Read(pid);
-            PlacedPatch placed = PlacedPatch.Plan(pid, patch, sha, target, entries, externals, current);
+            PlacedPatch placed = PlacedPatch.Plan(pid, patch, sha, target, entries, current);
             if (RemoteMapper.TryMap(syscalls, memory, placed.Record.Base, placed.Layout, patch.Metadata.Id))
             {
                 try
                 {
-                    memory.Write(placed.Record.Base, placed.Image);
+                    Dictionary<(string, string?), ulong> addresses = ResolveIfuncs(pid, patch, placed, externals, stopped, memory);
+                    memory.Write(placed.Record.Base, PatchLinker.Link(patch, placed.Record.Base, target.Bias, r => addresses[(r.Symbol, r.Version)]));
                     return placed;
                 }
                 catch
@@ -146,6 +147,40 @@ public static class PatchApplier
         }
 
         throw new SutureException($"could not reserve memory near {target.Path} in process {pid}: the address space keeps changing; try again");
+    }
+
+    /// <summary>
+    /// Calls the resolver of each IFUNC no loaded object had resolved, returning from it into an
+    /// <c>int3</c> placed in the unused tail of the patch's code page.
+    /// </summary>
+    private static Dictionary<(string, string?), ulong> ResolveIfuncs(
+        int pid,
+        PatchFile patch,
+        PlacedPatch placed,
+        Dictionary<(string, string?), ResolvedSymbol> externals,
+        StoppedProcess stopped,
+        ProcessMemory memory)
+    {
+        var addresses = new Dictionary<(string, string?), ulong>();
+        foreach (((string, string?) key, ResolvedSymbol symbol) in externals)
+        {
+            if (!symbol.IsIfuncResolver)
+            {
+                addresses[key] = symbol.Address;
+                continue;
+            }
+
+            if ((ulong)patch.Image.Code.Length >= placed.Layout.CodeSize)
+            {
+                throw new SutureException($"{key.Item1} is an IFUNC in process {pid} and the patch's code page has no room for the call's return trap", ExitCode.Unpatchable);
+            }
+
+            ulong trap = placed.Record.Base + placed.Layout.CodeSize - 1;
+            memory.Write(trap, [0xcc]);
+            addresses[key] = RemoteCall.Invoke(stopped, memory, symbol.Address, trap);
+        }
+
+        return addresses;
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ using Suture.Process.Objects;
 namespace Suture.Patching.Engine;
 
 /// <summary>A patch linked for one address in one process, with the record kept there.</summary>
-internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout, byte[] Image, byte[] StateRecord)
+internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout, byte[] StateRecord)
 {
     public static PlacedPatch Plan(
         int pid,
@@ -14,7 +14,6 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
         string sha,
         LoadedObject target,
         IReadOnlyList<FunctionEntry> entries,
-        Dictionary<(string, string?), ulong> externals,
         IReadOnlyList<MemoryMapping> mappings)
     {
         AppliedPatch record = new()
@@ -42,7 +41,6 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
             RecordAddress = address + layout.StateOffset,
             Functions = record.Functions.Select(f => f with { NewAddress = address + f.NewAddress }).ToList(),
         };
-        byte[] image = PatchLinker.Link(patch, address, target.Bias, r => externals[(r.Symbol, r.Version)]);
-        return new PlacedPatch(record, layout, image, AppliedPatchCodec.Encode(record));
+        return new PlacedPatch(record, layout, AppliedPatchCodec.Encode(record));
     }
 }

@@ -41,7 +41,18 @@ public static class RemoteMapper
             memory.Write(address, Encoding.UTF8.GetBytes(Truncate(AppliedNamePrefix + name) + "\0"));
             fd = (long)syscalls.Check("memfd_create", MemfdCreate, address, MfdCloexec);
             syscalls.Check("ftruncate", Ftruncate, (ulong)fd, layout.TotalSize);
-            MapPart(syscalls, fd, address, 0, layout.CodeSize, ProtRead | ProtExec);
+            try
+            {
+                MapPart(syscalls, fd, address, 0, layout.CodeSize, ProtRead | ProtExec);
+            }
+            catch (Native.NativeCallException e) when (e.ErrorNumber is Native.Errno.EPERM or Native.Errno.EACCES)
+            {
+                throw new SutureException(
+                    $"process {memory.Pid} does not allow new executable memory (a seccomp filter, SELinux execmem or a similar policy refused mmap with PROT_EXEC); cannot load a patch into it",
+                    ExitCode.Unpatchable,
+                    e);
+            }
+
             MapPart(syscalls, fd, address, layout.CodeSize, layout.DataSize, ProtRead | ProtWrite);
             MapPart(syscalls, fd, address, layout.StateOffset, layout.StateSize, ProtRead);
             return true;
