@@ -38,10 +38,10 @@ internal static partial class FrozenBench
                 }
             }
 
-            double M(string key) => Stats.Median(samples.Select(s => (double)s[key]!));
+            double M(string key) => Stats.Median(samples.Where(s => s[key] is not null).Select(s => s[key]!.GetValue<double>()));
             double applyGap = M("apply_frozen_ms"), revertGap = M("revert_frozen_ms"), baseGap = M("baseline_frozen_ms");
             double applyWall = M("apply_wall_ms"), revertWall = M("revert_wall_ms"), statusWall = M("status_wall_ms");
-            perThreads.Add(new JsonObject
+            perThreads.Add((JsonNode)new JsonObject
             {
                 ["threads"] = n,
                 ["apply_frozen_ms"] = Report.Round(applyGap),
@@ -125,7 +125,7 @@ internal static partial class FrozenBench
             ["apply_wall_ms"] = Math.Round(apply.Ms, 4),
             ["revert_wall_ms"] = Math.Round(revert.Ms, 4),
             ["status_wall_ms"] = Math.Round(status.Ms, 4),
-            ["apply_engine_ms"] = engine.Success ? double.Parse(engine.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN,
+            ["apply_engine_ms"] = engine.Success ? (JsonNode?)double.Parse(engine.Groups[1].Value, CultureInfo.InvariantCulture) : null,
             ["window_ms"] = Math.Round(windowMs, 3),
         };
     }

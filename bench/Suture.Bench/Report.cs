@@ -78,7 +78,7 @@ internal sealed class Report
         var rowsJson = new JsonArray();
         foreach (Row r in rows)
         {
-            rowsJson.Add(new JsonObject
+            rowsJson.Add((JsonNode)new JsonObject
             {
                 ["figure"] = r.Figure,
                 ["case"] = r.Case,

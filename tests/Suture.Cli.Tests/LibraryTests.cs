@@ -1,0 +1,59 @@
+using Suture.TestSupport;
+
+namespace Suture.Cli.Tests;
+
+/// <summary>Patches for shared libraries, applied to every process that maps them.</summary>
+public sealed class LibraryTests
+{
+    [Fact]
+    public void A_library_patch_reaches_three_running_processes_at_once()
+    {
+        using var project = new LibraryProject();
+        using RunningProgram first = project.Start();
+        using RunningProgram second = project.Start();
+        using RunningProgram third = project.Start();
+        RunningProgram[] all = [first, second, third];
+        foreach (RunningProgram program in all)
+        {
+            program.WaitForLine(l => l == LibraryProject.LibraryOld);
+        }
+
+        int[] before = all.Select(p => p.LineCount).ToArray();
+        ToolResult result = SutureCli.Succeed("apply", "-p", "all", project.LibraryPatch);
+
+        Assert.Contains("3 process(es) map libfoo.so", result.Stdout);
+        Assert.Contains("3 patched", result.Stdout);
+        for (int i = 0; i < all.Length; i++)
+        {
+            all[i].WaitForLine(l => l == LibraryProject.LibraryNew, before[i]);
+            Assert.Contains("lib-fix level 1 for libfoo.so", SutureCli.Succeed("status", "-p", all[i].Pid.ToString()).Stdout);
+        }
+
+        ToolResult again = SutureCli.Succeed("apply", "-p", "all", project.LibraryPatch);
+        Assert.Contains("3 already patched", again.Stdout);
+    }
+
+    [Fact]
+    public void Executable_and_library_are_patched_in_the_same_process_and_reverted_one_by_one()
+    {
+        using var project = new LibraryProject();
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == LibraryProject.LibraryOld);
+        string pid = program.Pid.ToString();
+
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", pid, project.LibraryPatch);
+        SutureCli.Succeed("apply", "-p", pid, project.ExecutablePatch);
+        int both = program.WaitForLine(l => l == SeedProject.NewLine, before);
+        program.WaitForLine(l => l == LibraryProject.LibraryNew, both);
+        string status = SutureCli.Succeed("status", "-p", pid).Stdout;
+        Assert.Contains("lib-fix level 1 for libfoo.so", status);
+        Assert.Contains("exe-fix level 1 for foo", status);
+
+        SutureCli.Succeed("revert", "-p", pid, "--id", "lib-fix");
+        int libraryBack = program.WaitForLine(l => l == LibraryProject.LibraryOld, program.LineCount);
+        program.WaitForLine(l => l == SeedProject.NewLine, libraryBack);
+        SutureCli.Succeed("revert", "-p", pid);
+        program.WaitForSteady(SeedProject.OldLine, 1, program.LineCount);
+    }
+}
