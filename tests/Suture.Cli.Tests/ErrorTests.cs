@@ -120,6 +120,21 @@ public sealed class ErrorTests : IClassFixture<ErrorTests.BuiltSeed>
         program.WaitForLine(l => l == "alive", now);
     }
 
+    [Fact]
+    public void A_process_that_forbids_new_executable_memory_is_refused_cleanly()
+    {
+        using var project = new SeedProject(TestTargets.NoExec, "gcc -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+
+        ToolResult result = SutureCli.Run("apply", "-p", program.Pid.ToString(), project.PatchPath);
+
+        AssertOneLineError(result, ExitCode.Unpatchable, "does not allow new executable memory");
+        Assert.DoesNotContain("/memfd:suture", File.ReadAllText($"/proc/{program.Pid}/maps"));
+        AssertStillUnpatched(program);
+    }
+
     private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment)
     {
         Assert.True((int)expected == result.ExitCode, $"expected exit {(int)expected} ({expected}): {result}");

@@ -56,4 +56,29 @@ public sealed class LibraryTests
         SutureCli.Succeed("revert", "-p", pid);
         program.WaitForSteady(SeedProject.OldLine, 1, program.LineCount);
     }
+
+    [Fact]
+    public void A_process_in_a_chroot_is_patched_through_its_own_files()
+    {
+        using var project = new SeedProject(TestTargets.Looper, "gcc -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        string root = Path.Combine(project.Root, "chroot");
+        foreach (string file in new[] { "/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2" })
+        {
+            string copy = root + file;
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        File.Copy(project.Binary, Path.Combine(root, "foo"));
+        using RunningProgram program = RunningProgram.Start("/usr/sbin/chroot", root, "/foo");
+        program.WaitForLine(l => l == SeedProject.OldLine);
+        Assert.Equal(root, new DirectoryInfo($"/proc/{program.Pid}/root").LinkTarget);
+
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.PatchPath);
+        int after = program.WaitForSteady(SeedProject.NewLine, 5, before);
+        SutureCli.Succeed("revert", "-p", program.Pid.ToString());
+        program.WaitForSteady(SeedProject.OldLine, 5, after);
+    }
 }

@@ -19,6 +19,8 @@ public static class TestTargets
 
     public static string Levels => Path.Combine(AppContext.BaseDirectory, "TestTargets", "levels.c");
 
+    public static string NoExec => Path.Combine(AppContext.BaseDirectory, "TestTargets", "noexec.c");
+
     public static string Seed => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "foo.c");
 
     public static string SeedDiff => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "fix.diff");
