@@ -8,7 +8,8 @@ namespace Suture.Bench;
 /// <summary>
 /// Frozen time measured inside the target (longest gap between two clock reads of its measuring
 /// thread) during apply and revert, next to the same window without any suture command; and the
-/// wall time of apply, revert and status as a user runs them (process start included).
+/// wall time of apply, revert and status as a user runs them (process start included), against the
+/// same process with its measuring thread asleep instead of spinning.
 /// </summary>
 internal static partial class FrozenBench
 {
@@ -25,9 +26,10 @@ internal static partial class FrozenBench
         foreach (int n in Threads)
         {
             Console.Error.WriteLine($"bench: frozen/wall, {n} thread(s), {runs} runs");
+            string count = n.ToString(CultureInfo.InvariantCulture);
             var samples = new List<JsonObject>();
             using (ControlBlock shm = ControlBlock.Create($"frozen-{n}"))
-            using (Target target = Target.Start(ws.Exe("frozen"), shm.FilePath, n.ToString(CultureInfo.InvariantCulture)))
+            using (Target target = Target.Start(ws.Exe("frozen"), shm.FilePath, count))
             {
                 shm.WaitReady(target);
                 Thread.Sleep(300);
@@ -38,9 +40,27 @@ internal static partial class FrozenBench
                 }
             }
 
-            double M(string key) => Stats.Median(samples.Where(s => s[key] is not null).Select(s => s[key]!.GetValue<double>()));
+            // Wall times against the same process shape with no spinning thread: on a 2-core
+            // machine the measuring thread would take one core from suture.
+            var quiet = new List<JsonObject>();
+            using (ControlBlock shm = ControlBlock.Create($"quiet-{n}"))
+            using (Target target = Target.Start(ws.Exe("frozen"), shm.FilePath, count, "quiet"))
+            {
+                shm.WaitReady(target);
+                Thread.Sleep(300);
+                string pid = target.Pid.ToString(CultureInfo.InvariantCulture);
+                for (int r = 0; r < runs; r++)
+                {
+                    quiet.Add(WallRun(ws, pid, patch));
+                }
+            }
+
+            static double Med(List<JsonObject> list, string key) =>
+                Stats.Median(list.Where(s => s[key] is not null).Select(s => s[key]!.GetValue<double>()));
+            double M(string key) => Med(samples, key);
+            double Q(string key) => Med(quiet, key);
             double applyGap = M("apply_frozen_ms"), revertGap = M("revert_frozen_ms"), baseGap = M("baseline_frozen_ms");
-            double applyWall = M("apply_wall_ms"), revertWall = M("revert_wall_ms"), statusWall = M("status_wall_ms");
+            double applyWall = Q("apply_wall_ms"), revertWall = Q("revert_wall_ms"), statusWall = Q("status_wall_ms");
             perThreads.Add((JsonNode)new JsonObject
             {
                 ["threads"] = n,
@@ -50,8 +70,13 @@ internal static partial class FrozenBench
                 ["apply_wall_ms"] = Report.Round(applyWall),
                 ["revert_wall_ms"] = Report.Round(revertWall),
                 ["status_wall_ms"] = Report.Round(statusWall),
-                ["apply_engine_ms"] = Report.Round(M("apply_engine_ms")),
-                ["runs"] = new JsonArray([.. samples]),
+                ["apply_engine_ms"] = Report.Round(Q("apply_engine_ms")),
+                ["busy_target_apply_wall_ms"] = Report.Round(M("apply_wall_ms")),
+                ["busy_target_revert_wall_ms"] = Report.Round(M("revert_wall_ms")),
+                ["busy_target_status_wall_ms"] = Report.Round(M("status_wall_ms")),
+                ["busy_target_apply_engine_ms"] = Report.Round(M("apply_engine_ms")),
+                ["frozen_runs"] = new JsonArray([.. samples]),
+                ["wall_runs"] = new JsonArray([.. quiet]),
             });
 
             bool few = n <= 2;
@@ -127,6 +152,24 @@ internal static partial class FrozenBench
             ["status_wall_ms"] = Math.Round(status.Ms, 4),
             ["apply_engine_ms"] = engine.Success ? (JsonNode?)double.Parse(engine.Groups[1].Value, CultureInfo.InvariantCulture) : null,
             ["window_ms"] = Math.Round(windowMs, 3),
+        };
+    }
+
+    private static JsonObject WallRun(Workspace ws, string pid, string patch)
+    {
+        CmdResult apply = ws.SutureTimed("apply", "-p", pid, patch).Check();
+        Thread.Sleep(20);
+        CmdResult status = ws.SutureTimed("status", "-p", pid).Check();
+        Thread.Sleep(20);
+        CmdResult revert = ws.SutureTimed("revert", "-p", pid).Check();
+        Thread.Sleep(20);
+        Match engine = EngineTime().Match(apply.Stdout);
+        return new JsonObject
+        {
+            ["apply_wall_ms"] = Math.Round(apply.Ms, 4),
+            ["revert_wall_ms"] = Math.Round(revert.Ms, 4),
+            ["status_wall_ms"] = Math.Round(status.Ms, 4),
+            ["apply_engine_ms"] = engine.Success ? (JsonNode?)double.Parse(engine.Groups[1].Value, CultureInfo.InvariantCulture) : null,
         };
     }
 

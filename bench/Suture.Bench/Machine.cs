@@ -23,11 +23,19 @@ internal static class Machine
             ["kernel"] = Read("/proc/sys/kernel/osrelease")?.Trim() ?? Environment.OSVersion.VersionString,
             ["os"] = OsName(),
             ["memory_gib"] = MemoryGib(),
+            ["loadavg_at_start"] = Read("/proc/loadavg")?.Trim(),
             ["suture_binary"] = ws.Suture,
             ["suture_version"] = version,
             ["suture_commit"] = version.Contains('+', StringComparison.Ordinal) ? version[(version.IndexOf('+', StringComparison.Ordinal) + 1)..] : null,
             ["repo_commit"] = RepoCommit(ws.Repo),
         };
+    }
+
+    /// <summary>The 1-minute load average: above ~0.7 on this machine other work skews the figures.</summary>
+    public static double Load1()
+    {
+        string? text = Read("/proc/loadavg");
+        return text is not null && double.TryParse(text.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : 0;
     }
 
     private static string? Read(string path)

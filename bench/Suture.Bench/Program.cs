@@ -26,6 +26,12 @@ internal static class Program
         try
         {
             Console.Error.WriteLine($"bench: preparing {work} (suture: {suture})");
+            double load = Machine.Load1();
+            if (load > 0.7)
+            {
+                Console.Error.WriteLine($"bench: warning: load average {load:0.00} before start: other work on this machine skews the figures");
+            }
+
             Workspace ws = Workspace.Prepare(repo, work, suture);
             JsonObject machine = Machine.Describe(ws);
             var patches = new JsonObject();
@@ -50,7 +56,7 @@ internal static class Program
             string table = report.Table();
             Console.WriteLine();
             Console.WriteLine($"Suture benchmarks, {started:yyyy-MM-dd HH:mm} UTC, {machine["cpu"]} x{machine["cores"]}, kernel {machine["kernel"]}, suture {machine["suture_version"]}");
-            Console.WriteLine($"(medians of {runs} runs; frozen = longest gap seen by the target's measuring thread)");
+            Console.WriteLine($"(medians of {runs} runs; frozen = longest gap seen by the target's measuring thread; load average at start {machine["loadavg_at_start"]})");
             Console.WriteLine();
             Console.Write(table);
             report.WriteJson(output, machine, config, started);

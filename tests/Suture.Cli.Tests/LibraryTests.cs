@@ -81,4 +81,35 @@ public sealed class LibraryTests
         SutureCli.Succeed("revert", "-p", program.Pid.ToString());
         program.WaitForSteady(SeedProject.OldLine, 5, after);
     }
+
+    [Fact]
+    public void A_patch_store_applies_the_newest_level_of_each_object_and_status_all_reports_every_process()
+    {
+        using var project = new LibraryProject();
+        using var store = new TempDirectory("suture-store");
+        File.Copy(project.LibraryPatch, store.File("lib/1-lib-fix.patch").EnsureDirectory());
+        File.Copy(project.ExecutablePatch, store.File("exe/1-exe-fix.patch").EnsureDirectory());
+        using RunningProgram first = project.Start();
+        using RunningProgram second = project.Start();
+        first.WaitForLine(l => l == LibraryProject.LibraryOld);
+        second.WaitForLine(l => l == LibraryProject.LibraryOld);
+
+        ToolResult before = SutureCli.Succeed("status", "--all", store.Path, "--json");
+        Assert.Contains($"\"pid\": {first.Pid}", before.Stdout);
+        Assert.Contains("\"state\": \"unpatched\"", before.Stdout);
+
+        SutureCli.Succeed("apply", "-p", first.Pid.ToString(), store.Path);
+        first.WaitForLine(l => l == LibraryProject.LibraryNew, 0);
+        first.WaitForLine(l => l == SeedProject.NewLine, 0);
+
+        string all = SutureCli.Succeed("status", "--all").Stdout;
+        Assert.Contains("libfoo.so", all);
+        Assert.Matches($@"{first.Pid} +foo +patched at level 1 \(lib-fix\)", all);
+        Assert.Matches($@"{second.Pid} +foo +unpatched", all);
+
+        ToolResult fleet = SutureCli.Succeed("apply", "-p", "all", store.Path);
+        Assert.Contains("2 object(s) in the store", fleet.Stdout);
+        second.WaitForLine(l => l == LibraryProject.LibraryNew, 0);
+        Assert.DoesNotContain("unpatched", SutureCli.Succeed("status", "--all", store.Path).Stdout);
+    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Suture.Patching.Engine;
 using Suture.Patching.State;
+using Suture.Patching.Store;
 using Suture.Process.Tracing;
 
 namespace Suture.Cli.Commands;
@@ -13,7 +14,7 @@ internal static class ApplyCommand
     {
         Option<string> pid = CommonOptions.Pid(allowAll: true);
         Option<double> timeout = CommonOptions.Timeout();
-        var file = new Argument<string>("patch") { Description = "Patch file" };
+        var file = new Argument<string>("patch") { Description = "Patch file, or a patch store directory (the newest level of each object in it is applied)" };
         var allowCoroutines = new Option<bool>("--allow-coroutines") { Description = "Apply even if the process switches user-level stacks (makecontext/swapcontext, fcontext) that the stack check cannot see" };
         var allowDowngrade = new Option<bool>("--allow-downgrade") { Description = "Replace the running level of the object with a lower or equal one" };
         var command = new Command("apply", "Apply a patch to a running process: stop it, check no thread runs a replaced function, load the new code, redirect, resume")
@@ -22,7 +23,7 @@ internal static class ApplyCommand
         };
         command.SetAction(result => CommandRunner.Run(result, cancel =>
         {
-            PatchDocument document = PatchDocument.Load(result.GetValue(file)!);
+            string path = result.GetValue(file)!;
             int? target = CommonOptions.ParsePid(result.GetValue(pid)!, allowAll: true);
             var options = new OperationOptions
             {
@@ -32,6 +33,12 @@ internal static class ApplyCommand
                 AllowDowngrade = result.GetValue(allowDowngrade),
             };
             using var tracer = new Tracer();
+            if (PatchStore.IsStore(path))
+            {
+                return ApplyStore(tracer, PatchStore.Load(path), target, options);
+            }
+
+            PatchDocument document = PatchDocument.Load(path);
             return target is int one ? ApplyOne(tracer, one, document, options) : ApplyAll(tracer, document, options);
         }));
         return command;
@@ -57,6 +64,23 @@ internal static class ApplyCommand
         if (options.Cancellation.IsCancellationRequested)
         {
             throw new SutureException("apply -p all interrupted; the processes listed above are done, the others untouched", ExitCode.Interrupted);
+        }
+
+        return failed > 0 ? (int)ExitCode.PartialFailure : 0;
+    }
+
+    private static int ApplyStore(Tracer tracer, PatchStore store, int? pid, OperationOptions options)
+    {
+        var results = tracer.Run(() => StoreApplier.Apply(store, pid, options, (document, result) =>
+        {
+            Console.Write($"{document.Patch.Target.ObjectName,-16} level {document.Patch.Metadata.Level,-3} ");
+            Report(result);
+        }));
+        int failed = results.Count(r => r.Result.Outcome == FleetOutcome.NotPatchable);
+        Console.WriteLine($"{store.Newest.Count} object(s) in the store, {results.Count} process/object pair(s): {results.Count(r => r.Result.Outcome == FleetOutcome.Patched)} patched, {results.Count(r => r.Result.Outcome == FleetOutcome.AlreadyPatched)} already patched, {failed} not patchable, {results.Count(r => r.Result.Outcome == FleetOutcome.Exited)} exited");
+        if (options.Cancellation.IsCancellationRequested)
+        {
+            throw new SutureException("apply interrupted; the processes listed above are done, the others untouched", ExitCode.Interrupted);
         }
 
         return failed > 0 ? (int)ExitCode.PartialFailure : 0;

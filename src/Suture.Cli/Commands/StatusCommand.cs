@@ -2,34 +2,74 @@ using System.CommandLine;
 using Suture.Cli.Output;
 using Suture.Patching.Engine;
 using Suture.Patching.State;
+using Suture.Patching.Store;
 using Suture.Process.Tracing;
 
 namespace Suture.Cli.Commands;
 
-/// <summary><c>suture status</c>: which patches a process runs (read without stopping it).</summary>
+/// <summary>
+/// <c>suture status</c>: which patches a process runs, or (<c>--all</c>) the state of every
+/// process that maps a patched object. Read without stopping anything.
+/// </summary>
 internal static class StatusCommand
 {
     public static Command Create()
     {
-        Option<string> pid = CommonOptions.Pid(allowAll: false);
+        var pid = new Option<string?>("--pid", "-p") { Description = "Process id to report on" };
+        var all = new Option<bool>("--all") { Description = "Every process that maps a patched object (or an object of the given patches), with its state" };
+        var patches = new Argument<string?>("patches")
+        {
+            Description = "With --all: a patch file or store whose objects to report on (default: objects any process runs a patch for)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         Option<bool> json = CommonOptions.Json();
-        var command = new Command("status", "List the patches applied to a running process") { pid, json };
+        var command = new Command("status", "List the patches applied to a running process, or with --all the state of every process mapping a patched object")
+        {
+            pid, all, json, patches,
+        };
         command.SetAction(result => CommandRunner.Run(result, _ =>
         {
-            int target = CommonOptions.ParsePid(result.GetValue(pid)!, allowAll: false)!.Value;
-            IReadOnlyList<AppliedPatch> patches = PatchStatusReader.Read(target);
-            string name = ThreadList.Name(target, target);
+            string? pidText = result.GetValue(pid);
+            if (result.GetValue(all) == (pidText is not null))
+            {
+                throw new SutureException("status needs either -p PID or --all", ExitCode.Usage);
+            }
+
+            if (pidText is not null)
+            {
+                int target = CommonOptions.ParsePid(pidText, allowAll: false)!.Value;
+                IReadOnlyList<AppliedPatch> applied = PatchStatusReader.Read(target);
+                string name = ThreadList.Name(target, target);
+                if (result.GetValue(json))
+                {
+                    JsonOutput.WriteStatus(Console.OpenStandardOutput(), target, name, applied);
+                }
+                else
+                {
+                    TextOutput.WriteStatus(Console.Out, target, name, applied);
+                }
+
+                return 0;
+            }
+
+            IReadOnlyList<ObjectState> states = FleetStatusReader.Read(BuildIds(result.GetValue(patches)));
             if (result.GetValue(json))
             {
-                JsonOutput.WriteStatus(Console.OpenStandardOutput(), target, name, patches);
+                JsonOutput.WriteFleetStatus(Console.OpenStandardOutput(), states);
             }
             else
             {
-                TextOutput.WriteStatus(Console.Out, target, name, patches);
+                TextOutput.WriteFleetStatus(Console.Out, states);
             }
 
             return 0;
         }));
         return command;
     }
+
+    private static HashSet<string>? BuildIds(string? patches) => patches is null
+        ? null
+        : PatchStore.IsStore(patches)
+            ? PatchStore.Load(patches).Patches.Select(p => p.Patch.Target.BuildIdHex).ToHashSet(StringComparer.Ordinal)
+            : [PatchDocument.Load(patches).Patch.Target.BuildIdHex];
 }

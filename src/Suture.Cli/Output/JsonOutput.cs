@@ -90,6 +90,39 @@ internal static class JsonOutput
         stream.WriteByte((byte)'\n');
     }
 
+    public static void WriteFleetStatus(Stream stream, IReadOnlyList<ObjectState> states)
+    {
+        using var w = new Utf8JsonWriter(stream, Options);
+        w.WriteStartObject();
+        w.WriteStartArray("processes");
+        foreach (ObjectState s in states)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("pid", s.Pid);
+            w.WriteString("name", s.Name);
+            w.WriteString("object", s.ObjectPath);
+            w.WriteString("buildId", s.BuildId);
+            w.WriteString("state", s.State);
+            if (s.Level is int level)
+            {
+                w.WriteNumber("level", level);
+                w.WriteString("patchId", s.PatchId);
+            }
+
+            if (s.Reason is not null)
+            {
+                w.WriteString("reason", s.Reason);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        stream.WriteByte((byte)'\n');
+    }
+
     private static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
     {
         w.WriteStartArray(name);

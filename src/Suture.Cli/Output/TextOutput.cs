@@ -64,4 +64,28 @@ internal static class TextOutput
             }
         }
     }
+
+    public static void WriteFleetStatus(TextWriter o, IReadOnlyList<ObjectState> states)
+    {
+        if (states.Count == 0)
+        {
+            o.WriteLine("no process maps a patched object");
+            return;
+        }
+
+        foreach (IGrouping<string, ObjectState> group in states.GroupBy(s => s.BuildId))
+        {
+            o.WriteLine($"{Path.GetFileName(group.First().ObjectPath)} (Build ID {group.Key}): {group.Count(s => s.State == "patched")} of {group.Count()} process(es) patched");
+            foreach (ObjectState s in group)
+            {
+                string detail = s.State switch
+                {
+                    "patched" => $"patched at level {s.Level} ({s.PatchId})",
+                    "not patchable" => $"not patchable: {s.Reason}",
+                    _ => s.Reason is null ? "unpatched" : $"unpatched ({s.Reason})",
+                };
+                o.WriteLine($"  {s.Pid,7} {s.Name,-16} {detail}");
+            }
+        }
+    }
 }

@@ -31,7 +31,7 @@ public static class FleetApplier
         return results;
     }
 
-    private static FleetResult ApplyOne(int pid, PatchFile patch, string sha, OperationOptions options)
+    internal static FleetResult ApplyOne(int pid, PatchFile patch, string sha, OperationOptions options)
     {
         string name = ThreadList.Name(pid, pid);
         try

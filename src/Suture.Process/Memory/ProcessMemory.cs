@@ -33,6 +33,11 @@ public sealed class ProcessMemory : IDisposable
         {
             throw new SutureException($"permission denied opening the memory of process {pid}; run suture as root or with CAP_SYS_PTRACE", ExitCode.PermissionDenied, e);
         }
+        catch (IOException e)
+        {
+            // ESRCH for kernel threads and processes exiting right now.
+            throw new SutureException($"cannot open the memory of process {pid}: {e.Message}", ExitCode.NoSuchProcess, e);
+        }
     }
 
     public void Read(ulong address, Span<byte> destination)

@@ -20,21 +20,38 @@ public static class ProcessScanner
     /// <summary>Processes (other than this one) mapping a file with <paramref name="buildId"/>, in pid order.</summary>
     public static IReadOnlyList<int> FindMapping(byte[] buildId, BuildIdCache cache)
     {
+        string wanted = Convert.ToHexStringLower(buildId);
+        return FindMapping(new HashSet<string>(StringComparer.Ordinal) { wanted }, cache).Select(p => p.Pid).ToList();
+    }
+
+    /// <summary>
+    /// Processes (other than this one) mapping files whose Build ID (lowercase hex) is in
+    /// <paramref name="buildIds"/>, in pid order, each with the matching objects' paths and Build IDs.
+    /// </summary>
+    public static IReadOnlyList<(int Pid, IReadOnlyList<(string Path, string BuildId)> Objects)> FindMapping(IReadOnlySet<string> buildIds, BuildIdCache cache)
+    {
         int self = Environment.ProcessId;
-        var result = new List<int>();
+        var result = new List<(int, IReadOnlyList<(string, string)>)>();
         foreach (int pid in AllPids().Order())
         {
-            if (pid != self && Maps(pid, buildId, cache))
+            if (pid == self)
             {
-                result.Add(pid);
+                continue;
+            }
+
+            List<(string, string)> objects = Matches(pid, buildIds, cache);
+            if (objects.Count > 0)
+            {
+                result.Add((pid, objects));
             }
         }
 
         return result;
     }
 
-    private static bool Maps(int pid, byte[] buildId, BuildIdCache cache)
+    private static List<(string Path, string BuildId)> Matches(int pid, IReadOnlySet<string> buildIds, BuildIdCache cache)
     {
+        var found = new List<(string, string)>();
         IReadOnlyList<MemoryMapping> mappings;
         try
         {
@@ -42,7 +59,7 @@ public static class ProcessScanner
         }
         catch (SutureException)
         {
-            return false; // exited, or not ours to read
+            return found; // exited, or not ours to read
         }
 
         ProcessMemory? memory = null;
@@ -60,20 +77,20 @@ public static class ProcessScanner
                     memory ??= TryOpen(pid);
                     if (memory is null)
                     {
-                        return false;
+                        return found;
                     }
 
                     id = LoadedObjects.ReadBuildId(head, memory);
                     cache.Add(head.Device, head.Inode, id);
                 }
 
-                if (id is not null && id.AsSpan().SequenceEqual(buildId))
+                if (id is not null && buildIds.Contains(Convert.ToHexStringLower(id)))
                 {
-                    return true;
+                    found.Add((head.Path, Convert.ToHexStringLower(id)));
                 }
             }
 
-            return false;
+            return found;
         }
         finally
         {

@@ -91,7 +91,8 @@ public class PatchFileCorruptionTests
 
         Assert.Contains("2 entries exceed the limit of 1", ReadError(file, new PatchReadLimits { MaxFunctions = 1 }), StringComparison.Ordinal);
         Assert.Contains("9 entries exceed the limit of 8", ReadError(file, new PatchReadLimits { MaxRelocations = 8 }), StringComparison.Ordinal);
-        Assert.Contains("description is 76 bytes, more than the limit of 64", ReadError(file, new PatchReadLimits { MaxStringLength = 64 }), StringComparison.Ordinal);
+        int description = Encoding.UTF8.GetByteCount(PatchSamples.Realistic().Metadata.Description);
+        Assert.Contains($"metadata section: description is {description} bytes, more than the limit of 64", ReadError(file, new PatchReadLimits { MaxStringLength = 64 }), StringComparison.Ordinal);
         Assert.Contains("3 CVEs exceed the limit of 2", ReadError(file, new PatchReadLimits { MaxCves = 2 }), StringComparison.Ordinal);
         Assert.Contains("96 bytes of code exceed the limit of 64", ReadError(file, new PatchReadLimits { MaxCodeSize = 64 }), StringComparison.Ordinal);
         Assert.Contains("24 bytes of data exceed the limit of 16", ReadError(file, new PatchReadLimits { MaxDataSize = 16 }), StringComparison.Ordinal);

@@ -1,0 +1,53 @@
+using Suture.Patching.Engine;
+
+namespace Suture.Patching.Store;
+
+/// <summary>
+/// A directory of patch files for many objects and levels (layout documented in
+/// docs/patch-store.md: <c>BUILD-ID/LEVEL-ID.patch</c>, though any *.patch below the directory is
+/// read). Patches are grouped by the Build ID inside them, never by file name.
+/// </summary>
+public sealed class PatchStore
+{
+    private PatchStore(IReadOnlyList<PatchDocument> patches)
+    {
+        Patches = patches;
+    }
+
+    public IReadOnlyList<PatchDocument> Patches { get; }
+
+    /// <summary>The newest level for each object in the store.</summary>
+    public IReadOnlyList<PatchDocument> Newest =>
+        Patches.GroupBy(p => p.Patch.Target.BuildIdHex)
+            .Select(g => g.OrderByDescending(p => p.Patch.Metadata.Level).ThenByDescending(p => p.Patch.Metadata.CreatedUtc).First())
+            .OrderBy(p => p.Patch.Target.ObjectName, StringComparer.Ordinal)
+            .ToList();
+
+    public static bool IsStore(string path) => Directory.Exists(path);
+
+    public static PatchStore Load(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new SutureException($"patch store {directory} does not exist", ExitCode.Usage);
+        }
+
+        var patches = Directory.EnumerateFiles(directory, "*.patch", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(PatchDocument.Load)
+            .ToList();
+        if (patches.Count == 0)
+        {
+            throw new SutureException($"patch store {directory} holds no *.patch files", ExitCode.Usage);
+        }
+
+        foreach (IGrouping<(string, int), PatchDocument> clash in patches.GroupBy(p => (p.Patch.Target.BuildIdHex, p.Patch.Metadata.Level)).Where(g => g.Count() > 1))
+        {
+            throw new SutureException(
+                $"patch store {directory} has {clash.Count()} patches for Build ID {clash.Key.Item1} at level {clash.Key.Item2} ({string.Join(", ", clash.Select(p => p.Path))}); keep one",
+                ExitCode.Usage);
+        }
+
+        return new PatchStore(patches);
+    }
+}
