@@ -13,9 +13,19 @@ work="$root/bench/.work"
 pids="$work/pids"
 mkdir -p "$work" bench/results
 
+harness=
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
+    if [ -n "$harness" ] && kill -0 "$harness" 2>/dev/null; then
+        # The harness kills what it started on SIGTERM; give it a moment, then make sure.
+        kill -TERM "$harness" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 "$harness" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$harness" 2>/dev/null || true
+    fi
     if [ -s "$pids" ]; then
         # SIGTERM first (a herd then kills and reaps its 1,000 members; suture resumes its target),
         # then SIGKILL whatever is left, process groups included (written as negative ids).
@@ -57,7 +67,14 @@ if [ -z "$suture" ]; then
 fi
 
 echo "bench: building the harness" >&2
-dotnet build bench/Suture.Bench -c Release -o "$work/harness" -p:ArtifactsPath="$work/build" -nologo -v q >&2
+if ! dotnet build bench/Suture.Bench -c Release -o "$work/harness" -p:ArtifactsPath="$work/build" -nologo -v q \
+    >"$work/harness-build.log" 2>&1; then
+    cat "$work/harness-build.log" >&2
+    exit 1
+fi
 
+# In the background with `wait`, so that a signal to this script runs the trap at once.
 dotnet "$work/harness/Suture.Bench.dll" --repo "$root" --suture "$suture" \
-    --out "$root/bench/results/latest.json" --work "$work/run" --pids "$pids" "$@"
+    --out "$root/bench/results/latest.json" --work "$work/run" --pids "$pids" "$@" &
+harness=$!
+wait "$harness"

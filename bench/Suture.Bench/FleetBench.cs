@@ -59,7 +59,7 @@ internal static partial class FleetBench
             return (true, "");
         }
 
-        string message = (probe.Stderr + " " + probe.Stdout).Trim();
+        string message = (probe.Stderr + "\n" + probe.Stdout).Trim().Split('\n')[0].Trim();
         return probe.ExitCode == 2 || message.Contains("'all'", StringComparison.Ordinal)
             ? (false, $"suture apply -p all rejected (exit {probe.ExitCode}): {message}")
             : (false, $"suture apply -p all failed (exit {probe.ExitCode}): {message}");

@@ -58,6 +58,7 @@ internal static partial class FrozenBench
             static double Med(List<JsonObject> list, string key) =>
                 Stats.Median(list.Where(s => s[key] is not null).Select(s => s[key]!.GetValue<double>()));
             double M(string key) => Med(samples, key);
+            double Min(string key) => samples.Min(s => s[key]!.GetValue<double>());
             double Q(string key) => Med(quiet, key);
             double applyGap = M("apply_frozen_ms"), revertGap = M("revert_frozen_ms"), baseGap = M("baseline_frozen_ms");
             double applyWall = Q("apply_wall_ms"), revertWall = Q("revert_wall_ms"), statusWall = Q("status_wall_ms");
@@ -67,6 +68,9 @@ internal static partial class FrozenBench
                 ["apply_frozen_ms"] = Report.Round(applyGap),
                 ["revert_frozen_ms"] = Report.Round(revertGap),
                 ["baseline_frozen_ms"] = Report.Round(baseGap),
+                ["apply_frozen_ms_min"] = Report.Round(Min("apply_frozen_ms")),
+                ["revert_frozen_ms_min"] = Report.Round(Min("revert_frozen_ms")),
+                ["apply_wall_ms_min"] = Report.Round(quiet.Min(s => s["apply_wall_ms"]!.GetValue<double>())),
                 ["apply_wall_ms"] = Report.Round(applyWall),
                 ["revert_wall_ms"] = Report.Round(revertWall),
                 ["status_wall_ms"] = Report.Round(statusWall),

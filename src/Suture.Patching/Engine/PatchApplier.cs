@@ -62,7 +62,7 @@ public static class PatchApplier
         PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, memory, syscall, mappings);
         try
         {
-            return QuiescentStop.Run(pid, "apply", ranges, options, stopped =>
+            return QuiescentStop.Run(pid, "apply", ranges, options, InstructionPointerWalker.Instance, stopped =>
             {
                 Switch(pid, memory, placed, current);
                 return placed.Record;

@@ -13,7 +13,7 @@ public static class QuiescentStop
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan LongestDelay = TimeSpan.FromMilliseconds(100);
 
-    public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, Func<StoppedProcess, T> action)
+    public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<StoppedProcess, T> action)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan delay = FirstDelay;
@@ -26,10 +26,10 @@ public static class QuiescentStop
             }
 
             attempts++;
-            IReadOnlyList<BusyThread> busy;
+            List<ThreadVerdict> busy;
             using (StoppedProcess stopped = StoppedProcess.Stop(pid))
             {
-                busy = SafetyCheck.FindBusyThreads(stopped, ranges);
+                busy = SafetyCheck.Inspect(stopped, ranges, walker).Where(v => !v.IsSafe).ToList();
                 if (busy.Count == 0)
                 {
                     return action(stopped);

@@ -5,26 +5,35 @@ namespace Suture.Patching.Engine;
 
 /// <summary>
 /// The consistency check run while every thread is stopped: a change is safe only when no thread
-/// executes code in a range that changes. This first version inspects each thread's instruction
-/// pointer; the full stack walk is tracked separately.
+/// executes code in a range that changes, or will return into one. A stack that cannot be walked
+/// to its end counts as unsafe, never as safe.
 /// </summary>
 public static class SafetyCheck
 {
-    public static IReadOnlyList<BusyThread> FindBusyThreads(StoppedProcess process, IReadOnlyList<CodeRange> ranges)
+    public static IReadOnlyList<ThreadVerdict> Inspect(StoppedProcess process, IReadOnlyList<CodeRange> ranges, IStackWalker walker)
     {
-        var busy = new List<BusyThread>();
+        var verdicts = new List<ThreadVerdict>();
         foreach (TracedThread thread in process.Threads)
         {
             UserRegs regs = process.GetRegisters(thread);
-            foreach (CodeRange range in ranges)
+            ThreadFrames stack = walker.Walk(thread, regs);
+            var busy = new List<string>();
+            for (int frame = 0; frame < stack.ProgramCounters.Count; frame++)
             {
-                if (range.Contains(regs.Rip))
+                // Return addresses point after the call; look up the call itself.
+                ulong pc = frame == 0 ? stack.ProgramCounters[0] : stack.ProgramCounters[frame] - 1;
+                foreach (CodeRange range in ranges)
                 {
-                    busy.Add(new BusyThread(thread.Tid, ThreadList.Name(process.Pid, thread.Tid), range.Name, regs.Rip));
+                    if (range.Contains(pc))
+                    {
+                        busy.Add(frame == 0 ? $"{range.Name} at 0x{pc:x}" : $"{range.Name} (frame {frame}, returns to 0x{stack.ProgramCounters[frame]:x})");
+                    }
                 }
             }
+
+            verdicts.Add(new ThreadVerdict(thread.Tid, ThreadList.Name(process.Pid, thread.Tid), stack, busy));
         }
 
-        return busy;
+        return verdicts;
     }
 }

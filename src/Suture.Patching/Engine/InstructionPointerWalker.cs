@@ -1,0 +1,12 @@
+using Suture.Native;
+using Suture.Process.Tracing;
+
+namespace Suture.Patching.Engine;
+
+/// <summary>Looks at the instruction pointer only (no unwinding); used where no stack walk is possible.</summary>
+public sealed class InstructionPointerWalker : IStackWalker
+{
+    public static readonly InstructionPointerWalker Instance = new();
+
+    public ThreadFrames Walk(TracedThread thread, in UserRegs registers) => new([registers.Rip], null);
+}
