@@ -139,4 +139,23 @@ public sealed class ConsistencyTests
         Assert.Contains("the new code of patch", refused.Stderr);
         Assert.Contains("level 1", SutureCli.Succeed("status", "-p", pid).Stdout);
     }
+
+    [Fact]
+    public void Status_check_shows_per_thread_which_one_blocks_a_pending_patch()
+    {
+        using var project = new SeedProject(TestTargets.Spinner, "gcc -pthread -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+
+        string text = SutureCli.Succeed("status", "-p", program.Pid.ToString(), "--check", project.PatchPath).Stdout;
+        string json = SutureCli.Succeed("status", "-p", program.Pid.ToString(), "--check", project.PatchPath, "--json").Stdout;
+
+        Assert.Contains("1 of 2 would block", text);
+        Assert.Matches(@"blocks +thread \d+ \(foo\) is in i_m_being_patched", text);
+        Assert.Matches($@"free +thread {program.Pid} \(foo\)", text);
+        Assert.Contains("\"blocks\": true", json);
+        int now = program.LineCount;
+        program.WaitForLine(l => l == "alive", now);
+    }
 }

@@ -23,9 +23,10 @@ internal static class StatusCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         Option<bool> json = CommonOptions.Json();
+        var check = new Option<string?>("--check") { Description = "With -p: stop the process once and show, per thread, whether it would block this patch now" };
         var command = new Command("status", "List the patches applied to a running process, or with --all the state of every process mapping a patched object")
         {
-            pid, all, json, patches,
+            pid, all, json, check, patches,
         };
         command.SetAction(result => CommandRunner.Run(result, _ =>
         {
@@ -40,13 +41,21 @@ internal static class StatusCommand
                 int target = CommonOptions.ParsePid(pidText, allowAll: false)!.Value;
                 IReadOnlyList<AppliedPatch> applied = PatchStatusReader.Read(target);
                 string name = ThreadList.Name(target, target);
+                IReadOnlyList<ThreadVerdict>? verdicts = null;
+                if (result.GetValue(check) is string patchPath)
+                {
+                    PatchDocument document = PatchDocument.Load(patchPath);
+                    using var tracer = new Tracer();
+                    verdicts = tracer.Run(() => PatchCheck.Run(target, document.Patch));
+                }
+
                 if (result.GetValue(json))
                 {
-                    JsonOutput.WriteStatus(Console.OpenStandardOutput(), target, name, applied);
+                    JsonOutput.WriteStatus(Console.OpenStandardOutput(), target, name, applied, verdicts);
                 }
                 else
                 {
-                    TextOutput.WriteStatus(Console.Out, target, name, applied);
+                    TextOutput.WriteStatus(Console.Out, target, name, applied, verdicts);
                 }
 
                 return 0;

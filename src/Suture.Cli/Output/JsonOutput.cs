@@ -50,7 +50,7 @@ internal static class JsonOutput
         stream.WriteByte((byte)'\n');
     }
 
-    public static void WriteStatus(Stream stream, int pid, string name, IReadOnlyList<AppliedPatch> patches)
+    public static void WriteStatus(Stream stream, int pid, string name, IReadOnlyList<AppliedPatch> patches, IReadOnlyList<ThreadVerdict>? verdicts)
     {
         using var w = new Utf8JsonWriter(stream, Options);
         w.WriteStartObject();
@@ -85,6 +85,28 @@ internal static class JsonOutput
         }
 
         w.WriteEndArray();
+        if (verdicts is not null)
+        {
+            w.WriteStartArray("threads");
+            foreach (ThreadVerdict v in verdicts)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("tid", v.Tid);
+                w.WriteString("name", v.Name);
+                w.WriteBoolean("blocks", !v.IsSafe);
+                w.WriteNumber("frames", v.Stack.ProgramCounters.Count);
+                WriteStrings(w, "busyIn", v.BusyIn);
+                if (v.Stack.Failure is not null)
+                {
+                    w.WriteString("unwindFailure", v.Stack.Failure);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
         w.Flush();
         stream.WriteByte((byte)'\n');

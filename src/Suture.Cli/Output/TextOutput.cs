@@ -41,7 +41,7 @@ internal static class TextOutput
         }
     }
 
-    public static void WriteStatus(TextWriter o, int pid, string name, IReadOnlyList<AppliedPatch> patches)
+    public static void WriteStatus(TextWriter o, int pid, string name, IReadOnlyList<AppliedPatch> patches, IReadOnlyList<ThreadVerdict>? verdicts)
     {
         o.WriteLine($"process {pid} ({name}): {(patches.Count == 0 ? "no patches applied" : $"{patches.Count(p => p.IsActive)} patch(es) active")}");
         foreach (AppliedPatch p in patches)
@@ -61,6 +61,15 @@ internal static class TextOutput
             foreach (AppliedFunction f in p.Functions)
             {
                 o.WriteLine($"    {f.Symbol}: 0x{f.EntryAddress:x} -> 0x{f.NewAddress:x}");
+            }
+        }
+
+        if (verdicts is not null)
+        {
+            o.WriteLine($"threads ({verdicts.Count(v => !v.IsSafe)} of {verdicts.Count} would block the patch now):");
+            foreach (ThreadVerdict v in verdicts)
+            {
+                o.WriteLine($"  {(v.IsSafe ? "free   " : "blocks ")} {v}");
             }
         }
     }

@@ -52,17 +52,13 @@ public static class PatchApplier
             throw new SutureException($"apply to process {pid} interrupted before it changed anything", ExitCode.Interrupted);
         }
 
-        var ranges = entries.Select(e => e.Range).ToList();
-        if (current is not null)
-        {
-            ranges.Add(new CodeRange($"the code of patch {current.PatchId} (level {current.Level})", current.Base, current.Base + current.CodeSize));
-            ranges.AddRange(current.Functions.Select(f => new CodeRange(f.Symbol, f.FunctionStart, f.FunctionStart + f.FunctionSize)));
-        }
+        List<CodeRange> ranges = PatchCheck.ApplyRanges(patch, target, current);
+        IStackWalker walker = StackWalkers.For(pid, mappings, memory);
 
         PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, memory, syscall, mappings);
         try
         {
-            return QuiescentStop.Run(pid, "apply", ranges, options, InstructionPointerWalker.Instance, stopped =>
+            return QuiescentStop.Run(pid, "apply", ranges, options, walker, stopped =>
             {
                 Switch(pid, memory, placed, current);
                 return placed.Record;

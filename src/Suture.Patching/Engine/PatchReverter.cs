@@ -23,7 +23,7 @@ public static class PatchReverter
         ulong syscall = SyscallInstructionFinder.Find(memory, mappings);
         var ranges = new[] { new CodeRange($"the new code of patch {patch.PatchId}", patch.Base, patch.Base + patch.CodeSize) };
 
-        QuiescentStop.Run(pid, "revert", ranges, options, InstructionPointerWalker.Instance, stopped =>
+        QuiescentStop.Run(pid, "revert", ranges, options, StackWalkers.For(pid, mappings, memory), stopped =>
         {
             var writer = new EntryWriter(memory);
             try

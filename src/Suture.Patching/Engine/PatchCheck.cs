@@ -1,0 +1,39 @@
+using Suture.Patching.Format;
+using Suture.Patching.State;
+using Suture.Process.Memory;
+using Suture.Process.Objects;
+using Suture.Process.Tracing;
+
+namespace Suture.Patching.Engine;
+
+/// <summary>
+/// Answers "which threads would block this patch right now?" by stopping the process once, running
+/// the safety check apply would run, and resuming it. Nothing is changed.
+/// </summary>
+public static class PatchCheck
+{
+    /// <summary>Call on the tracer thread.</summary>
+    public static IReadOnlyList<ThreadVerdict> Run(int pid, PatchFile patch)
+    {
+        IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
+        using ProcessMemory memory = ProcessMemory.Open(pid, writable: false);
+        LoadedObject target = TargetObjectLocator.Find(pid, LoadedObjects.Read(pid, mappings, memory), patch.Target);
+        AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId!).Active;
+        List<CodeRange> ranges = ApplyRanges(patch, target, current);
+        using StoppedProcess stopped = StoppedProcess.Stop(pid);
+        return SafetyCheck.Inspect(stopped, ranges, StackWalkers.For(pid, mappings, memory));
+    }
+
+    /// <summary>The code that must be idle to apply <paramref name="patch"/> over <paramref name="current"/>.</summary>
+    internal static List<CodeRange> ApplyRanges(PatchFile patch, LoadedObject target, AppliedPatch? current)
+    {
+        var ranges = patch.Functions.Select(f => new FunctionEntry(f, target.Bias).Range).ToList();
+        if (current is not null)
+        {
+            ranges.Add(new CodeRange($"the code of patch {current.PatchId} (level {current.Level})", current.Base, current.Base + current.CodeSize));
+            ranges.AddRange(current.Functions.Select(f => new CodeRange(f.Symbol, f.FunctionStart, f.FunctionStart + f.FunctionSize)));
+        }
+
+        return ranges;
+    }
+}
