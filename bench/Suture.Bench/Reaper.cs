@@ -37,11 +37,18 @@ internal static class Reaper
         }
     }
 
+    /// <summary>
+    /// Drops an id once its process is gone, from the file too: pids are reused (a run starts
+    /// thousands of processes), and the trap must never kill a stranger.
+    /// </summary>
     public static void Forget(int id)
     {
         lock (Gate)
         {
-            Live.Remove(id);
+            if (Live.Remove(id))
+            {
+                Save();
+            }
         }
     }
 
@@ -67,6 +74,15 @@ internal static class Reaper
             }
 
             Live.Clear();
+            Save();
+        }
+    }
+
+    private static void Save()
+    {
+        if (pidFile is not null)
+        {
+            File.WriteAllText(pidFile, string.Concat(Live.Select(i => $"{i}\n")));
         }
     }
 
