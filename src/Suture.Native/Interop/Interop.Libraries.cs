@@ -2,5 +2,5 @@ namespace Suture.Native;
 
 internal static partial class Interop
 {
-    internal const string Libc = "libc";
+    internal const string Libc = "libc.so.6";
 }

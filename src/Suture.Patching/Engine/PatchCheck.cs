@@ -20,8 +20,13 @@ public static class PatchCheck
         LoadedObject target = TargetObjectLocator.Find(pid, LoadedObjects.Read(pid, mappings, memory), patch.Target);
         AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId!).Active;
         List<CodeRange> ranges = ApplyRanges(patch, target, current);
-        using StoppedProcess stopped = StoppedProcess.Stop(pid);
-        return SafetyCheck.Inspect(stopped, ranges, StackWalkers.For(pid, mappings, memory));
+        IReadOnlyList<ThreadVerdict> verdicts;
+        using (StoppedProcess stopped = StoppedProcess.Stop(pid))
+        {
+            verdicts = SafetyCheck.Inspect(stopped, ranges, StackWalkers.For(pid, mappings, memory));
+        }
+
+        return SafetyCheck.Named(pid, verdicts);
     }
 
     /// <summary>The code that must be idle to apply <paramref name="patch"/> over <paramref name="current"/>.</summary>

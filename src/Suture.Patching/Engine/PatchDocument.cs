@@ -1,15 +1,17 @@
-using System.Security.Cryptography;
 using Suture.Patching.Format;
 
 namespace Suture.Patching.Engine;
 
-/// <summary>A patch file read from disk with the SHA-256 of its bytes (recorded in the target on apply).</summary>
+/// <summary>
+/// A patch file read from disk, with its identity: the SHA-256 over its content that the file
+/// carries and the reader verified (recorded in the target on apply, shown by status).
+/// </summary>
 public sealed record PatchDocument(string Path, PatchFile Patch, string Sha256)
 {
     public static PatchDocument Load(string path)
     {
-        PatchFile patch = PatchFileReader.Load(path);
-        using FileStream stream = File.OpenRead(path);
-        return new PatchDocument(path, patch, Convert.ToHexStringLower(SHA256.HashData(stream)));
+        byte[] bytes = PatchFileReader.ReadFile(path);
+        PatchFile patch = PatchFileReader.Read(bytes, path);
+        return new PatchDocument(path, patch, Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - Suture.Sha256.HashSize)));
     }
 }

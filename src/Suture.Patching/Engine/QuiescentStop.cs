@@ -39,7 +39,7 @@ public static class QuiescentStop
             if (clock.Elapsed + delay > options.Timeout)
             {
                 throw new SutureException(
-                    $"{what} of process {pid} refused: still busy after {attempts} attempts in {clock.Elapsed.TotalSeconds:0.0} s: {string.Join("; ", busy)}; the process is unchanged; try again later or raise --timeout",
+                    $"{what} of process {pid} refused: still busy after {attempts} attempts in {clock.Elapsed.TotalSeconds:0.0} s: {string.Join("; ", SafetyCheck.Named(pid, busy))}; the process is unchanged; try again later or raise --timeout",
                     ExitCode.Busy);
             }
 

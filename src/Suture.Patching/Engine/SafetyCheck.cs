@@ -10,6 +10,10 @@ namespace Suture.Patching.Engine;
 /// </summary>
 public static class SafetyCheck
 {
+    /// <summary>Fills in thread names; call after the process runs again, to keep the stop short.</summary>
+    public static List<ThreadVerdict> Named(int pid, IEnumerable<ThreadVerdict> verdicts) =>
+        verdicts.Select(v => v with { Name = ThreadList.Name(pid, v.Tid) }).ToList();
+
     public static IReadOnlyList<ThreadVerdict> Inspect(StoppedProcess process, IReadOnlyList<CodeRange> ranges, IStackWalker walker)
     {
         var verdicts = new List<ThreadVerdict>();
@@ -31,7 +35,7 @@ public static class SafetyCheck
                 }
             }
 
-            verdicts.Add(new ThreadVerdict(thread.Tid, ThreadList.Name(process.Pid, thread.Tid), stack, busy));
+            verdicts.Add(new ThreadVerdict(thread.Tid, "", stack, busy)); // names are read after resuming (see Named)
         }
 
         return verdicts;

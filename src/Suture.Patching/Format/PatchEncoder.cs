@@ -67,7 +67,7 @@ internal sealed class PatchEncoder
         BinaryPrimitives.WriteUInt64LittleEndian(
             buffer.AsSpan(PatchFormat.FileLengthOffset), (ulong)(length + PatchFormat.ChecksumSize));
         Span<byte> hash = stackalloc byte[PatchFormat.ChecksumSize];
-        SHA256.HashData(buffer.AsSpan(0, length), hash);
+        Sha256.HashData(buffer.AsSpan(0, length), hash);
         Bytes(hash);
         return buffer.AsSpan(0, length).ToArray();
     }

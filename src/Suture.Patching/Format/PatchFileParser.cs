@@ -130,7 +130,7 @@ internal static class PatchFileParser
         }
 
         Span<byte> hash = stackalloc byte[PatchFormat.ChecksumSize];
-        SHA256.HashData(data[..^PatchFormat.ChecksumSize], hash);
+        Sha256.HashData(data[..^PatchFormat.ChecksumSize], hash);
         if (!hash.SequenceEqual(data[^PatchFormat.ChecksumSize..]))
         {
             throw Fail(file, "checksum mismatch (file is corrupt or was modified)");

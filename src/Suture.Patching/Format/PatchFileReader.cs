@@ -44,6 +44,16 @@ public static class PatchFileReader
     /// (<see cref="ExitCode.CorruptPatch"/>; a <see cref="PatchFormatException"/> for the latter).
     /// A file larger than <see cref="PatchReadLimits.MaxFileSize"/> is refused before it is read.
     /// </exception>
+    /// <summary>
+    /// The bytes of the patch file at <paramref name="path"/>, refused before reading if larger
+    /// than the limit; pass them to <see cref="Read"/>. The file's last 32 bytes are its SHA-256.
+    /// </summary>
+    public static byte[] ReadFile(string path, PatchReadLimits? limits = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return PatchFileLoader.ReadAllBytes(path, (limits ?? PatchReadLimits.Default).MaxFileSize);
+    }
+
     public static PatchFile Load(string path, PatchReadLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -29,7 +29,7 @@ public sealed class Tracer : IDisposable
 
         T result = default!;
         ExceptionDispatchInfo? failure = null;
-        using var done = new ManualResetEventSlim();
+        using var done = new ManualResetEventSlim(initialState: false, spinCount: 0); // block, do not steal the tracer's CPU
         _work.Add(() =>
         {
             try
