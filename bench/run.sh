@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Suture benchmarks, one command: bench/run.sh [--runs N] [--only frozen,overhead,fleet,build]
 #
-# Builds what it needs (the suture NativeAOT binary into artifacts/ if it is not there, the C
+# Builds what it needs (the suture NativeAOT binary into artifacts/ if missing or stale, the C
 # targets, the C# harness), measures, prints a table and writes bench/results/latest.json.
 # Needs root (apply/revert attach with ptrace). Every process the benchmark starts is killed at
 # the end, also on failure or Ctrl-C. SUTURE=/path/to/suture measures another binary.
@@ -59,10 +59,12 @@ done
 suture=${SUTURE:-}
 if [ -z "$suture" ]; then
     suture="$root/artifacts/suture"
-    if [ ! -x "$suture" ]; then
+    # Publish when the binary is missing or older than any source, so figures match the code.
+    if [ ! -x "$suture" ] || [ -n "$(find src Directory.Build.props Directory.Packages.props -newer "$suture" -type f -print -quit)" ]; then
         echo "bench: publishing suture to artifacts/" >&2
         scripts/install-deps.sh
-        dotnet publish src/Suture.Cli -r linux-x64 -c Release -o artifacts -nologo -v q >&2
+        dotnet publish src/Suture.Cli -r linux-x64 -c Release -o artifacts -nologo -v q -p:DebugType=None >&2
+        rm -f artifacts/*.pdb artifacts/*.dbg
     fi
 fi
 
