@@ -21,7 +21,12 @@ public static class PatchReverter
         AppliedPatch patch = Choose(pid, patchId, applied);
         AppliedPatch? previous = PatchChain.For(applied, patch.BuildId).Previous;
         ulong syscall = SyscallInstructionFinder.Find(memory, mappings);
-        var ranges = new[] { new CodeRange($"the new code of patch {patch.PatchId}", patch.Base, patch.Base + patch.CodeSize) };
+        // The patch's code, and the inside of each entry jump about to be overwritten (a thread
+        // exactly at an entry is about to jump and may run whichever bytes are there).
+        var ranges = patch.Functions
+            .Select(f => new CodeRange($"the entry jump of {f.Symbol}", f.EntryAddress + 1, f.EntryAddress + (ulong)f.SavedBytes.Length))
+            .Prepend(new CodeRange($"the new code of patch {patch.PatchId}", patch.Base, patch.Base + patch.CodeSize))
+            .ToList();
 
         QuiescentStop.Run(pid, "revert", ranges, options, StackWalkers.For(pid, mappings, memory), stopped =>
         {
