@@ -12,8 +12,12 @@ public sealed record PatchBuildRequest
     /// <summary>Shell command that builds the tree, run in its top directory.</summary>
     public required string BuildCommand { get; init; }
 
-    /// <summary>The deployed binary the patch is for (its Build ID binds the patch).</summary>
-    public required string TargetPath { get; init; }
+    /// <summary>
+    /// The deployed binaries (executables, shared libraries) patches may be built for; each
+    /// changed output of the build is matched to the one with its file name, and its Build ID
+    /// binds the patch.
+    /// </summary>
+    public required IReadOnlyList<string> TargetPaths { get; init; }
 
     public string? Id { get; init; }
 
@@ -22,6 +26,9 @@ public sealed record PatchBuildRequest
     public IReadOnlyList<string> Cves { get; init; } = [];
 
     public int Level { get; init; } = 1;
+
+    /// <summary>Build even when the rebuilt original differs from the deployed target (recorded in the metadata overrides).</summary>
+    public bool IgnoreBuildMismatch { get; init; }
 
     /// <summary>Keep the work trees for inspection instead of deleting them.</summary>
     public bool KeepWorkTrees { get; init; }

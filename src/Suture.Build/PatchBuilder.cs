@@ -7,15 +7,28 @@ using Suture.Patching.Format;
 namespace Suture.Build;
 
 /// <summary>
-/// Builds a live patch from a source tree, a fix and a build command: both trees are built with
+/// Builds live patches from a source tree, a fix and a build command: both trees are built with
 /// the same command through compiler wrappers, their objects compared function by function, and
-/// the changed code packaged for the deployed target binary.
+/// the changed code packaged for each deployed target binary that links a changed object.
 /// </summary>
 public static class PatchBuilder
 {
-    public static PatchFile Build(PatchBuildRequest request)
+    public const string IgnoreBuildMismatchOverride = "ignore-build-mismatch";
+
+    public static IReadOnlyList<BuiltPatch> Build(PatchBuildRequest request)
     {
-        var target = new TargetBinary(request.TargetPath);
+        if (request.TargetPaths.Count == 0)
+        {
+            throw new SutureException("give at least one --target: the deployed binary the patch is for", ExitCode.Usage);
+        }
+
+        List<TargetBinary> targets = request.TargetPaths.Select(p => new TargetBinary(p)).ToList();
+        string? duplicate = targets.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1)?.Key;
+        if (duplicate is not null)
+        {
+            throw new SutureException($"two --target files are named {duplicate}; targets are matched to the build's outputs by file name, so names must differ", ExitCode.Usage);
+        }
+
         using WorkTree tree = WorkTree.Create(request.SourceDirectory, request.DiffPath, request.KeepWorkTrees);
         if (request.KeepWorkTrees)
         {
@@ -24,9 +37,9 @@ public static class PatchBuilder
 
         var wrappers = CompilerWrappers.Create(tree.Root);
         request.Progress("building the original tree");
-        IReadOnlyList<string> compiles = TreeBuild.Run(tree.Original, request.BuildCommand, wrappers, "original");
+        CompilerLog originalLog = TreeBuild.Run(tree.Original, request.SourceDirectory, request.BuildCommand, wrappers, "original", request.Progress);
         request.Progress("building the patched tree");
-        TreeBuild.Run(tree.Patched, request.BuildCommand, wrappers, "patched");
+        CompilerLog patchedLog = TreeBuild.Run(tree.Patched, request.SourceDirectory, request.BuildCommand, wrappers, "patched", request.Progress);
 
         request.Progress("comparing objects");
         List<ObjectChanges> changes = Compare(tree);
@@ -41,24 +54,69 @@ public static class PatchBuilder
             throw new SutureException("cannot build a live patch:\n  " + string.Join("\n  ", refusals), ExitCode.Unpatchable);
         }
 
-        (PatchImage image, IReadOnlyList<PatchFunction> functions, IReadOnlyList<PatchRelocation> relocations) = new PatchAssembler(target, changes).Assemble();
+        IReadOnlyList<BoundTarget> bound = TargetBinding.Bind(targets, changes, patchedLog, request.Progress);
+        var built = new List<BuiltPatch>();
+        foreach (BoundTarget binding in bound)
+        {
+            IReadOnlyList<string> overrides = CheckBuildEnvironment(binding, tree, originalLog, request);
+            request.Progress($"assembling the patch for {binding.Target.Name} ({string.Join(", ", binding.Changes.Select(c => c.RelativePath))})");
+            built.Add(new BuiltPatch(binding.Target.Path, Assemble(binding, request, originalLog, overrides, several: bound.Count > 1)));
+        }
+
+        return built;
+    }
+
+    private static PatchFile Assemble(BoundTarget binding, PatchBuildRequest request, CompilerLog log, IReadOnlyList<string> overrides, bool several)
+    {
+        TargetBinary target = binding.Target;
+        (PatchImage image, IReadOnlyList<PatchFunction> functions, IReadOnlyList<PatchRelocation> relocations) = new PatchAssembler(target, binding.Changes).Assemble();
+        IReadOnlyList<string> compiles = log.CommandLines;
         return new PatchFile
         {
             Target = new PatchTarget(target.BuildId, target.Name),
             Metadata = new PatchMetadata
             {
-                Id = request.Id ?? DefaultId(target, image),
+                Id = request.Id is null ? DefaultId(target, image) : several ? $"{request.Id}-{target.Name}" : request.Id,
                 Description = request.Description,
                 Cves = request.Cves,
                 Level = request.Level,
                 CreatedUtc = DateTimeOffset.UtcNow,
                 Compiler = CompilerVersion(),
                 BuildCommand = compiles.Count > 0 ? $"{request.BuildCommand} ({string.Join("; ", compiles)})" : request.BuildCommand,
+                Overrides = overrides,
             },
             Functions = functions,
             Image = image,
             Relocations = relocations,
         };
+    }
+
+    /// <summary>Compares the rebuilt original objects of the target with the deployed code; stops on a difference unless overridden.</summary>
+    private static IReadOnlyList<string> CheckBuildEnvironment(BoundTarget binding, WorkTree tree, CompilerLog originalLog, PatchBuildRequest request)
+    {
+        IReadOnlyList<string> linked = binding.Output is null ? [] : originalLog.ObjectsOf(binding.Output);
+        Dictionary<string, ObjectIndex> known = binding.Changes.ToDictionary(c => c.RelativePath, c => c.Original, StringComparer.Ordinal);
+        IEnumerable<ObjectIndex> originals = linked.Count == 0
+            ? known.Values
+            : linked.Select(o => known.GetValueOrDefault(o) ?? (File.Exists(Path.Combine(tree.Original, o)) ? ObjectIndex.Load(Path.Combine(tree.Original, o)) : null)).OfType<ObjectIndex>();
+        request.Progress($"checking the rebuilt original against {binding.Target.Path}");
+        IReadOnlyList<string> differences = BuildEnvironmentCheck.Differences(binding.Target, originals);
+        if (differences.Count == 0)
+        {
+            return [];
+        }
+
+        string summary = BuildEnvironmentCheck.Summary(differences);
+        if (request.IgnoreBuildMismatch)
+        {
+            request.Progress($"warning: the rebuilt original differs from {binding.Target.Name} in {differences.Count} function(s); building anyway (--ignore-build-mismatch):\n  {summary}");
+            return [$"{IgnoreBuildMismatchOverride}: {differences.Count} function(s) differ from {binding.Target.Name}: {string.Join(", ", differences.Take(10).Select(d => d.Split(':')[1].Trim()))}"];
+        }
+
+        throw new SutureException(
+            $"the rebuilt original does not match the deployed {binding.Target.Path}; {differences.Count} function(s) differ:\n  {summary}\n"
+            + $"the build environment differs from the one that built the target: build with the same compiler ({CompilerVersion()}) and flags as the deployed binary, or pass --ignore-build-mismatch to build anyway (recorded in the patch)",
+            ExitCode.TargetMismatch);
     }
 
     private static List<ObjectChanges> Compare(WorkTree tree)

@@ -18,13 +18,26 @@ internal sealed partial class PatchAssembler
             foreach (ObjectFunction function in change.Changed)
             {
                 var section = new SectionRef(change.Patched, function.Section);
+                ObjectFunction? before = change.Original.Functions.GetValueOrDefault(function.Key);
                 if (function.Name == EntryPoint)
                 {
-                    RefuseMain(section, change);
+                    RefuseNeverReturning(section, change, function, "main runs for the whole life of the process and never returns");
                     continue;
                 }
 
-                ElfSymbol? old = FindInTarget(section, function.Name, mustExist: true);
+                if (SymbolKeys.IsColdPart(function.Key))
+                {
+                    continue; // only its function jumps into it, and that function is replaced
+                }
+
+                if (before is not null && ControlFlow.LoopsForever(before, change.Original.File))
+                {
+                    RefuseNeverReturning(section, change, function, $"{function.Name} loops forever and never returns (no return instruction; it ends with a jump back into itself), so a thread running it never leaves the old code");
+                    continue;
+                }
+
+                string oldName = before?.Name ?? function.Name;
+                ElfSymbol? old = FindInTarget(section, oldName, mustExist: true);
                 if (old is null)
                 {
                     continue;
@@ -33,7 +46,7 @@ internal sealed partial class PatchAssembler
                 byte[] entry = new byte[(int)Math.Min(old.Size, 64)];
                 if (!_target.File.TryReadAtAddress(old.Value, entry))
                 {
-                    Refuse(section, $"the code of {function.Name} at 0x{old.Value:x} cannot be read from {_target.Path}");
+                    Refuse(section, $"the code of {oldName} at 0x{old.Value:x} cannot be read from {_target.Path}");
                     continue;
                 }
 
@@ -45,7 +58,7 @@ internal sealed partial class PatchAssembler
                 }
 
                 functions.Add(new PatchFunction(
-                    function.Name,
+                    oldName,
                     old.Value,
                     old.Size,
                     skip,
@@ -58,15 +71,15 @@ internal sealed partial class PatchAssembler
         return functions;
     }
 
-    /// <summary>main never returns: new code for it could never run. Say why it changed, if it is inlining.</summary>
-    private void RefuseMain(SectionRef section, ObjectChanges change)
+    /// <summary>New code for a function that never returns could never run. Say why it changed, if it is inlining.</summary>
+    private void RefuseNeverReturning(SectionRef section, ObjectChanges change, ObjectFunction function, string why)
     {
-        ObjectFunction? oldMain = change.Original.Functions.GetValueOrDefault(EntryPoint);
+        ObjectFunction? old = change.Original.Functions.GetValueOrDefault(function.Key);
         var inlined = change.Changed
-            .Where(f => f.Name != EntryPoint && oldMain is not null && !oldMain.RelocationKeys.Any(k => k.Contains(":" + f.Name + "+", StringComparison.Ordinal) || k.EndsWith(":" + f.Name, StringComparison.Ordinal)))
+            .Where(f => f != function && !SymbolKeys.IsColdPart(f.Key) && old is not null && !old.RelocationKeys.Any(k => k.Contains(":" + f.Key + "+", StringComparison.Ordinal) || k.EndsWith(":" + f.Key, StringComparison.Ordinal)))
             .Select(f => f.Name)
             .ToList();
-        string why = inlined.Count > 0 ? $" because {string.Join(", ", inlined)} {(inlined.Count == 1 ? "is" : "are")} inlined into it" : "";
-        Refuse(section, $"the fix changes main{why}; main runs for the whole life of the process and never returns, so changed code in it can never take effect live (build the program so the function is not inlined, e.g. __attribute__((noinline)) or -fno-inline, or move the change out of main)");
+        string because = inlined.Count > 0 ? $" because {string.Join(", ", inlined)} {(inlined.Count == 1 ? "is" : "are")} inlined into it" : "";
+        Refuse(section, $"the fix changes {function.Name}{because}; {why}, so changed code in it can never take effect live (build the program so the function is not inlined, e.g. __attribute__((noinline)) or -fno-inline, or move the change out of {function.Name} into a function it calls)");
     }
 }

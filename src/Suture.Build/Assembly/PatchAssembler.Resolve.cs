@@ -71,14 +71,22 @@ internal sealed partial class PatchAssembler
                 return null;
             }
 
-            ElfSymbol? old = FindInTarget(from, named.Name, mustExist: true);
+            if (SymbolKeys.IsColdPart(owner.Patched.KeyOf(named.Name)) || !owner.Original.Functions.ContainsKey(owner.Patched.KeyOf(named.Name)))
+            {
+                // The cold part of a function the patch carries goes with it; so does a function
+                // the original build did not have out of line (e.g. a clone the fix creates).
+                Include(section, owner);
+                return SymbolTarget.InImage(section, inSection, label);
+            }
+
+            ElfSymbol? old = FindInTarget(from, OriginalName(owner, named.Name), mustExist: true);
             return old is null ? null : SymbolTarget.InObject(named.Name, old.Value - (isSectionSymbol ? named.Value : 0));
         }
 
-        bool existing = named is not null && owner.Original.Variables.ContainsKey(named.Name);
+        bool existing = named is not null && owner.Original.Variables.ContainsKey(owner.Patched.KeyOf(named.Name));
         if (existing)
         {
-            ElfSymbol? old = FindInTarget(from, named!.Name, mustExist: true);
+            ElfSymbol? old = FindInTarget(from, OriginalName(owner, named!.Name), mustExist: true);
             return old is null ? null : SymbolTarget.InObject(named.Name, old.Value - (isSectionSymbol ? named.Value : 0));
         }
 
@@ -86,9 +94,16 @@ internal sealed partial class PatchAssembler
         return SymbolTarget.InImage(section, inSection, label);
     }
 
+    /// <summary>The name the original build gave the function or variable the patched build calls <paramref name="patchedName"/> (clones are renumbered).</summary>
+    private static string OriginalName(ObjectChanges owner, string patchedName)
+    {
+        string key = owner.Patched.KeyOf(patchedName);
+        return owner.Original.Functions.GetValueOrDefault(key)?.Name ?? owner.Original.Variables.GetValueOrDefault(key)?.Name ?? patchedName;
+    }
+
     private ElfSymbol? FindInTarget(SectionRef from, string name, bool mustExist)
     {
-        ElfSymbol? symbol = _target.Find(name);
+        ElfSymbol? symbol = _target.Find(name, from.Object.SourceFile);
         if (symbol is null && mustExist)
         {
             Refuse(from, $"references {name}, which {_target.Name} does not define (inlined everywhere or discarded by the linker)");
@@ -97,7 +112,7 @@ internal sealed partial class PatchAssembler
         return symbol;
     }
 
-    private void Refuse(SectionRef from, string reason) => _refusals.Add($"{Path.GetFileName(from.Object.Path)}: {FunctionName(from)}: {reason}");
+    private void Refuse(SectionRef from, string reason) => _refusals.Add($"{from.Object.DisplayName}: {FunctionName(from)}: {reason}");
 
     private static string FunctionName(SectionRef section) =>
         section.Object.Functions.Values.FirstOrDefault(f => f.Section == section.Section)?.Name ?? section.Section.Name;

@@ -2,11 +2,12 @@ using Suture.Elf;
 
 namespace Suture.Build.Assembly;
 
-/// <summary>The deployed binary a patch is built for: its Build ID, symbols and code.</summary>
+/// <summary>The deployed binary a patch is built for: its Build ID, symbols (with the source file of each local one) and code.</summary>
 internal sealed class TargetBinary
 {
     private readonly Dictionary<string, List<ElfSymbol>> _defined = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _importVersions = new(StringComparer.Ordinal);
+    private readonly Dictionary<ElfSymbol, string> _files = [];
 
     public TargetBinary(string path)
     {
@@ -18,8 +19,15 @@ internal sealed class TargetBinary
             throw new SutureException($"{path} has no symbol table (it is stripped); give suture the unstripped binary or its debug file", ExitCode.Unpatchable);
         }
 
+        string? file = null;
         foreach (ElfSymbol symbol in File.Symbols)
         {
+            if (symbol.Type == ElfSymbolType.File)
+            {
+                file = symbol.Name.Length > 0 ? System.IO.Path.GetFileName(symbol.Name) : null;
+                continue;
+            }
+
             if (symbol.IsDefined && symbol.Name.Length > 0 && symbol.Type is ElfSymbolType.Func or ElfSymbolType.Object or ElfSymbolType.NoType or ElfSymbolType.Tls or ElfSymbolType.GnuIfunc)
             {
                 string name = BaseName(symbol.Name);
@@ -29,6 +37,10 @@ internal sealed class TargetBinary
                 }
 
                 list.Add(symbol);
+                if (symbol.Binding == ElfSymbolBinding.Local && file is not null)
+                {
+                    _files[symbol] = file;
+                }
             }
         }
 
@@ -49,18 +61,43 @@ internal sealed class TargetBinary
 
     public byte[] BuildId { get; }
 
-    /// <summary>The definition of <paramref name="name"/> in the target, null if it has none.</summary>
-    public ElfSymbol? Find(string name)
+    /// <summary>
+    /// The definition of <paramref name="name"/> in the target, null if it has none. Static
+    /// symbols defined in several source files are told apart by <paramref name="sourceFile"/>:
+    /// local symbols belong to the file named by the STT_FILE symbol before them.
+    /// </summary>
+    public ElfSymbol? Find(string name, string? sourceFile = null)
     {
-        if (!_defined.TryGetValue(name, out List<ElfSymbol>? candidates))
+        ElfSymbol? found = TryFind(name, sourceFile, out List<ElfSymbol> candidates);
+        if (found is null && candidates.Count > 1)
         {
-            return null;
+            string files = string.Join(", ", candidates.Select(s => _files.GetValueOrDefault(s, s.Binding == ElfSymbolBinding.Local ? "unknown file" : "global")));
+            throw new SutureException(
+                $"{Path}: symbol {name} is defined {candidates.Count} times (in {files}); the patched object's source file {sourceFile ?? "(unknown)"} matches {(sourceFile is null ? "none" : "not exactly one")} of them, so suture cannot tell which one the patch means (rename one of the static functions, or keep the source file names distinct)",
+                ExitCode.Unpatchable);
         }
 
-        List<ElfSymbol> distinct = candidates.DistinctBy(s => s.Value).ToList();
-        return distinct.Count == 1
-            ? distinct[0]
-            : throw new SutureException($"{Path}: symbol {name} is defined {distinct.Count} times (static symbols with the same name in several files); cannot tell which one the patch means", ExitCode.Unpatchable);
+        return found;
+    }
+
+    /// <summary>Like <see cref="Find"/> but null, not an error, when the name stays ambiguous.</summary>
+    public ElfSymbol? TryFind(string name, string? sourceFile, out List<ElfSymbol> candidates)
+    {
+        candidates = _defined.TryGetValue(name, out List<ElfSymbol>? all) ? all.DistinctBy(s => s.Value).ToList() : [];
+        if (candidates.Count <= 1)
+        {
+            return candidates.FirstOrDefault();
+        }
+
+        string? file = sourceFile is null ? null : System.IO.Path.GetFileName(sourceFile);
+        var inFile = candidates.Where(s => file is not null && _files.GetValueOrDefault(s) == file).ToList();
+        if (inFile.Count == 1)
+        {
+            return inFile[0];
+        }
+
+        var global = candidates.Where(s => s.Binding != ElfSymbolBinding.Local).ToList();
+        return inFile.Count == 0 && global.Count == 1 ? global[0] : null;
     }
 
     /// <summary>The symbol version the target binds an imported name to (e.g. GLIBC_2.2.5), if it imports it.</summary>

@@ -43,7 +43,7 @@ internal sealed class LiteralBoundaries
 
         foreach (ElfSymbol symbol in file.Symbols)
         {
-            if (symbol.IsDefined && symbol.SectionIndex < file.Sections.Count && symbol.Type is ElfSymbolType.Object or ElfSymbolType.Func)
+            if (symbol.IsDefined && symbol.SectionIndex < file.Sections.Count && (symbol.Type is ElfSymbolType.Object or ElfSymbolType.Func || symbol.Type == ElfSymbolType.NoType && symbol.Binding == ElfSymbolBinding.Local))
             {
                 Add(starts, symbol.SectionIndex, (long)symbol.Value);
             }

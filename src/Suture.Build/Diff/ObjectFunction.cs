@@ -3,7 +3,8 @@ using Suture.Elf;
 namespace Suture.Build.Diff;
 
 /// <summary>A function of a relocatable object: its symbol, section and normalised relocations.</summary>
-internal sealed record ObjectFunction(ElfSymbol Symbol, ElfSection Section, ReadOnlyMemory<byte> Code, IReadOnlyList<string> RelocationKeys)
+/// <param name="Key">The name without clone numbers (<see cref="SymbolKeys"/>), used to pair the two builds.</param>
+internal sealed record ObjectFunction(ElfSymbol Symbol, string Key, ElfSection Section, ReadOnlyMemory<byte> Code, IReadOnlyList<string> RelocationKeys)
 {
     public string Name => Symbol.Name;
 

@@ -18,8 +18,14 @@ internal sealed class ObjectIndex
         Functions = [];
         Variables = [];
         var functionSymbols = new List<(ElfSymbol Symbol, ElfSection Section)>();
+        var variables = new List<ElfSymbol>();
         foreach (ElfSymbol symbol in file.Symbols)
         {
+            if (symbol.Type == ElfSymbolType.File && SourceFile is null && symbol.Name.Length > 0)
+            {
+                SourceFile = symbol.Name;
+            }
+
             if (!symbol.IsDefined || symbol.IsAbsolute || symbol.IsCommon || symbol.SectionIndex >= file.Sections.Count || symbol.Name.Length == 0)
             {
                 continue;
@@ -32,7 +38,7 @@ internal sealed class ObjectIndex
             }
             else if (symbol.Type == ElfSymbolType.Object)
             {
-                Variables[symbol.Name] = symbol;
+                variables.Add(symbol);
             }
             else if (symbol.Type == ElfSymbolType.Tls)
             {
@@ -40,12 +46,25 @@ internal sealed class ObjectIndex
             }
         }
 
+        _keys = SymbolKeys.Assign(functionSymbols.Select(f => f.Symbol.Name));
+        foreach ((string name, string key) in SymbolKeys.Assign(variables.Select(v => v.Name)))
+        {
+            _keys.TryAdd(name, key);
+        }
+
+        foreach (ElfSymbol variable in variables)
+        {
+            Variables[KeyOf(variable.Name)] = variable;
+        }
+
         _literalBoundaries = LiteralBoundaries.Find(file, functionSymbols);
         foreach ((ElfSymbol symbol, ElfSection section) in functionSymbols)
         {
-            Functions[symbol.Name] = Describe(symbol, section);
+            Functions[KeyOf(symbol.Name)] = Describe(symbol, section);
         }
     }
+
+    private readonly Dictionary<string, string> _keys;
 
     private readonly LiteralBoundaries _literalBoundaries;
 
@@ -53,13 +72,24 @@ internal sealed class ObjectIndex
 
     public ElfFile File { get; }
 
+    /// <summary>The source file the object was compiled from (its first STT_FILE symbol), e.g. <c>util.c</c>.</summary>
+    public string? SourceFile { get; }
+
+    /// <summary>How messages name the object: its source file, else its file name.</summary>
+    public string DisplayName => SourceFile ?? System.IO.Path.GetFileName(Path);
+
+    /// <summary>Functions by key (<see cref="SymbolKeys"/>).</summary>
     public Dictionary<string, ObjectFunction> Functions { get; }
 
+    /// <summary>Variables by key (<see cref="SymbolKeys"/>).</summary>
     public Dictionary<string, ElfSymbol> Variables { get; }
 
     public Dictionary<string, ElfSymbol> ThreadLocals { get; } = [];
 
     public static ObjectIndex Load(string path) => new(path, ElfFile.Load(path));
+
+    /// <summary>The key (<see cref="SymbolKeys"/>) of a function or variable this object defines; other names are their own key.</summary>
+    public string KeyOf(string name) => _keys.GetValueOrDefault(name, name);
 
     /// <summary>Bytes of a variable's initial value (empty for .bss).</summary>
     public ReadOnlySpan<byte> InitialValue(ElfSymbol variable)
@@ -125,7 +155,7 @@ internal sealed class ObjectIndex
             keys.Add($"{relocation.Offset - symbol.Value}:{X86_64RelocationType.Name(relocation.Type)}:{target}");
         }
 
-        return new ObjectFunction(symbol, section, code, keys);
+        return new ObjectFunction(symbol, KeyOf(symbol.Name), section, code, keys);
     }
 
     private string Key(ElfRelocation relocation, InstructionMap instructions, ulong functionStart)
@@ -136,13 +166,15 @@ internal sealed class ObjectIndex
             return "none";
         }
 
-        if (symbol.Type != ElfSymbolType.Section || symbol.SectionIndex >= File.Sections.Count)
+        // Section symbols, and local labels the assembler keeps for mergeable strings (.LC0 at -O2), name a place, not a thing: compare what is there.
+        bool label = symbol.Type == ElfSymbolType.NoType && symbol.Binding == ElfSymbolBinding.Local && symbol.IsDefined;
+        if (symbol.Type != ElfSymbolType.Section && !label || symbol.SectionIndex >= File.Sections.Count)
         {
-            return $"{symbol.Name}{relocation.Addend:+0;-0}";
+            return $"{KeyOf(symbol.Name)}{relocation.Addend:+0;-0}";
         }
 
         ElfSection section = File.Sections[symbol.SectionIndex];
-        long offset = TargetOffset(relocation, instructions, functionStart);
+        long offset = (label ? (long)symbol.Value : 0) + TargetOffset(relocation, instructions, functionStart);
         if ((section.Flags & ElfSectionFlags.Strings) != 0)
         {
             return "str:" + ReadString(section, offset);
@@ -151,7 +183,7 @@ internal sealed class ObjectIndex
         ElfSymbolType kind = (section.Flags & ElfSectionFlags.ExecInstr) != 0 ? ElfSymbolType.Func : ElfSymbolType.Object;
         ElfSymbol? named = SymbolAt(section, offset, kind);
         return named is not null
-            ? $"{named.Name}+{offset - (long)named.Value}"
+            ? $"{KeyOf(named.Name)}+{offset - (long)named.Value}"
             : "lit:" + _literalBoundaries.Describe(section, offset);
     }
 

@@ -4,7 +4,10 @@ namespace Suture.Build.Workspace;
 /// Scripts named like the compilers (gcc, cc, g++, c++) put first on PATH and in CC/CXX while a
 /// tree is built. They add function and data sections (so each function can be compared and
 /// copied on its own) and keep every object file (<c>-save-temps=obj</c>, also for one-step
-/// compile-and-link builds), and append each invocation to a log.
+/// compile-and-link builds), map the work tree's path to the source directory's in
+/// <c>__FILE__</c> (<c>-ffile-prefix-map</c>, so both trees and the deployed build agree), and
+/// append each invocation to a log (<see cref="CompilerLog"/>): working directory and arguments,
+/// tab-separated.
 /// </summary>
 internal sealed class CompilerWrappers
 {
@@ -40,10 +43,13 @@ internal sealed class CompilerWrappers
 
             string script = Path.Combine(directory, name);
             string extra = Supports(real, name.Contains('+', StringComparison.Ordinal) ? "c++" : "c", IndirectExternData) ? " " + IndirectExternData : "";
-            File.WriteAllText(script, $"""
+            // One write per line (the line is built first), so parallel make jobs do not interleave.
+            File.WriteAllText(script, $$"""
                 #!/bin/sh
-                printf '%s\t%s\n' "$PWD" "{name} $*" >> "$SUTURE_COMPILE_LOG"
-                exec {real} -ffunction-sections -fdata-sections -save-temps=obj{extra} "$@"
+                line="$PWD	{{name}}"
+                for a in "$@"; do line="$line	$a"; done
+                printf '%s\n' "$line" >> "$SUTURE_COMPILE_LOG"
+                exec {{real}} -ffunction-sections -fdata-sections -save-temps=obj{{extra}} ${SUTURE_PREFIX_MAP:+"-ffile-prefix-map=$SUTURE_PREFIX_MAP"} "$@"
 
                 """);
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
@@ -59,18 +65,15 @@ internal sealed class CompilerWrappers
     }
 
     /// <summary>The environment a build runs with so that it goes through the wrappers.</summary>
-    public Dictionary<string, string> Environment(string logPath) => new()
+    public Dictionary<string, string> Environment(string logPath, string tree, string source) => new()
     {
+        ["SUTURE_PREFIX_MAP"] = Path.GetFullPath(tree) + "=" + Path.GetFullPath(source),
         ["PATH"] = Directory + ":" + (System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin"),
         ["CC"] = Path.Combine(Directory, "gcc"),
         ["CXX"] = Path.Combine(Directory, "g++"),
         ["SUTURE_COMPILE_LOG"] = logPath,
     };
 
-    /// <summary>The distinct compiler command lines a build ran, without the working directory.</summary>
-    public static IReadOnlyList<string> ReadLog(string logPath) => File.Exists(logPath)
-        ? File.ReadAllLines(logPath).Select(l => l[(l.IndexOf('\t', StringComparison.Ordinal) + 1)..]).Distinct().ToList()
-        : [];
 
     public static string? FindOnPath(string name)
     {

@@ -6,7 +6,7 @@ namespace Suture.Build.Workspace;
 /// <summary>Runs external programs (the build, patch, gcc) and captures their output.</summary>
 internal static class ShellCommand
 {
-    public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string>? environment = null)
+    public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string>? environment = null, TimeSpan? tickInterval = null, Action? tick = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -40,7 +40,12 @@ internal static class ShellCommand
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        process.WaitForExit();
+        while (!process.WaitForExit(tickInterval ?? Timeout.InfiniteTimeSpan))
+        {
+            tick?.Invoke();
+        }
+
+        process.WaitForExit(); // drains the redirected output
         return (process.ExitCode, output.ToString());
     }
 

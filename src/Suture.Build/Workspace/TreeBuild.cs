@@ -3,20 +3,37 @@ namespace Suture.Build.Workspace;
 /// <summary>Runs the user's build command in one work tree through the compiler wrappers.</summary>
 internal static class TreeBuild
 {
-    public static IReadOnlyList<string> Run(string tree, string command, CompilerWrappers wrappers, string label)
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Builds <paramref name="tree"/>; reports progress (compiler runs so far) every few seconds of a long build.</summary>
+    public static CompilerLog Run(string tree, string source, string command, CompilerWrappers wrappers, string label, Action<string> progress)
     {
         string log = Path.Combine(Path.GetDirectoryName(tree)!, label + "-compile.log");
-        (int exit, string output) = ShellCommand.Run("/bin/sh", ["-c", command], tree, wrappers.Environment(log));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        (int exit, string output) = ShellCommand.Run("/bin/sh", ["-c", command], tree, wrappers.Environment(log, tree, source), ProgressInterval,
+            () => progress($"building the {label} tree: {CountLines(log)} compiler run(s) so far, {started.Elapsed.TotalSeconds:0} s"));
         if (exit != 0)
         {
             throw new SutureException($"the build command failed in the {label} tree (exit {exit}): {ShellCommand.Tail(output)}", ExitCode.BuildFailed);
         }
 
-        return CompilerWrappers.ReadLog(log);
+        return CompilerLog.Read(log, tree);
     }
 
     /// <summary>Object files of a built tree, by path relative to the tree.</summary>
     public static Dictionary<string, string> Objects(string tree) =>
         Directory.EnumerateFiles(tree, "*.o", SearchOption.AllDirectories)
             .ToDictionary(path => Path.GetRelativePath(tree, path), path => path, StringComparer.Ordinal);
+
+    private static int CountLines(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadLines(path).Count() : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 }

@@ -1,0 +1,90 @@
+using Suture.Build.Diff;
+using Suture.Elf;
+using R = Suture.Elf.X86_64RelocationType;
+
+namespace Suture.Build.Assembly;
+
+/// <summary>
+/// Checks that the rebuilt original is the code the deployed target runs: every function of the
+/// original objects linked into the target must have the same size and the same bytes there,
+/// except at relocation sites (their values depend on the layout). A function that reaches data
+/// of another object through the GOT is skipped: the wrappers build with
+/// <c>-mno-direct-extern-access</c>, so its rebuilt code loads the address from the GOT where the
+/// deployed code may access the data directly.
+/// </summary>
+internal static class BuildEnvironmentCheck
+{
+    private const int MaxNamed = 10;
+
+    /// <summary>One line per function that differs, empty when the build matches.</summary>
+    public static IReadOnlyList<string> Differences(TargetBinary target, IEnumerable<ObjectIndex> originals)
+    {
+        var differences = new List<string>();
+        foreach (ObjectIndex obj in originals)
+        {
+            foreach (ObjectFunction function in obj.Functions.Values)
+            {
+                string? difference = Compare(target, obj, function);
+                if (difference is not null)
+                {
+                    differences.Add($"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {function.Name}: {difference}");
+                }
+            }
+        }
+
+        return differences;
+    }
+
+    public static string Summary(IReadOnlyList<string> differences) =>
+        string.Join("\n  ", differences.Take(MaxNamed)) + (differences.Count > MaxNamed ? $"\n  ... and {differences.Count - MaxNamed} more" : "");
+
+    private static string? Compare(TargetBinary target, ObjectIndex obj, ObjectFunction function)
+    {
+        ElfSymbol? deployed = target.TryFind(function.Name, obj.SourceFile, out _);
+        if (deployed is null || deployed.Type != ElfSymbolType.Func)
+        {
+            return null; // inlined everywhere, discarded, or ambiguous: nothing to compare with
+        }
+
+        ReadOnlySpan<byte> rebuilt = function.Code.Span;
+        if (deployed.Size != (ulong)rebuilt.Length)
+        {
+            return UsesGotForExternalData(obj, function) ? null : $"{rebuilt.Length} bytes in the rebuild, {deployed.Size} in {target.Name}";
+        }
+
+        byte[] bytes = new byte[rebuilt.Length];
+        if (!target.File.TryReadAtAddress(deployed.Value, bytes))
+        {
+            return null;
+        }
+
+        bool[] masked = new bool[rebuilt.Length];
+        foreach (ElfRelocation relocation in Relocations(obj, function))
+        {
+            int at = (int)(relocation.Offset - function.Symbol.Value);
+            // GOT loads may be relaxed by the linker: mov -> lea, call *got -> addr32 call (opcode and prefix bytes change).
+            int from = relocation.Type is R.GotPcRelX or R.RexGotPcRelX or R.GotPcRel ? at - 3 : at;
+            int to = at + (relocation.Type is R.R64 or R.Pc64 ? 8 : 4);
+            for (int i = Math.Max(from, 0); i < Math.Min(to, masked.Length); i++)
+            {
+                masked[i] = true;
+            }
+        }
+
+        for (int i = 0; i < rebuilt.Length; i++)
+        {
+            if (!masked[i] && rebuilt[i] != bytes[i])
+            {
+                return UsesGotForExternalData(obj, function) ? null : $"code differs at offset {i} (0x{deployed.Value + (ulong)i:x} in {target.Name})";
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<ElfRelocation> Relocations(ObjectIndex obj, ObjectFunction function) =>
+        obj.File.GetRelocations(function.Section).Where(r => r.Offset >= function.Symbol.Value && r.Offset < function.Symbol.Value + (ulong)function.Code.Length);
+
+    private static bool UsesGotForExternalData(ObjectIndex obj, ObjectFunction function) =>
+        Relocations(obj, function).Any(r => r.Type is R.GotPcRel or R.GotPcRelX or R.RexGotPcRelX && r.Symbol is { IsDefined: false });
+}

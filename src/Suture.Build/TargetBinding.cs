@@ -1,0 +1,78 @@
+using Suture.Build.Assembly;
+using Suture.Build.Diff;
+using Suture.Build.Workspace;
+
+namespace Suture.Build;
+
+/// <summary>
+/// Decides which deployed binary each changed object belongs to: the link steps the wrappers
+/// logged say which executables and shared libraries contain the object, and each of those
+/// outputs is matched to the <c>--target</c> with the same file name.
+/// </summary>
+internal static class TargetBinding
+{
+    public static IReadOnlyList<BoundTarget> Bind(IReadOnlyList<TargetBinary> targets, IReadOnlyList<ObjectChanges> changes, CompilerLog log, Action<string> progress)
+    {
+        var bound = targets.ToDictionary(t => t, t => new BoundTarget(t));
+        var unmatched = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var unlinked = new List<ObjectChanges>();
+        foreach (ObjectChanges change in changes)
+        {
+            IReadOnlyList<string> outputs = log.OutputsLinking(change.RelativePath);
+            if (outputs.Count == 0)
+            {
+                unlinked.Add(change);
+            }
+
+            foreach (string output in outputs)
+            {
+                TargetBinary? target = targets.FirstOrDefault(t => t.Name == Path.GetFileName(output));
+                if (target is null)
+                {
+                    if (!unmatched.TryGetValue(output, out SortedSet<string>? set))
+                    {
+                        unmatched[output] = set = new(StringComparer.Ordinal);
+                    }
+
+                    set.Add(change.RelativePath);
+                    continue;
+                }
+
+                bound[target].Add(change, output);
+            }
+        }
+
+        if (targets.Count == 1 && unlinked.Count == changes.Count)
+        {
+            // No link step is known (another linker, an archive): the one target takes it all.
+            foreach (ObjectChanges change in changes)
+            {
+                bound[targets[0]].Add(change, null);
+            }
+
+            return [bound[targets[0]]];
+        }
+
+        if (unlinked.Count > 0)
+        {
+            throw new SutureException(
+                $"the fix changes {string.Join(", ", unlinked.Select(c => c.RelativePath))}, but no link step the compiler wrappers saw uses {(unlinked.Count == 1 ? "it" : "them")} (linked by another tool or through a static archive), so suture cannot tell which --target {(unlinked.Count == 1 ? "it belongs" : "they belong")} to; build one patch at a time with a single --target",
+                ExitCode.Usage);
+        }
+
+        foreach ((string output, SortedSet<string> objects) in unmatched)
+        {
+            progress($"warning: the fix also changes {output} (through {string.Join(", ", objects)}), which no --target names; no patch is built for it (add --target path/to/{Path.GetFileName(output)})");
+        }
+
+        List<BoundTarget> result = bound.Values.Where(b => b.Changes.Count > 0).ToList();
+        if (result.Count == 0)
+        {
+            throw new SutureException(
+                $"the fix changes only {string.Join(", ", unmatched.Keys)}, and no --target is named like {(unmatched.Count == 1 ? "it" : "them")} (targets: {string.Join(", ", targets.Select(t => t.Name))})",
+                ExitCode.Usage);
+        }
+
+        return result;
+    }
+}

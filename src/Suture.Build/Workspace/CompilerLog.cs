@@ -1,0 +1,48 @@
+namespace Suture.Build.Workspace;
+
+/// <summary>
+/// What the compiler wrappers logged while one tree was built: every invocation (working
+/// directory, compiler, arguments) and, from those, the link steps: which executable or shared
+/// library each link wrote and which object files went into it.
+/// </summary>
+internal sealed class CompilerLog
+{
+    private CompilerLog(string tree, IReadOnlyList<CompilerRun> runs)
+    {
+        Runs = runs;
+        Links = runs.Select(r => LinkStep.From(tree, r)).OfType<LinkStep>().ToList();
+    }
+
+    public IReadOnlyList<CompilerRun> Runs { get; }
+
+    public IReadOnlyList<LinkStep> Links { get; }
+
+    /// <summary>The distinct command lines, for the patch metadata.</summary>
+    public IReadOnlyList<string> CommandLines => Runs.Select(r => r.CommandLine).Distinct().ToList();
+
+    public static CompilerLog Read(string path, string tree)
+    {
+        var runs = new List<CompilerRun>();
+        if (File.Exists(path))
+        {
+            foreach (string line in File.ReadAllLines(path))
+            {
+                string[] fields = line.Split('\t');
+                if (fields.Length >= 2)
+                {
+                    runs.Add(new CompilerRun(fields[0], fields[1], fields[2..]));
+                }
+            }
+        }
+
+        return new CompilerLog(tree, runs);
+    }
+
+    /// <summary>The outputs (paths relative to the tree) that link the object <paramref name="relativeObject"/>.</summary>
+    public IReadOnlyList<string> OutputsLinking(string relativeObject) =>
+        Links.Where(l => l.Objects.Contains(relativeObject)).Select(l => l.Output).Distinct().ToList();
+
+    /// <summary>The objects (relative paths) linked into the output named <paramref name="outputName"/>, empty when none was seen.</summary>
+    public IReadOnlyList<string> ObjectsOf(string output) =>
+        Links.Where(l => l.Output == output).SelectMany(l => l.Objects).Distinct().ToList();
+}

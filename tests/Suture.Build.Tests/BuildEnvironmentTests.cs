@@ -1,0 +1,71 @@
+using Suture.TestSupport;
+
+namespace Suture.Build.Tests;
+
+/// <summary>The rebuilt original must be the code the deployed binary runs; a different build environment is caught.</summary>
+public sealed class BuildEnvironmentTests
+{
+    private const string Source = """
+        #include <stdio.h>
+        #include <unistd.h>
+
+        __attribute__((noinline)) int twice(int x) { return x * 2; }
+
+        __attribute__((noinline)) void report(int n) { printf("report %d\n", twice(n)); }
+
+        int main(void)
+        {
+            setvbuf(stdout, NULL, _IOLBF, 0);
+            for (int n = 0;; n++) {
+                report(n % 3);
+                usleep(20000);
+            }
+        }
+
+        """;
+
+    [Fact]
+    public void A_deployed_binary_built_with_other_flags_stops_the_build_naming_the_functions()
+    {
+        using var project = new BuildProject("env", "gcc -O1 -o foo foo.c", new Dictionary<string, string> { ["foo.c"] = Source });
+        string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
+
+        ToolResult built = project.BuildPatch(diff, "gcc -O0 -o foo foo.c", project.Output("foo.patch"), ["foo"]);
+
+        Assert.True(built.ExitCode == 12, built.ToString());
+        Assert.Contains("does not match the deployed", built.Stderr);
+        Assert.Contains("foo.c: twice:", built.Stderr);
+        Assert.Contains("--ignore-build-mismatch", built.Stderr);
+        Assert.False(File.Exists(project.Output("foo.patch")));
+    }
+
+    [Fact]
+    public void Ignore_build_mismatch_builds_and_records_the_override()
+    {
+        using var project = new BuildProject("env", "gcc -O1 -o foo foo.c", new Dictionary<string, string> { ["foo.c"] = Source });
+        string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
+
+        ToolResult built = project.BuildPatch(diff, "gcc -O0 -o foo foo.c", project.Output("foo.patch"), ["foo"], "--ignore-build-mismatch");
+
+        Assert.True(built.ExitCode == 0, built.ToString());
+        Assert.Contains("ignore-build-mismatch", SutureCli.Succeed("inspect", project.Output("foo.patch"), "--json").Stdout);
+    }
+
+    [Fact]
+    public void The_same_flags_pass_the_check_even_when_code_reads_data_of_other_objects()
+    {
+        const string build = "gcc -O2 -o foo foo.c";
+        using var project = new BuildProject("env-same", build, new Dictionary<string, string> { ["foo.c"] = Source.Replace("printf(\"report %d\\n\", twice(n));", "fprintf(stdout, \"report %d\\n\", twice(n));", StringComparison.Ordinal) });
+        using RunningProgram program = project.Start("foo");
+        program.WaitForLine(l => l == "report 2");
+        string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
+
+        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        Assert.True(built.ExitCode == 0, built.ToString());
+        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.Output("foo.patch")).Stdout);
+
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        program.WaitForLine(l => l == "report fixed 2", before);
+    }
+}

@@ -1,0 +1,77 @@
+using Suture.TestSupport;
+
+namespace Suture.Build.Tests;
+
+/// <summary>Changes that cannot be patched live are refused with one line naming the file, the symbol and why.</summary>
+public sealed class RefusalTests
+{
+    private const string Build = "gcc -O2 -pthread -o foo foo.c";
+
+    private const string Source = """
+        #include <pthread.h>
+        #include <stdio.h>
+        #include <unistd.h>
+
+        int counter = 1;
+        int table[4] = {1, 2, 3, 4};
+
+        __attribute__((noipa)) int zero(void) { return 0; }
+
+        __attribute__((noinline)) void tick(void)
+        {
+            printf("tick %d %d %d\n", counter, table[1], zero());
+        }
+
+        void *worker(void *arg)
+        {
+            for (;;) {
+                printf("worker\n");
+                usleep(20000);
+            }
+            return arg;
+        }
+
+        static void step(void) { printf("step\n"); }
+
+        __attribute__((noreturn, noinline)) static void serve(void)
+        {
+            for (;;) {
+                step();
+                usleep(20000);
+            }
+        }
+
+        int main(int argc, char **argv)
+        {
+            pthread_t thread;
+            pthread_create(&thread, NULL, worker, NULL);
+            if (argc > 1)
+                serve();
+            for (;;) {
+                tick();
+                usleep(20000);
+            }
+        }
+
+        """;
+
+    [Theory]
+    [InlineData("size", "int table[4] = {1, 2, 3, 4};", "int table[5] = {1, 2, 3, 4, 5};", "foo.c: table: the size of an existing variable changes")]
+    [InlineData("initial", "int counter = 1;", "int counter = 2;", "foo.c: counter: the initial value of an existing variable changes")]
+    [InlineData("tls", "int counter = 1;", "int counter = 1;\n__thread int seen;\nint *seen_at(void) { return &seen; }", "foo.c: seen: new thread-local variables cannot be added")]
+    [InlineData("short", "return 0;", "return 1;", "foo.c: zero: is 3 bytes long in foo, too short for the 5-byte jump")]
+    [InlineData("main", "        tick();\n        usleep(20000);", "        tick();\n        usleep(30000);", "foo.c: main: the fix changes main; main runs for the whole life of the process and never returns")]
+    [InlineData("loop", "printf(\"worker\\n\");", "printf(\"worker %d\\n\", 2);", "foo.c: worker: the fix changes worker; worker loops forever and never returns")]
+    [InlineData("noreturn", "printf(\"step\\n\");", "printf(\"step %d\\n\", 2);", "foo.c: serve: the fix changes serve; serve loops forever and never returns")]
+    public void Is_refused_with_the_file_the_symbol_and_the_reason(string name, string old, string @new, string expected)
+    {
+        using var project = new BuildProject("refusal-" + name, Build, new Dictionary<string, string> { ["foo.c"] = Source });
+        string diff = project.Fix("fix", ("foo.c", old, @new));
+
+        ToolResult built = project.BuildPatch(diff, Build, project.Output("foo.patch"), ["foo"]);
+
+        Assert.True(built.ExitCode == 11, built.ToString());
+        Assert.Contains(expected, built.Stderr);
+        Assert.False(File.Exists(project.Output("foo.patch")));
+    }
+}

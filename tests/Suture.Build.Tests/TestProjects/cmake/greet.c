@@ -1,0 +1,6 @@
+#include <stdio.h>
+
+void greet(int n)
+{
+    printf("cmake unpatched %d\n", n % 2);
+}
