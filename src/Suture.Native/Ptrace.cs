@@ -9,6 +9,9 @@ namespace Suture.Native;
 public static class Ptrace
 {
     public const int SigTrap = Interop.SIGTRAP;
+
+    /// <summary>Stop signal of a syscall-entry or syscall-exit stop (with PTRACE_O_TRACESYSGOOD).</summary>
+    public const int SyscallStopSignal = Interop.SIGTRAP | 0x80;
     public const int SigStop = Interop.SIGSTOP;
 
     /// <summary>Seizes a thread without stopping it, following the threads it creates.</summary>
@@ -68,6 +71,52 @@ public static class Ptrace
     {
         long result = Interop.Ptrace(Interop.PTRACE_DETACH, tid, 0, signal);
         return result >= 0 || Check(Marshal.GetLastPInvokeError(), "PTRACE_DETACH", tid);
+    }
+
+    /// <summary>Also report system call entries and exits as stops with <see cref="SyscallStopSignal"/>.</summary>
+    public static void EnableSyscallStops(int tid)
+    {
+        if (Interop.Ptrace(Interop.PTRACE_SETOPTIONS, tid, 0, Interop.PTRACE_O_TRACECLONE | Interop.PTRACE_O_TRACESYSGOOD) < 0)
+        {
+            throw new NativeCallException("PTRACE_SETOPTIONS", $"thread {tid}", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>Resumes a stopped thread until its next system call entry or exit.</summary>
+    public static void ResumeToSyscall(int tid)
+    {
+        if (Interop.Ptrace(Interop.PTRACE_SYSCALL, tid, 0, 0) < 0)
+        {
+            throw new NativeCallException("PTRACE_SYSCALL", $"thread {tid}", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>The thread's blocked-signal mask.</summary>
+    public static unsafe ulong GetSignalMask(int tid)
+    {
+        ulong mask;
+        if (Interop.Ptrace(Interop.PTRACE_GETSIGMASK, tid, sizeof(ulong), (nint)(&mask)) < 0)
+        {
+            throw new NativeCallException("PTRACE_GETSIGMASK", $"thread {tid}", Marshal.GetLastPInvokeError());
+        }
+
+        return mask;
+    }
+
+    /// <summary>The thread's extended FPU/vector state in XSAVE layout (NT_X86_XSTATE), as signal frames hold it.</summary>
+    public static unsafe byte[] GetExtendedState(int tid)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        fixed (byte* pointer = buffer)
+        {
+            IoVector vector = new() { Base = (nint)pointer, Length = (nuint)buffer.Length };
+            if (Interop.Ptrace(Interop.PTRACE_GETREGSET, tid, Interop.NT_X86_XSTATE, (nint)(&vector)) < 0)
+            {
+                throw new NativeCallException("PTRACE_GETREGSET(NT_X86_XSTATE)", $"thread {tid}", Marshal.GetLastPInvokeError());
+            }
+
+            return buffer.AsSpan(0, (int)vector.Length).ToArray();
+        }
     }
 
     /// <summary>Sends <paramref name="signal"/> to one thread; false when it is gone.</summary>

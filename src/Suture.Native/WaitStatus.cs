@@ -21,6 +21,9 @@ public readonly record struct WaitStatus(int Tid, int Raw)
 
     public bool IsCloneEvent => IsStopped && Event == Interop.PTRACE_EVENT_CLONE;
 
+    /// <summary>A system call entry or exit stop (PTRACE_SYSCALL with PTRACE_O_TRACESYSGOOD).</summary>
+    public bool IsSyscallStop => IsStopped && Event == 0 && StopSignal == Ptrace.SyscallStopSignal;
+
     /// <summary>A stop that delivers a signal to the tracee (not a ptrace event).</summary>
-    public bool IsSignalDeliveryStop => IsStopped && Event == 0;
+    public bool IsSignalDeliveryStop => IsStopped && Event == 0 && StopSignal != Ptrace.SyscallStopSignal;
 }

@@ -11,11 +11,16 @@ internal static partial class Interop
     internal const int PTRACE_GETREGS = 12;
     internal const int PTRACE_SETREGS = 13;
     internal const int PTRACE_DETACH = 17;
+    internal const int PTRACE_SYSCALL = 24;
     internal const int PTRACE_SETOPTIONS = 0x4200;
+    internal const int PTRACE_GETREGSET = 0x4204;
+    internal const int PTRACE_GETSIGMASK = 0x420a;
+    internal const int NT_X86_XSTATE = 0x202;
     internal const int PTRACE_GETEVENTMSG = 0x4201;
     internal const int PTRACE_SEIZE = 0x4206;
     internal const int PTRACE_INTERRUPT = 0x4207;
 
+    internal const int PTRACE_O_TRACESYSGOOD = 1;
     internal const int PTRACE_O_TRACECLONE = 1 << 3;
 
     internal const int PTRACE_EVENT_CLONE = 3;

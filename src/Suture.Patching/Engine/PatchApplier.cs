@@ -46,7 +46,7 @@ public static class PatchApplier
             .Select(r => (r.Symbol, r.Version))
             .Distinct()
             .ToDictionary(s => s, s => resolver.Resolve(s.Symbol, s.Version));
-        ulong syscall = SyscallInstructionFinder.Find(memory, mappings);
+        SyscallGadgets gadgets = SyscallGadgets.Find(memory, mappings);
         if (options.Cancellation.IsCancellationRequested)
         {
             throw new SutureException($"apply to process {pid} interrupted before it changed anything", ExitCode.Interrupted);
@@ -55,7 +55,7 @@ public static class PatchApplier
         List<CodeRange> ranges = PatchCheck.ApplyRanges(patch, target, current);
         IStackWalker walker = StackWalkers.For(pid, mappings, memory);
 
-        PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, memory, syscall, mappings);
+        PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, memory, gadgets, mappings);
         try
         {
             return QuiescentStop.Run(pid, "apply", ranges, options, walker, stopped =>
@@ -66,7 +66,7 @@ public static class PatchApplier
         }
         catch (SutureException failure)
         {
-            Unload(pid, syscall, placed, failure);
+            Unload(pid, memory, gadgets, placed, failure);
             throw;
         }
     }
@@ -117,11 +117,11 @@ public static class PatchApplier
         IReadOnlyList<FunctionEntry> entries,
         Dictionary<(string, string?), ResolvedSymbol> externals,
         ProcessMemory memory,
-        ulong syscall,
+        SyscallGadgets gadgets,
         IReadOnlyList<MemoryMapping> mappings)
     {
         using StoppedProcess stopped = StoppedProcess.StopOneThread(pid);
-        using var syscalls = new RemoteSyscalls(stopped, syscall);
+        using var syscalls = new RemoteSyscalls(stopped, memory, gadgets);
         for (int attempt = 0; attempt < MaxPlacementAttempts; attempt++)
         {
             IReadOnlyList<MemoryMapping> current = attempt == 0 ? mappings : MemoryMapReader.Read(pid);
@@ -130,7 +130,7 @@ public static class PatchApplier
             {
                 try
                 {
-                    Dictionary<(string, string?), ulong> addresses = ResolveIfuncs(pid, patch, placed, externals, stopped, memory);
+                    Dictionary<(string, string?), ulong> addresses = ResolveIfuncs(externals, syscalls);
                     memory.Write(placed.Record.Base, PatchLinker.Link(patch, placed.Record.Base, target.Bias, r => addresses[(r.Symbol, r.Version)]));
                     return placed;
                 }
@@ -145,35 +145,13 @@ public static class PatchApplier
         throw new SutureException($"could not reserve memory near {target.Path} in process {pid}: the address space keeps changing; try again");
     }
 
-    /// <summary>
-    /// Calls the resolver of each IFUNC no loaded object had resolved, returning from it into an
-    /// <c>int3</c> placed in the unused tail of the patch's code page.
-    /// </summary>
-    private static Dictionary<(string, string?), ulong> ResolveIfuncs(
-        int pid,
-        PatchFile patch,
-        PlacedPatch placed,
-        Dictionary<(string, string?), ResolvedSymbol> externals,
-        StoppedProcess stopped,
-        ProcessMemory memory)
+    /// <summary>Calls, in the target, the resolver of each IFUNC no loaded object had resolved yet.</summary>
+    private static Dictionary<(string, string?), ulong> ResolveIfuncs(Dictionary<(string, string?), ResolvedSymbol> externals, RemoteSyscalls syscalls)
     {
         var addresses = new Dictionary<(string, string?), ulong>();
         foreach (((string, string?) key, ResolvedSymbol symbol) in externals)
         {
-            if (!symbol.IsIfuncResolver)
-            {
-                addresses[key] = symbol.Address;
-                continue;
-            }
-
-            if ((ulong)patch.Image.Code.Length >= placed.Layout.CodeSize)
-            {
-                throw new SutureException($"{key.Item1} is an IFUNC in process {pid} and the patch's code page has no room for the call's return trap", ExitCode.Unpatchable);
-            }
-
-            ulong trap = placed.Record.Base + placed.Layout.CodeSize - 1;
-            memory.Write(trap, [0xcc]);
-            addresses[key] = RemoteCall.Invoke(stopped, memory, symbol.Address, trap);
+            addresses[key] = symbol.IsIfuncResolver ? syscalls.Call(symbol.Address) : symbol.Address;
         }
 
         return addresses;
@@ -222,12 +200,12 @@ public static class PatchApplier
     }
 
     /// <summary>Removes loaded code that was never switched to; failures here are added to the message.</summary>
-    private static void Unload(int pid, ulong syscall, PlacedPatch placed, Exception failure)
+    private static void Unload(int pid, ProcessMemory memory, SyscallGadgets gadgets, PlacedPatch placed, Exception failure)
     {
         try
         {
             using StoppedProcess stopped = StoppedProcess.StopOneThread(pid);
-            using var syscalls = new RemoteSyscalls(stopped, syscall);
+            using var syscalls = new RemoteSyscalls(stopped, memory, gadgets);
             RemoteMapper.Unmap(syscalls, placed.Record.Base, placed.Layout.TotalSize);
         }
         catch (SutureException e) when (e.ExitCode != ExitCode.NoSuchProcess)

@@ -20,7 +20,7 @@ public static class PatchReverter
         IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
         AppliedPatch patch = Choose(pid, patchId, applied);
         AppliedPatch? previous = PatchChain.For(applied, patch.BuildId).Previous;
-        ulong syscall = SyscallInstructionFinder.Find(memory, mappings);
+        SyscallGadgets gadgets = SyscallGadgets.Find(memory, mappings);
         // The patch's code, and the inside of each entry jump about to be overwritten (a thread
         // exactly at an entry is about to jump and may run whichever bytes are there).
         var ranges = patch.Functions
@@ -69,7 +69,7 @@ public static class PatchReverter
         });
 
         using StoppedProcess one = StoppedProcess.StopOneThread(pid);
-        using var syscalls = new RemoteSyscalls(one, syscall);
+        using var syscalls = new RemoteSyscalls(one, memory, gadgets);
         RemoteMapper.Unmap(syscalls, patch.Base, patch.MappedSize);
         return patch;
     }

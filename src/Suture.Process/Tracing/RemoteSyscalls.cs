@@ -1,35 +1,60 @@
 using Suture.Native;
+using Suture.Process.Memory;
 
 namespace Suture.Process.Tracing;
 
 /// <summary>
-/// Runs system calls inside a stopped target: one thread's registers are saved, pointed at a
-/// <c>syscall</c> instruction of the target and single-stepped over it; <see cref="Dispose"/>
-/// puts the saved registers back, so an interrupted system call of that thread restarts.
+/// Runs system calls and function calls inside a stopped target on its leader thread, safely
+/// even if Suture is killed meanwhile. Before borrowing the thread, its registers, FPU state and
+/// signal mask are written as a signal frame below its stack's red zone (<see cref="RecoveryFrame"/>).
+/// Each call then runs a <c>syscall; ret</c> found in the C library with the frame's return
+/// address on top of the stack, under PTRACE_SYSCALL (no single-step flag is ever left set):
+/// Suture stops the thread at the system call and puts its registers back itself; were Suture
+/// gone, the thread would finish the call, return into rt_sigreturn and be restored by the kernel.
 /// </summary>
 public sealed class RemoteSyscalls : IDisposable
 {
-    private const int MaxSteps = 64;
+    private const int MaxStops = 64;
 
     private readonly StoppedProcess _process;
     private readonly TracedThread _thread;
-    private readonly ulong _syscallAddress;
+    private readonly SyscallGadgets _gadgets;
     private readonly UserRegs _saved;
+    private readonly ulong _frame;
+    private readonly ProcessMemory _memory;
     private bool _disposed;
 
-    public RemoteSyscalls(StoppedProcess process, ulong syscallAddress)
+    public RemoteSyscalls(StoppedProcess process, ProcessMemory memory, SyscallGadgets gadgets)
     {
         _process = process;
         _thread = process.LeaderThread;
-        _syscallAddress = syscallAddress;
+        _gadgets = gadgets;
         _saved = Ptrace.GetRegisters(_thread.Tid);
+        Ptrace.EnableSyscallStops(_thread.Tid);
+        (ulong frame, byte[] bytes) = RecoveryFrame.Build(_saved, Ptrace.GetSignalMask(_thread.Tid), Ptrace.GetExtendedState(_thread.Tid), gadgets.SignalReturn);
+        memory.Write(frame, bytes); // below the red zone of a stopped thread: unused memory
+        _frame = frame;
+        _memory = memory;
     }
 
     /// <summary>Runs syscall <paramref name="number"/>; returns its raw result (negative errno on failure).</summary>
     public long Invoke(long number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0)
     {
+        Prepare(number, a0, a1, a2, a3, a4, a5);
+        UserRegs entry = RunToSyscall(exit: false, $"system call {number}");
+        if (entry.OrigRax != (ulong)number)
+        {
+            throw Unexpected($"entered system call {(long)entry.OrigRax} instead of {number}");
+        }
+
+        return (long)RunToSyscall(exit: true, $"system call {number}").Rax;
+    }
+
+    /// <summary>Points the borrowed thread at the system call, ready to run (the first half of <see cref="Invoke"/>).</summary>
+    internal void Prepare(long number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        UserRegs regs = _saved;
+        UserRegs regs = Borrowed(_gadgets.SyscallReturn, _frame);
         regs.Rax = (ulong)number;
         regs.Rdi = a0;
         regs.Rsi = a1;
@@ -37,37 +62,7 @@ public sealed class RemoteSyscalls : IDisposable
         regs.R10 = a3;
         regs.R8 = a4;
         regs.R9 = a5;
-        regs.Rip = _syscallAddress;
-        regs.OrigRax = ulong.MaxValue; // no syscall restart logic on our registers
         Ptrace.SetRegisters(_thread.Tid, regs);
-
-        for (int step = 0; step < MaxSteps; step++)
-        {
-            Ptrace.SingleStep(_thread.Tid);
-            WaitStatus status = _process.WaitFor(_thread);
-            if (status.IsGone)
-            {
-                throw new SutureException($"thread {_thread.Tid} of process {_process.Pid} exited while running system call {number} for suture");
-            }
-
-            if (status.IsSignalDeliveryStop && status.StopSignal != Ptrace.SigTrap)
-            {
-                _thread.KeepSignal(status.StopSignal); // re-delivered when the process resumes
-            }
-
-            UserRegs after = Ptrace.GetRegisters(_thread.Tid);
-            if (after.Rip == _syscallAddress + 2)
-            {
-                return (long)after.Rax;
-            }
-
-            if (after.Rip != _syscallAddress)
-            {
-                throw new SutureException($"thread {_thread.Tid} of process {_process.Pid} left the system call at 0x{after.Rip:x}; process state is unexpected");
-            }
-        }
-
-        throw new SutureException($"thread {_thread.Tid} of process {_process.Pid} did not complete system call {number}");
     }
 
     /// <summary>Like <see cref="Invoke"/>, but a negative errno becomes an exception naming the call.</summary>
@@ -80,6 +75,38 @@ public sealed class RemoteSyscalls : IDisposable
         }
 
         return (ulong)result;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="function"/> (no arguments) and returns its result. It returns into
+    /// the <c>syscall; ret</c>: the result becomes a bogus system call number (ENOSYS) at whose
+    /// entry Suture stops the thread, and which, were Suture gone, would fall through to rt_sigreturn.
+    /// </summary>
+    public ulong Call(ulong function)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ulong stack = _frame - 8; // as after a call: the return address on top, rsp + 8 16-byte aligned
+        _memory.Write(stack, BitConverter.GetBytes(_gadgets.SyscallReturn));
+        UserRegs regs = Borrowed(function, stack);
+        Ptrace.SetRegisters(_thread.Tid, regs);
+        for (int stop = 0; stop < MaxStops; stop++)
+        {
+            UserRegs entry = RunToSyscall(exit: false, $"the call of 0x{function:x}");
+            if (entry.Rip == _gadgets.SyscallReturn + 2)
+            {
+                // The function's return value, taken as a system call number. Skip that call and
+                // stop at its exit, the same state Invoke leaves the thread in.
+                UserRegs skip = entry;
+                skip.OrigRax = ulong.MaxValue;
+                Ptrace.SetRegisters(_thread.Tid, skip);
+                RunToSyscall(exit: true, $"the call of 0x{function:x}");
+                return entry.OrigRax;
+            }
+
+            RunToSyscall(exit: true, $"the call of 0x{function:x}"); // a system call the function itself made
+        }
+
+        throw Unexpected($"the call of 0x{function:x} did not return");
     }
 
     public void Dispose()
@@ -95,4 +122,41 @@ public sealed class RemoteSyscalls : IDisposable
             Ptrace.SetRegisters(_thread.Tid, _saved);
         }
     }
+
+    /// <summary>The saved registers, pointed at <paramref name="rip"/> with the recovery frame's return address on top of the stack.</summary>
+    private UserRegs Borrowed(ulong rip, ulong rsp)
+    {
+        UserRegs regs = _saved;
+        regs.Rip = rip;
+        regs.Rsp = rsp;
+        regs.OrigRax = ulong.MaxValue; // no system call restart on these registers
+        return regs;
+    }
+
+    private UserRegs RunToSyscall(bool exit, string what)
+    {
+        for (int stop = 0; stop < MaxStops; stop++)
+        {
+            Ptrace.ResumeToSyscall(_thread.Tid);
+            WaitStatus status = _process.WaitFor(_thread);
+            if (status.IsGone)
+            {
+                throw new SutureException($"thread {_thread.Tid} of process {_process.Pid} exited during {what} for suture");
+            }
+
+            if (status.IsSyscallStop)
+            {
+                return Ptrace.GetRegisters(_thread.Tid);
+            }
+
+            if (status.IsSignalDeliveryStop)
+            {
+                _thread.KeepSignal(status.StopSignal); // re-delivered when the process resumes
+            }
+        }
+
+        throw Unexpected($"{what} did not reach its system call {(exit ? "exit" : "entry")}");
+    }
+
+    private SutureException Unexpected(string what) => new($"thread {_thread.Tid} of process {_process.Pid}: {what}; its registers were restored");
 }
