@@ -158,4 +158,55 @@ public sealed class ConsistencyTests
         int now = program.LineCount;
         program.WaitForLine(l => l == "alive", now);
     }
+
+    [Theory]
+    [InlineData("gcc -pthread -o foo foo.c")]
+    [InlineData("gcc -O2 -pthread -o foo foo.c")]
+    public void A_function_that_calls_something_endless_stays_on_the_stack_and_apply_is_refused(string build)
+    {
+        using var project = new SeedProject(TestTargets.Endless, build);
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+        program.WaitForLine(l => l == "alive");
+
+        ToolResult result = SutureCli.Run("apply", "-p", program.Pid.ToString(), "--timeout", "0.5", project.PatchPath);
+
+        Assert.Equal((int)ExitCode.Busy, result.ExitCode);
+        Assert.Matches(@"thread \d+ \(foo\) is in i_m_being_patched \(frame \d+ of \d+", result.Stderr);
+        Assert.Contains("no patches applied", SutureCli.Succeed("status", "-p", program.Pid.ToString()).Stdout);
+        int now = program.LineCount;
+        program.WaitForLine(l => l == "alive", now);
+    }
+
+    [Fact]
+    public void A_function_below_a_signal_handler_that_never_returns_is_found_through_the_signal_frame()
+    {
+        using var project = new SeedProject(TestTargets.Handler, "gcc -O2 -pthread -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+
+        ToolResult result = SutureCli.Run("apply", "-p", program.Pid.ToString(), "--timeout", "0.5", project.PatchPath);
+
+        Assert.Equal((int)ExitCode.Busy, result.ExitCode);
+        Assert.Contains("is in i_m_being_patched (frame", result.Stderr);
+        int now = program.LineCount;
+        program.WaitForLine(l => l == "alive", now);
+    }
+
+    [Fact]
+    public void A_function_busy_for_two_seconds_is_patched_once_it_returns()
+    {
+        using var project = new SeedProject(TestTargets.Sleepy, "gcc -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), "--timeout", "20", project.PatchPath);
+
+        int returned = program.WaitForLine(l => l == "returned from the long call");
+        int patched = program.WaitForLine(l => l == SeedProject.NewLine);
+        Assert.True(returned < patched, "the patch took effect while the function was still running");
+    }
 }

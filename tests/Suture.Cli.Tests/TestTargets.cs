@@ -21,6 +21,12 @@ public static class TestTargets
 
     public static string NoExec => Path.Combine(AppContext.BaseDirectory, "TestTargets", "noexec.c");
 
+    public static string Sleepy => Path.Combine(AppContext.BaseDirectory, "TestTargets", "sleepy.c");
+
+    public static string Endless => Path.Combine(AppContext.BaseDirectory, "TestTargets", "endless.c");
+
+    public static string Handler => Path.Combine(AppContext.BaseDirectory, "TestTargets", "handler.c");
+
     public static string Seed => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "foo.c");
 
     public static string SeedDiff => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "fix.diff");

@@ -53,7 +53,7 @@ public static class PatchApplier
         }
 
         List<CodeRange> ranges = PatchCheck.ApplyRanges(patch, target, current);
-        IStackWalker walker = StackWalkers.For(pid, mappings, memory);
+        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory);
 
         PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, memory, gadgets, mappings);
         try

@@ -17,13 +17,15 @@ public static class PatchCheck
     {
         IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: false);
-        LoadedObject target = TargetObjectLocator.Find(pid, LoadedObjects.Read(pid, mappings, memory), patch.Target);
+        IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
+        LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
         AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId!).Active;
         List<CodeRange> ranges = ApplyRanges(patch, target, current);
+        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory);
         IReadOnlyList<ThreadVerdict> verdicts;
         using (StoppedProcess stopped = StoppedProcess.Stop(pid))
         {
-            verdicts = SafetyCheck.Inspect(stopped, ranges, StackWalkers.For(pid, mappings, memory));
+            verdicts = SafetyCheck.Inspect(stopped, ranges, walker);
         }
 
         return SafetyCheck.Named(pid, verdicts);

@@ -1,5 +1,6 @@
 using Suture.Patching.State;
 using Suture.Process.Memory;
+using Suture.Process.Objects;
 using Suture.Process.Tracing;
 
 namespace Suture.Patching.Engine;
@@ -28,7 +29,7 @@ public static class PatchReverter
             .Prepend(new CodeRange($"the new code of patch {patch.PatchId}", patch.Base, patch.Base + patch.CodeSize))
             .ToList();
 
-        QuiescentStop.Run(pid, "revert", ranges, options, StackWalkers.For(pid, mappings, memory), stopped =>
+        QuiescentStop.Run(pid, "revert", ranges, options, StackWalkers.For(pid, LoadedObjects.Read(pid, mappings, memory), mappings, memory), stopped =>
         {
             var writer = new EntryWriter(memory);
             try

@@ -24,13 +24,13 @@ public static class SafetyCheck
             var busy = new List<string>();
             for (int frame = 0; frame < stack.ProgramCounters.Count; frame++)
             {
-                // Return addresses point after the call; look up the call itself.
-                ulong pc = frame == 0 ? stack.ProgramCounters[0] : stack.ProgramCounters[frame] - 1;
+                // Walkers give lookup addresses: a return address minus one, i.e. inside the call.
+                ulong pc = stack.ProgramCounters[frame];
                 foreach (CodeRange range in ranges)
                 {
                     if (range.Contains(pc))
                     {
-                        busy.Add(frame == 0 ? $"{range.Name} at 0x{pc:x}" : $"{range.Name} (frame {frame}, returns to 0x{stack.ProgramCounters[frame]:x})");
+                        busy.Add(frame == 0 ? $"{range.Name} at 0x{pc:x}" : $"{range.Name} (frame {frame} of {stack.ProgramCounters.Count}, at 0x{pc:x})");
                     }
                 }
             }

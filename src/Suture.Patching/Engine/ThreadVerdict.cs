@@ -8,7 +8,7 @@ public sealed record ThreadVerdict(int Tid, string Name, ThreadFrames Stack, IRe
 
     public override string ToString() => IsSafe
         ? $"thread {Tid} ({Name}) is free ({Stack.ProgramCounters.Count} frames)"
-        : Stack.Failure is not null
-            ? $"thread {Tid} ({Name}) cannot be checked: {Stack.Failure}"
-            : $"thread {Tid} ({Name}) is in {string.Join(", ", BusyIn)}";
+        : BusyIn.Count > 0
+            ? $"thread {Tid} ({Name}) is in {string.Join(", ", BusyIn)}"
+            : $"thread {Tid} ({Name}) cannot be checked: {Stack.Failure}";
 }

@@ -1,0 +1,41 @@
+using Suture.Native;
+using Suture.Process.Memory;
+using Suture.Process.Objects;
+using Suture.Process.Tracing;
+using Suture.Process.Unwinding;
+
+namespace Suture.Patching.Engine;
+
+/// <summary>
+/// Walks each stopped thread's stack with DWARF call-frame information: every object's table is
+/// loaded before the process is stopped and shared by all threads; each stack is read with one
+/// bulk read. An unwind that does not reach the outermost frame is reported as a failure.
+/// </summary>
+public sealed class DwarfStackWalker : IStackWalker
+{
+    private readonly StackUnwinder _unwinder;
+    private readonly ProcessMemory _memory;
+    private readonly IReadOnlyList<MemoryMapping> _mappings;
+
+    public DwarfStackWalker(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory)
+    {
+        _memory = memory;
+        _mappings = mappings;
+        _unwinder = new StackUnwinder(pid, objects, mappings);
+        _unwinder.TryAddVdso(memory, mappings, out _);
+        _unwinder.Preload();
+    }
+
+    public ThreadFrames Walk(TracedThread thread, in UserRegs registers)
+    {
+        StackMemory stack = StackMemory.Capture(_memory, _mappings, registers.Rsp);
+        UnwindResult result = _unwinder.Unwind(registers, stack);
+        var pcs = result.Frames.Select(f => f.LookupPc).ToList();
+        if (pcs.Count == 0)
+        {
+            pcs.Add(registers.Rip); // not even the first frame unwound: the check still sees where it is
+        }
+
+        return new ThreadFrames(pcs, result.IsComplete ? null : result.Failure ?? "the stack could not be walked to its outermost frame");
+    }
+}

@@ -1,0 +1,58 @@
+namespace Suture.Process.Unwinding;
+
+public sealed partial class EhFrameTable
+{
+    /// <summary>
+    /// Decodes every CIE and FDE of .eh_frame and runs every FDE's instructions; returns the problems
+    /// found (at most <paramref name="maxProblems"/>), empty when the whole section is well formed.
+    /// Lookups decode lazily; this is for diagnostics and tests.
+    /// </summary>
+    public IReadOnlyList<string> Validate(int maxProblems = 100)
+    {
+        var problems = new List<string>();
+        ReadOnlySpan<byte> data = _data.Span;
+        int offset = 0;
+        while (offset < data.Length && problems.Count < maxProblems)
+        {
+            EhFrameEntry entry;
+            try
+            {
+                entry = EhFrameEntry.Read(data, offset);
+            }
+            catch (DwarfFormatException e)
+            {
+                problems.Add(e.Message);
+                break;
+            }
+
+            if (entry.IsTerminator)
+            {
+                break;
+            }
+
+            try
+            {
+                if (entry.IsCie)
+                {
+                    GetCie(entry.Offset);
+                }
+                else if (TryGetFde(entry.Offset, out FrameDescriptionEntry? fde, out string? error))
+                {
+                    CfaInterpreter.Run(this, fde, ulong.MaxValue);
+                }
+                else
+                {
+                    problems.Add(error);
+                }
+            }
+            catch (Exception e) when (e is DwarfFormatException or ArithmeticException)
+            {
+                problems.Add($"{(entry.IsCie ? "CIE" : "FDE")} at offset 0x{entry.Offset:x}: {e.Message}");
+            }
+
+            offset = entry.End;
+        }
+
+        return problems;
+    }
+}
