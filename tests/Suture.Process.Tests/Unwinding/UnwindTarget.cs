@@ -22,6 +22,7 @@ internal static class UnwindTarget
         static volatile int stop;
         static volatile int sink;
         static volatile int in_handler;
+        static volatile int in_spin;
         static int pipe_fds[2];
 
         __attribute__((noinline, noclone)) int d(int x)
@@ -61,6 +62,7 @@ internal static class UnwindTarget
         __attribute__((noinline, noclone)) int spin(void)
         {
             int n = 0;
+            in_spin = 1;
             while (!stop) {
                 n += sink + 1;
                 sink = n;
@@ -94,8 +96,9 @@ internal static class UnwindTarget
             sigaction(SIGUSR1, &sa, NULL);
             pthread_create(&reader, NULL, reader_thread, NULL);
             pthread_create(&spinner, NULL, spinner_thread, NULL);
-            usleep(1000);
-            pthread_kill(spinner, SIGUSR1);
+            while (!in_spin)
+                usleep(1000);
+            pthread_kill(spinner, SIGUSR1); /* lands in spin(), below the handler's frame */
             while (!in_handler)
                 usleep(1000);
             if (argc > 1 && strcmp(argv[1], "anon") == 0) {
