@@ -122,7 +122,7 @@ internal static partial class FrozenBench
         Thread.Sleep(30);
 
         CmdResult status = ws.SutureTimed("status", "-p", pid).Check();
-        if (!status.Stdout.Contains("1 patch(es) applied", StringComparison.Ordinal))
+        if (!status.Stdout.Contains("1 patch(es) active", StringComparison.Ordinal))
         {
             throw new BenchException($"status after apply does not show the patch: {status.Stdout.Trim()}");
         }

@@ -209,4 +209,30 @@ public sealed class ConsistencyTests
         int patched = program.WaitForLine(l => l == SeedProject.NewLine);
         Assert.True(returned < patched, "the patch took effect while the function was still running");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Coroutines_declared_by_the_application_are_checked_like_threads(bool suspendedInside)
+    {
+        string build = suspendedInside ? "gcc -DYIELD_INSIDE -o foo foo.c" : "gcc -o foo foo.c";
+        using var project = new SeedProject(TestTargets.Declared, build);
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+        string pid = program.Pid.ToString();
+
+        ToolResult result = SutureCli.Run("apply", "-p", pid, "--timeout", "0.5", project.PatchPath);
+
+        if (suspendedInside)
+        {
+            Assert.Equal((int)ExitCode.Busy, result.ExitCode);
+            Assert.Contains("coroutine 0 is in i_m_being_patched", result.Stderr);
+        }
+        else
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+            program.WaitForSteady(SeedProject.NewLine, 3, program.LineCount);
+        }
+    }
 }

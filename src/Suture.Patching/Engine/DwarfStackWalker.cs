@@ -1,7 +1,6 @@
 using Suture.Native;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
-using Suture.Process.Tracing;
 using Suture.Process.Unwinding;
 
 namespace Suture.Patching.Engine;
@@ -26,7 +25,7 @@ public sealed class DwarfStackWalker : IStackWalker
         _unwinder.Preload();
     }
 
-    public ThreadFrames Walk(TracedThread thread, in UserRegs registers)
+    public ThreadFrames Walk(in UserRegs registers)
     {
         StackMemory stack = StackMemory.Capture(_memory, _mappings, registers.Rsp);
         UnwindResult result = _unwinder.Unwind(registers, stack);

@@ -1,10 +1,9 @@
 using Suture.Native;
-using Suture.Process.Tracing;
 
 namespace Suture.Patching.Engine;
 
-/// <summary>Produces the stack of a stopped thread for the safety check.</summary>
+/// <summary>Produces the frames of a stopped thread (or a suspended coroutine) for the safety check.</summary>
 public interface IStackWalker
 {
-    ThreadFrames Walk(TracedThread thread, in UserRegs registers);
+    ThreadFrames Walk(in UserRegs registers);
 }

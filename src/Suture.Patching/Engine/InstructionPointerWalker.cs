@@ -1,5 +1,4 @@
 using Suture.Native;
-using Suture.Process.Tracing;
 
 namespace Suture.Patching.Engine;
 
@@ -8,5 +7,5 @@ public sealed class InstructionPointerWalker : IStackWalker
 {
     public static readonly InstructionPointerWalker Instance = new();
 
-    public ThreadFrames Walk(TracedThread thread, in UserRegs registers) => new([registers.Rip], null);
+    public ThreadFrames Walk(in UserRegs registers) => new([registers.Rip], null);
 }

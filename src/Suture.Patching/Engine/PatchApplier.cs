@@ -32,7 +32,12 @@ public static class PatchApplier
         LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
         AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId ?? []).Active;
         CheckLevel(pid, patch, target, current, options);
-        RefuseCoroutines(pid, objects, options);
+        CoroutineTable? coroutines = CoroutineTable.Find(pid, objects);
+        if (coroutines is null)
+        {
+            RefuseCoroutines(pid, objects, options);
+        }
+
 
         var entries = patch.Functions.Select(f => new FunctionEntry(f, target.Bias)).ToList();
         foreach (FunctionEntry entry in entries)
@@ -58,7 +63,7 @@ public static class PatchApplier
         PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, memory, gadgets, mappings);
         try
         {
-            return QuiescentStop.Run(pid, "apply", ranges, options, walker, stopped =>
+            return QuiescentStop.Run(pid, "apply", ranges, options, walker, coroutines is null ? null : () => coroutines.Read(memory), stopped =>
             {
                 Switch(pid, memory, placed, current);
                 return placed.Record;
@@ -103,7 +108,7 @@ public static class PatchApplier
         {
             string which = string.Join(", ", users.Select(u => $"{u.Object} uses {u.Symbol}"));
             throw new SutureException(
-                $"process {pid} switches user-level stacks ({which}); a suspended coroutine is invisible to the stack check and could resume inside a replaced function; refusing (pass --allow-coroutines if its coroutines never run patched code)",
+                $"process {pid} switches user-level stacks ({which}); a suspended coroutine is invisible to the stack check and could resume inside a replaced function; refusing (the application can declare its coroutines in {CoroutineTable.SymbolName}, see docs/consistency.md; or pass --allow-coroutines if its coroutines never run patched code)",
                 ExitCode.Unpatchable);
         }
     }

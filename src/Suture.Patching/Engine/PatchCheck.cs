@@ -22,10 +22,11 @@ public static class PatchCheck
         AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId!).Active;
         List<CodeRange> ranges = ApplyRanges(patch, target, current);
         IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory);
+        CoroutineTable? coroutines = CoroutineTable.Find(pid, objects);
         IReadOnlyList<ThreadVerdict> verdicts;
         using (StoppedProcess stopped = StoppedProcess.Stop(pid))
         {
-            verdicts = SafetyCheck.Inspect(stopped, ranges, walker);
+            verdicts = SafetyCheck.Inspect(stopped, ranges, walker, coroutines is null ? null : () => coroutines.Read(memory));
         }
 
         return SafetyCheck.Named(pid, verdicts);

@@ -29,7 +29,9 @@ public static class PatchReverter
             .Prepend(new CodeRange($"the new code of patch {patch.PatchId}", patch.Base, patch.Base + patch.CodeSize))
             .ToList();
 
-        QuiescentStop.Run(pid, "revert", ranges, options, StackWalkers.For(pid, LoadedObjects.Read(pid, mappings, memory), mappings, memory), stopped =>
+        IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
+        CoroutineTable? coroutines = CoroutineTable.Find(pid, objects);
+        QuiescentStop.Run(pid, "revert", ranges, options, StackWalkers.For(pid, objects, mappings, memory), coroutines is null ? null : () => coroutines.Read(memory), stopped =>
         {
             var writer = new EntryWriter(memory);
             try

@@ -13,7 +13,7 @@ public static class QuiescentStop
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan LongestDelay = TimeSpan.FromMilliseconds(100);
 
-    public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<StoppedProcess, T> action)
+    public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan delay = FirstDelay;
@@ -29,7 +29,7 @@ public static class QuiescentStop
             List<ThreadVerdict> busy;
             using (StoppedProcess stopped = StoppedProcess.Stop(pid))
             {
-                busy = SafetyCheck.Inspect(stopped, ranges, walker).Where(v => !v.IsSafe).ToList();
+                busy = SafetyCheck.Inspect(stopped, ranges, walker, coroutines).Where(v => !v.IsSafe).ToList();
                 if (busy.Count == 0)
                 {
                     return action(stopped);

@@ -6,9 +6,12 @@ public sealed record ThreadVerdict(int Tid, string Name, ThreadFrames Stack, IRe
 {
     public bool IsSafe => BusyIn.Count == 0 && Stack.Failure is null;
 
+    /// <summary>"thread 123 (name)", or "coroutine 4" for a coroutine the application declared (tid 0).</summary>
+    public string Subject => Tid == 0 ? Name : $"thread {Tid} ({Name})";
+
     public override string ToString() => IsSafe
-        ? $"thread {Tid} ({Name}) is free ({Stack.ProgramCounters.Count} frames)"
+        ? $"{Subject} is free ({Stack.ProgramCounters.Count} frames)"
         : BusyIn.Count > 0
-            ? $"thread {Tid} ({Name}) is in {string.Join(", ", BusyIn)}"
-            : $"thread {Tid} ({Name}) cannot be checked: {Stack.Failure}";
+            ? $"{Subject} is in {string.Join(", ", BusyIn)}"
+            : $"{Subject} cannot be checked: {Stack.Failure}";
 }

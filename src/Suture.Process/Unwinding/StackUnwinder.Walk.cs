@@ -32,7 +32,18 @@ public sealed partial class StackUnwinder
                 }
 
                 ulong linkPc = lookup - region.Bias;
-                if (!table.TryFind(linkPc, out FrameDescriptionEntry? fde, out string? findError))
+                if (!table.TryFind(linkPc, out FrameDescriptionEntry? fde, out string? findError)
+                    && !exactPc && findError is null
+                    && table.TryFind(pc - region.Bias, out FrameDescriptionEntry? entry, out _) && entry!.PcBegin == pc - region.Bias)
+                {
+                    // A "return address" that is a function's first instruction was pushed without a
+                    // call: the trampoline at the bottom of a makecontext stack (__start_context),
+                    // which only switches to uc_link. Nothing of this stack lies below it.
+                    _frames.Add(new StackFrame(pc, previousCfa, region.Name, IsSignalFrame: false));
+                    return new UnwindResult(_frames, IsComplete: true, Failure: null);
+                }
+
+                if (fde is null)
                 {
                     string parse = table.ParseError is null ? "" : $"; its table is damaged: {table.ParseError}";
                     return Fail($"frame {index}: no unwind information for pc 0x{pc:x} in {region.Name} (link-time 0x{linkPc:x}): {findError ?? "no FDE covers it"}{parse}");
