@@ -26,7 +26,7 @@ public sealed class StoppedProcess : IDisposable
     /// <summary>The live threads, all stopped.</summary>
     public IEnumerable<TracedThread> Threads => _threads.Values.Where(t => t.IsAlive);
 
-    /// <summary>The thread that runs remote system calls: the main thread if it still lives.</summary>
+    /// <summary>The thread that runs remote system calls: the main thread if it is held and alive, else the first held thread.</summary>
     public TracedThread LeaderThread =>
         _threads.TryGetValue(Pid, out TracedThread? leader) && leader.IsAlive
             ? leader
@@ -36,7 +36,7 @@ public sealed class StoppedProcess : IDisposable
     public static StoppedProcess Stop(int pid) => Stop(pid, allThreads: true);
 
     /// <summary>
-    /// Seizes and stops only one thread (the main thread, else the first), leaving the others
+    /// Seizes and stops only one thread (one asleep in the kernel if any), leaving the others
     /// running: enough to run system calls in the process. Call on the tracer thread.
     /// </summary>
     public static StoppedProcess StopOneThread(int pid) => Stop(pid, allThreads: false);
@@ -121,8 +121,10 @@ public sealed class StoppedProcess : IDisposable
 
     private void StopOne()
     {
+        // Borrow a thread that is asleep in the kernel if there is one: it loses nothing while
+        // held, and the threads doing work (the main thread often among them) keep running.
         int[] tids = ThreadList.Read(Pid);
-        foreach (int tid in tids.OrderBy(t => t == Pid ? 0 : 1))
+        foreach (int tid in tids.OrderBy(t => ThreadList.IsSleeping(Pid, t) ? 0 : 1).ThenBy(t => t == Pid ? 1 : 0))
         {
             Seize(tid);
             while (_notYetStopped.Count > 0)

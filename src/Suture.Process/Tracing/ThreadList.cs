@@ -40,6 +40,21 @@ public static class ThreadList
         return 0;
     }
 
+    /// <summary>Whether a thread is asleep in the kernel (state S or D in /proc/PID/task/TID/stat).</summary>
+    public static bool IsSleeping(int pid, int tid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/task/{tid}/stat");
+            int end = stat.LastIndexOf(')');
+            return end > 0 && end + 2 < stat.Length && stat[end + 2] is 'S' or 'D';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The name of a thread (comm), or "?" when it is gone.</summary>
     public static string Name(int pid, int tid)
     {
