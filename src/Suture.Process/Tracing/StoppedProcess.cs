@@ -124,7 +124,8 @@ public sealed class StoppedProcess : IDisposable
         // Borrow a thread that is asleep in the kernel if there is one: it loses nothing while
         // held, and the threads doing work (the main thread often among them) keep running.
         int[] tids = ThreadList.Read(Pid);
-        foreach (int tid in tids.OrderBy(t => ThreadList.IsSleeping(Pid, t) ? 0 : 1).ThenBy(t => t == Pid ? 1 : 0))
+        int sleeper = Array.Find(tids, t => t != Pid && ThreadList.IsSleeping(Pid, t)); // 0 if none; stops at the first
+        foreach (int tid in tids.OrderBy(t => t == sleeper ? 0 : t == Pid ? 1 : 2))
         {
             Seize(tid);
             while (_notYetStopped.Count > 0)
