@@ -14,11 +14,11 @@ public static class Ptrace
     public const int SyscallStopSignal = Interop.SIGTRAP | 0x80;
     public const int SigStop = Interop.SIGSTOP;
 
-    /// <summary>Seizes a thread without stopping it, following the threads it creates.</summary>
+    /// <summary>Seizes a thread without stopping it, following the threads it creates if asked.</summary>
     /// <returns>0 on success, else the errno (ESRCH: the thread exited; EPERM: not allowed).</returns>
-    public static int TrySeize(int tid)
+    public static int TrySeize(int tid, bool followClones = true)
     {
-        long result = Interop.Ptrace(Interop.PTRACE_SEIZE, tid, 0, Interop.PTRACE_O_TRACECLONE);
+        long result = Interop.Ptrace(Interop.PTRACE_SEIZE, tid, 0, followClones ? Interop.PTRACE_O_TRACECLONE : 0);
         return result < 0 ? Marshal.GetLastPInvokeError() : 0;
     }
 
@@ -73,10 +73,10 @@ public static class Ptrace
         return result >= 0 || Check(Marshal.GetLastPInvokeError(), "PTRACE_DETACH", tid);
     }
 
-    /// <summary>Also report system call entries and exits as stops with <see cref="SyscallStopSignal"/>.</summary>
+    /// <summary>Report system call entries and exits as stops with <see cref="SyscallStopSignal"/> (and follow no clones).</summary>
     public static void EnableSyscallStops(int tid)
     {
-        if (Interop.Ptrace(Interop.PTRACE_SETOPTIONS, tid, 0, Interop.PTRACE_O_TRACECLONE | Interop.PTRACE_O_TRACESYSGOOD) < 0)
+        if (Interop.Ptrace(Interop.PTRACE_SETOPTIONS, tid, 0, Interop.PTRACE_O_TRACESYSGOOD) < 0)
         {
             throw new NativeCallException("PTRACE_SETOPTIONS", $"thread {tid}", Marshal.GetLastPInvokeError());
         }

@@ -14,17 +14,13 @@ public static class CoroutineDetector
     private static readonly HashSet<string> DefinedSwitches = ["jump_fcontext", "make_fcontext", "ontop_fcontext"];
 
     /// <summary>Each object and the stack-switching symbol it uses, e.g. ("server", "swapcontext").</summary>
-    public static IReadOnlyList<(string Object, string Symbol)> Find(int pid, IReadOnlyList<LoadedObject> objects)
+    public static IReadOnlyList<(string Object, string Symbol)> Find(IReadOnlyList<LoadedObject> objects, ObjectFiles files)
     {
         var found = new List<(string, string)>();
         foreach (LoadedObject loaded in objects)
         {
-            if (loaded.FileName.StartsWith("libc.so", StringComparison.Ordinal) || loaded.FileName.StartsWith("ld-linux", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (!ElfFile.TryRead(ReadFile(loaded.OpenPath(pid)), loaded.Path, out ElfFile? file, out _))
+            ElfFile? file = ObjectFiles.IsSystemRuntime(loaded) ? null : files.Get(loaded);
+            if (file is null)
             {
                 continue;
             }
@@ -40,17 +36,5 @@ public static class CoroutineDetector
         }
 
         return found;
-    }
-
-    private static byte[] ReadFile(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
     }
 }

@@ -29,16 +29,12 @@ public sealed class CoroutineTable
     public string ObjectName { get; }
 
     /// <summary>The table exported (or defined in the symbol table) by any loaded object, else null.</summary>
-    public static CoroutineTable? Find(int pid, IReadOnlyList<LoadedObject> objects)
+    public static CoroutineTable? Find(IReadOnlyList<LoadedObject> objects, ObjectFiles files)
     {
         foreach (LoadedObject loaded in objects)
         {
-            if (loaded.FileName.StartsWith("libc.so", StringComparison.Ordinal) || loaded.FileName.StartsWith("ld-linux", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (!ElfFile.TryRead(ReadFile(loaded.OpenPath(pid)), loaded.Path, out ElfFile? file, out _))
+            ElfFile? file = ObjectFiles.IsSystemRuntime(loaded) ? null : files.Get(loaded);
+            if (file is null)
             {
                 continue;
             }
@@ -82,17 +78,5 @@ public sealed class CoroutineTable
         }
 
         return contexts;
-    }
-
-    private static byte[] ReadFile(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
     }
 }

@@ -14,12 +14,13 @@ public sealed class ExternalSymbolResolver
 {
     private readonly int _pid;
     private readonly IReadOnlyList<LoadedObject> _searchOrder;
-    private readonly Dictionary<LoadedObject, ElfFile?> _files = [];
+    private readonly ObjectFiles _files;
 
     private readonly ProcessMemory _memory;
 
-    public ExternalSymbolResolver(int pid, IReadOnlyList<LoadedObject> objects, ProcessMemory memory)
+    public ExternalSymbolResolver(int pid, IReadOnlyList<LoadedObject> objects, ProcessMemory memory, ObjectFiles files)
     {
+        _files = files;
         _pid = pid;
         _memory = memory;
         string? executable = TryReadLink($"/proc/{pid}/exe");
@@ -109,28 +110,7 @@ public sealed class ExternalSymbolResolver
         return fallback;
     }
 
-    private ElfFile? Load(LoadedObject loaded)
-    {
-        if (!_files.TryGetValue(loaded, out ElfFile? file))
-        {
-            ElfFile.TryRead(ReadAll(loaded.OpenPath(_pid)), loaded.Path, out file, out _);
-            _files[loaded] = file;
-        }
-
-        return file;
-    }
-
-    private static byte[] ReadAll(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
-    }
+    private ElfFile? Load(LoadedObject loaded) => _files.Get(loaded);
 
     private static string? TryReadLink(string path)
     {

@@ -32,10 +32,11 @@ public static class PatchApplier
         LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
         AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId ?? []).Active;
         CheckLevel(pid, patch, target, current, options);
-        CoroutineTable? coroutines = CoroutineTable.Find(pid, objects);
+        var files = new ObjectFiles(pid);
+        CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
         if (coroutines is null)
         {
-            RefuseCoroutines(pid, objects, options);
+            RefuseCoroutines(pid, objects, files, options);
         }
 
 
@@ -45,7 +46,7 @@ public static class PatchApplier
             entry.Verify(pid, memory, current);
         }
 
-        var resolver = new ExternalSymbolResolver(pid, objects, memory);
+        var resolver = new ExternalSymbolResolver(pid, objects, memory, files);
         var externals = patch.Relocations
             .Where(r => r.Target == PatchSymbolKind.External)
             .Select(r => (r.Symbol, r.Version))
@@ -96,14 +97,14 @@ public static class PatchApplier
         }
     }
 
-    private static void RefuseCoroutines(int pid, IReadOnlyList<LoadedObject> objects, OperationOptions options)
+    private static void RefuseCoroutines(int pid, IReadOnlyList<LoadedObject> objects, ObjectFiles files, OperationOptions options)
     {
         if (options.AllowCoroutines)
         {
             return;
         }
 
-        IReadOnlyList<(string Object, string Symbol)> users = CoroutineDetector.Find(pid, objects);
+        IReadOnlyList<(string Object, string Symbol)> users = CoroutineDetector.Find(objects, files);
         if (users.Count > 0)
         {
             string which = string.Join(", ", users.Select(u => $"{u.Object} uses {u.Symbol}"));

@@ -22,7 +22,7 @@ public static class PatchCheck
         AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId!).Active;
         List<CodeRange> ranges = ApplyRanges(patch, target, current);
         IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory);
-        CoroutineTable? coroutines = CoroutineTable.Find(pid, objects);
+        CoroutineTable? coroutines = CoroutineTable.Find(objects, new ObjectFiles(pid));
         IReadOnlyList<ThreadVerdict> verdicts;
         using (StoppedProcess stopped = StoppedProcess.Stop(pid))
         {

@@ -30,7 +30,7 @@ public static class PatchReverter
             .ToList();
 
         IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
-        CoroutineTable? coroutines = CoroutineTable.Find(pid, objects);
+        CoroutineTable? coroutines = CoroutineTable.Find(objects, new ObjectFiles(pid));
         QuiescentStop.Run(pid, "revert", ranges, options, StackWalkers.For(pid, objects, mappings, memory), coroutines is null ? null : () => coroutines.Read(memory), stopped =>
         {
             var writer = new EntryWriter(memory);

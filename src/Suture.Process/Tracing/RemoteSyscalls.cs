@@ -41,13 +41,23 @@ public sealed class RemoteSyscalls : IDisposable
     public long Invoke(long number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0)
     {
         Prepare(number, a0, a1, a2, a3, a4, a5);
-        UserRegs entry = RunToSyscall(exit: false, $"system call {number}");
-        if (entry.OrigRax != (ulong)number)
+        for (int stop = 0; stop < MaxStops; stop++)
         {
-            throw Unexpected($"entered system call {(long)entry.OrigRax} instead of {number}");
+            UserRegs entry = RunToSyscall(exit: false, $"system call {number}");
+            if (entry.Rip == _gadgets.SyscallReturn + 2 && entry.OrigRax == (ulong)number)
+            {
+                return (long)RunToSyscall(exit: true, $"system call {number}").Rax;
+            }
+
+            // A thread held while inside a system call of its own can report that call's exit
+            // first, still standing before our syscall instruction: go on to ours.
+            if (entry.Rip != _gadgets.SyscallReturn)
+            {
+                throw Unexpected($"stopped at 0x{entry.Rip:x} in system call {(long)entry.OrigRax} instead of entering {number}");
+            }
         }
 
-        return (long)RunToSyscall(exit: true, $"system call {number}").Rax;
+        throw Unexpected($"system call {number} was never entered");
     }
 
     /// <summary>Points the borrowed thread at the system call, ready to run (the first half of <see cref="Invoke"/>).</summary>

@@ -127,7 +127,7 @@ public sealed class StoppedProcess : IDisposable
         int sleeper = Array.Find(tids, t => t != Pid && ThreadList.IsSleeping(Pid, t)); // 0 if none; stops at the first
         foreach (int tid in tids.OrderBy(t => t == sleeper ? 0 : t == Pid ? 1 : 2))
         {
-            Seize(tid);
+            Seize(tid, followClones: false); // a borrowed thread must not stop in a clone event
             while (_notYetStopped.Count > 0)
             {
                 WaitForStop(_notYetStopped.First());
@@ -171,9 +171,9 @@ public sealed class StoppedProcess : IDisposable
         throw new SutureException($"process {Pid} keeps creating threads faster than suture can stop them; try again", ExitCode.Busy);
     }
 
-    private void Seize(int tid)
+    private void Seize(int tid, bool followClones = true)
     {
-        int errno = Ptrace.TrySeize(tid);
+        int errno = Ptrace.TrySeize(tid, followClones);
         if (errno == Errno.ESRCH)
         {
             return;

@@ -1,8 +1,8 @@
-using Suture.TestSupport;
+using Xunit;
 
-namespace Suture.Build.Tests;
+namespace Suture.TestSupport;
 
-/// <summary>Runs the suture command built with the tests, as a user would.</summary>
+/// <summary>Runs the suture command built beside the tests (test projects reference Suture.Cli), as a user would.</summary>
 public static class SutureCli
 {
     public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "suture");
