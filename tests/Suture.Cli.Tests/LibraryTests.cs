@@ -112,4 +112,43 @@ public sealed class LibraryTests
         second.WaitForLine(l => l == LibraryProject.LibraryNew, 0);
         Assert.DoesNotContain("unpatched", SutureCli.Succeed("status", "--all", store.Path).Stdout);
     }
+
+    [Fact]
+    public void Processes_that_exit_during_apply_all_are_reported_and_do_not_stop_the_others()
+    {
+        using var project = new LibraryProject();
+        var programs = new List<RunningProgram>();
+        try
+        {
+            for (int i = 0; i < 12; i++)
+            {
+                programs.Add(project.Start());
+            }
+
+            foreach (RunningProgram program in programs)
+            {
+                program.WaitForLine(l => l == LibraryProject.LibraryOld);
+            }
+
+            // Half of them are killed while apply -p all scans and patches.
+            using var apply = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(SutureCli.Path, ["apply", "-p", "all", project.LibraryPatch]) { RedirectStandardOutput = true });
+            foreach (RunningProgram victim in programs.Where((_, index) => index % 2 == 1))
+            {
+                victim.Dispose();
+            }
+
+            string output = apply!.StandardOutput.ReadToEnd();
+            Assert.True(apply.WaitForExit(60_000));
+            Assert.True(apply.ExitCode == 0, output);
+            Assert.Matches(@"process\(es\) map libfoo.so .*: \d+ patched, 0 already patched, 0 not patchable, \d+ exited", output);
+            foreach (RunningProgram survivor in programs.Where((_, index) => index % 2 == 0))
+            {
+                survivor.WaitForLine(l => l == LibraryProject.LibraryNew, 0);
+            }
+        }
+        finally
+        {
+            programs.ForEach(p => p.Dispose());
+        }
+    }
 }

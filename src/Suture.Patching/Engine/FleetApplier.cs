@@ -45,6 +45,7 @@ public static class FleetApplier
             {
                 ExitCode.AlreadyApplied => FleetOutcome.AlreadyPatched,
                 ExitCode.NoSuchProcess => FleetOutcome.Exited,
+                _ when !Directory.Exists($"/proc/{pid}") => FleetOutcome.Exited, // it died while suture held it
                 _ => FleetOutcome.NotPatchable,
             };
             return new FleetResult(pid, name, outcome, e.Message, e.ExitCode);
