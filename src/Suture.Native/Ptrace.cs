@@ -51,14 +51,6 @@ public static class Ptrace
         }
     }
 
-    public static void SingleStep(int tid, int signal = 0)
-    {
-        if (Interop.Ptrace(Interop.PTRACE_SINGLESTEP, tid, 0, signal) < 0)
-        {
-            throw new NativeCallException("PTRACE_SINGLESTEP", $"thread {tid}", Marshal.GetLastPInvokeError());
-        }
-    }
-
     /// <summary>Resumes a stopped thread, delivering <paramref name="signal"/>; false when it is gone.</summary>
     public static bool TryContinue(int tid, int signal)
     {

@@ -15,12 +15,16 @@ public sealed class LibraryProject : IDisposable
 
     public LibraryProject()
     {
+        // A constant unique to this project makes its Build IDs unique, so that "-p all" in one
+        // test never reaches the processes of another test running at the same time.
+        string instance = $"\nconst char suture_test_instance[] = \"{Guid.NewGuid():N}\";\n";
         string templates = Path.Combine(AppContext.BaseDirectory, "TestTargets", "library");
         foreach (string name in new[] { "lib.c", "main.c", "Makefile" })
         {
-            _directory.Write("src/" + name, File.ReadAllText(Path.Combine(templates, name)));
-            _directory.Write("deploy/" + name, File.ReadAllText(Path.Combine(templates, name)));
-            _directory.Write("a/" + name, File.ReadAllText(Path.Combine(templates, name)));
+            string text = File.ReadAllText(Path.Combine(templates, name)) + (name.EndsWith(".c", StringComparison.Ordinal) ? instance : "");
+            _directory.Write("src/" + name, text);
+            _directory.Write("deploy/" + name, text);
+            _directory.Write("a/" + name, text);
         }
 
         ToolResult built = Tool.Run("make", ["-s"], _directory.File("deploy"));

@@ -7,7 +7,6 @@ internal static partial class Interop
     internal const int PTRACE_PEEKDATA = 2;
     internal const int PTRACE_POKEDATA = 5;
     internal const int PTRACE_CONT = 7;
-    internal const int PTRACE_SINGLESTEP = 9;
     internal const int PTRACE_GETREGS = 12;
     internal const int PTRACE_SETREGS = 13;
     internal const int PTRACE_DETACH = 17;

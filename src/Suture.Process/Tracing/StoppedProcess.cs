@@ -97,26 +97,20 @@ public sealed class StoppedProcess : IDisposable
 
     public void Dispose() => Resume();
 
-    /// <summary>Waits until <paramref name="tid"/> reports a stop after a single step or resume.</summary>
+    /// <summary>Waits until <paramref name="thread"/> reports its next stop (or its end) after a resume.</summary>
     internal WaitStatus WaitFor(TracedThread thread)
     {
-        while (true)
+        WaitStatus status = Ptrace.Wait(thread.Tid)!.Value;
+        if (status.IsGone)
         {
-            WaitStatus status = Ptrace.Wait(thread.Tid)!.Value;
-            if (status.IsGone)
-            {
-                thread.IsAlive = false;
-                return status;
-            }
-
-            if (status.IsCloneEvent)
-            {
-                AddClone(thread.Tid);
-                return status;
-            }
-
-            return status;
+            thread.IsAlive = false;
         }
+        else if (status.IsCloneEvent)
+        {
+            AddClone(thread.Tid);
+        }
+
+        return status;
     }
 
     private void StopOne()
