@@ -39,7 +39,6 @@ public static class PatchApplier
             RefuseCoroutines(pid, objects, files, options);
         }
 
-
         var entries = patch.Functions.Select(f => new FunctionEntry(f, target.Bias)).ToList();
         foreach (FunctionEntry entry in entries)
         {
