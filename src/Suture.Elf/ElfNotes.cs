@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Suture.Elf;
 
 /// <summary>Walks ELF note entries (Elf64_Nhdr + name + descriptor) in a note section or segment.</summary>
-internal static class ElfNotes
+public static class ElfNotes
 {
     private const uint BuildIdType = 3;
 

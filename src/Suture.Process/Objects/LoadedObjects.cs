@@ -33,7 +33,7 @@ public static class LoadedObjects
     public static byte[]? ReadBuildId(MemoryMapping head, ProcessMemory memory) =>
         TryReadHeader(head, memory, out ulong bias, out var notes) ? FindBuildId(bias, notes, memory) : null;
 
-    private static bool TryReadHeader(MemoryMapping head, ProcessMemory memory, out ulong bias, out List<(ulong Address, ulong Size)> notes)
+    private static bool TryReadHeader(MemoryMapping head, ProcessMemory memory, out ulong bias, out List<(ulong Address, ulong Size, ulong Alignment)> notes)
     {
         byte[] page = new byte[(int)Math.Min(HeaderPage, head.Size)];
         bias = 0;
@@ -60,10 +60,10 @@ public static class LoadedObjects
         return new LoadedObject(head.Path, FindBuildId(bias, notes, memory), bias, own);
     }
 
-    private static byte[]? FindBuildId(ulong bias, List<(ulong Address, ulong Size)> notes, ProcessMemory memory)
+    private static byte[]? FindBuildId(ulong bias, List<(ulong Address, ulong Size, ulong Alignment)> notes, ProcessMemory memory)
     {
         byte[]? buildId = null;
-        foreach ((ulong address, ulong size) in notes)
+        foreach ((ulong address, ulong size, ulong alignment) in notes)
         {
             if (size is 0 or > 64 * 1024)
             {
@@ -73,7 +73,7 @@ public static class LoadedObjects
             byte[] block = new byte[size];
             if (memory.TryRead(bias + address, block))
             {
-                buildId = ElfImageHeader.FindBuildId(block);
+                buildId = Suture.Elf.ElfNotes.FindBuildId(block, alignment);
                 if (buildId is not null)
                 {
                     break;
