@@ -19,10 +19,14 @@ internal sealed class EntryWriter
     }
 
     /// <summary>The bytes an entry holds when <paramref name="owner"/> redirects it, else the original bytes.</summary>
-    public static byte[] ExpectedEntry(AppliedFunction function, AppliedPatch? owner)
+    public static byte[] ExpectedEntry(AppliedFunction function, AppliedPatch? owner) =>
+        JumpOf(owner, function.EntryAddress) ?? function.SavedBytes;
+
+    /// <summary>The jump <paramref name="owner"/> wrote at <paramref name="entry"/>, or null if it does not redirect that entry.</summary>
+    public static byte[]? JumpOf(AppliedPatch? owner, ulong entry)
     {
-        AppliedFunction? redirected = owner?.Functions.FirstOrDefault(f => f.EntryAddress == function.EntryAddress);
-        return redirected is null ? function.SavedBytes : Jump.Encode(redirected.EntryAddress, redirected.NewAddress);
+        AppliedFunction? redirected = owner?.Functions.FirstOrDefault(f => f.EntryAddress == entry);
+        return redirected is null ? null : Jump.Encode(redirected.EntryAddress, redirected.NewAddress);
     }
 
     /// <summary>Refuses when an entry does not hold what <paramref name="owner"/> (or the original) should have put there.</summary>

@@ -33,13 +33,12 @@ internal sealed class FunctionEntry
     public void Verify(int pid, ProcessMemory memory, AppliedPatch? current)
     {
         byte[] actual = memory.Read(Address, Function.ExpectedBytes.Length);
-        AppliedFunction? redirected = current?.Functions.FirstOrDefault(f => f.EntryAddress == Address);
-        byte[] expected = redirected is null ? Function.ExpectedBytes : Jump.Encode(redirected.EntryAddress, redirected.NewAddress);
-        if (actual.AsSpan().SequenceEqual(expected))
+        byte[]? jump = EntryWriter.JumpOf(current, Address);
+        if (actual.AsSpan().SequenceEqual(jump ?? Function.ExpectedBytes))
         {
-            if (redirected is not null && !redirected.SavedBytes.AsSpan().SequenceEqual(Function.ExpectedBytes))
+            if (jump is not null && !current!.Functions.First(f => f.EntryAddress == Address).SavedBytes.AsSpan().SequenceEqual(Function.ExpectedBytes))
             {
-                throw new SutureException($"{Function.Symbol} in process {pid}: the running level {current!.PatchId} saved other original bytes than this patch expects; they were built for different binaries", ExitCode.TargetMismatch);
+                throw new SutureException($"{Function.Symbol} in process {pid}: the running level {current.PatchId} saved other original bytes than this patch expects; they were built for different binaries", ExitCode.TargetMismatch);
             }
 
             return;
