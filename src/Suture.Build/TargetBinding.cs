@@ -6,8 +6,9 @@ namespace Suture.Build;
 
 /// <summary>
 /// Decides which deployed binary each changed object belongs to: the link steps the wrappers
-/// logged say which executables and shared libraries contain the object, and each of those
-/// outputs is matched to the <c>--target</c> with the same file name.
+/// logged say which executables and shared libraries contain the object (directly or through a
+/// static archive), and each of those outputs is matched to a <c>--target</c>
+/// (<see cref="OutputMatch"/>: file name, then DT_SONAME, then <c>libNAME.so</c> version).
 /// </summary>
 internal static class TargetBinding
 {
@@ -16,6 +17,7 @@ internal static class TargetBinding
         var bound = targets.ToDictionary(t => t, t => new BoundTarget(t));
         var unmatched = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         var unlinked = new List<ObjectChanges>();
+        var matches = new Dictionary<string, TargetBinary?>(StringComparer.Ordinal);
         foreach (ObjectChanges change in changes)
         {
             IReadOnlyList<string> outputs = log.OutputsLinking(change.RelativePath);
@@ -26,7 +28,11 @@ internal static class TargetBinding
 
             foreach (string output in outputs)
             {
-                TargetBinary? target = targets.FirstOrDefault(t => t.Name == Path.GetFileName(output));
+                if (!matches.TryGetValue(output, out TargetBinary? target))
+                {
+                    matches[output] = target = OutputMatch.Find(targets, output, Path.Combine(log.Tree, output), progress);
+                }
+
                 if (target is null)
                 {
                     if (!unmatched.TryGetValue(output, out SortedSet<string>? set))
@@ -44,7 +50,7 @@ internal static class TargetBinding
 
         if (targets.Count == 1 && unlinked.Count == changes.Count)
         {
-            // No link step is known (another linker, an archive): the one target takes it all.
+            // No link step is known (another linker, another kind of archive): the one target takes it all.
             foreach (ObjectChanges change in changes)
             {
                 bound[targets[0]].Add(change, null);
@@ -56,7 +62,7 @@ internal static class TargetBinding
         if (unlinked.Count > 0)
         {
             throw new SutureException(
-                $"the fix changes {string.Join(", ", unlinked.Select(c => c.RelativePath))}, but no link step the compiler wrappers saw uses {(unlinked.Count == 1 ? "it" : "them")} (linked by another tool or through a static archive), so suture cannot tell which --target {(unlinked.Count == 1 ? "it belongs" : "they belong")} to; build one patch at a time with a single --target",
+                $"the fix changes {string.Join(", ", unlinked.Select(c => c.RelativePath))}, but no link step the compiler wrappers saw uses {(unlinked.Count == 1 ? "it" : "them")}, directly or through a static archive inside the tree (linked by another tool, or the archive was moved), so suture cannot tell which --target {(unlinked.Count == 1 ? "it belongs" : "they belong")} to; build one patch at a time with a single --target",
                 ExitCode.Usage);
         }
 
@@ -69,7 +75,7 @@ internal static class TargetBinding
         if (result.Count == 0)
         {
             throw new SutureException(
-                $"the fix changes only {string.Join(", ", unmatched.Keys)}, and no --target is named like {(unmatched.Count == 1 ? "it" : "them")} (targets: {string.Join(", ", targets.Select(t => t.Name))})",
+                $"the fix changes only {string.Join(", ", unmatched.Keys)}, and no --target is named like {(unmatched.Count == 1 ? "it" : "them")}, has {(unmatched.Count == 1 ? "its" : "their")} DT_SONAME or is another version of {(unmatched.Count == 1 ? "it" : "them")} (targets: {string.Join(", ", targets.Select(t => t.Name))})",
                 ExitCode.Usage);
         }
 

@@ -3,15 +3,20 @@ namespace Suture.Build.Workspace;
 /// <summary>
 /// What the compiler wrappers logged while one tree was built: every invocation (working
 /// directory, compiler, arguments) and, from those, the link steps: which executable or shared
-/// library each link wrote and which object files went into it.
+/// library each link wrote and which object files went into it (also through static archives).
 /// </summary>
 internal sealed class CompilerLog
 {
     private CompilerLog(string tree, IReadOnlyList<CompilerRun> runs)
     {
+        Tree = tree;
         Runs = runs;
-        Links = runs.Select(r => LinkStep.From(tree, r)).OfType<LinkStep>().ToList();
+        var archives = new ArchiveIndex(tree);
+        Links = runs.Select(r => LinkStep.From(tree, r, archives)).OfType<LinkStep>().ToList();
     }
+
+    /// <summary>The built tree the paths are relative to.</summary>
+    public string Tree { get; }
 
     public IReadOnlyList<CompilerRun> Runs { get; }
 
