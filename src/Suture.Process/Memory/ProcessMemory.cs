@@ -55,8 +55,14 @@ public sealed class ProcessMemory : IDisposable
         return buffer;
     }
 
+    /// <summary>False when any byte cannot be read, including addresses no process can map (above the largest file offset); never throws for an address.</summary>
     public bool TryRead(ulong address, Span<byte> destination)
     {
+        if (address > (ulong)long.MaxValue - (ulong)destination.Length)
+        {
+            return false;
+        }
+
         try
         {
             int total = 0;
