@@ -69,7 +69,7 @@ public static class PatchBuilder
     private static PatchFile Assemble(BoundTarget binding, PatchBuildRequest request, CompilerLog log, IReadOnlyList<string> overrides, bool several)
     {
         TargetBinary target = binding.Target;
-        (PatchImage image, IReadOnlyList<PatchFunction> functions, IReadOnlyList<PatchRelocation> relocations) = new PatchAssembler(target, binding.Changes).Assemble();
+        (PatchImage image, IReadOnlyList<PatchFunction> functions, IReadOnlyList<PatchRelocation> relocations, PatchUnwindTable? unwind) = new PatchAssembler(target, binding.Changes).Assemble();
         IReadOnlyList<string> compiles = log.CommandLines;
         return new PatchFile
         {
@@ -88,6 +88,7 @@ public static class PatchBuilder
             Functions = functions,
             Image = image,
             Relocations = relocations,
+            Unwind = unwind,
         };
     }
 

@@ -135,6 +135,27 @@ public sealed class ErrorTests : IClassFixture<ErrorTests.BuiltSeed>
         AssertStillUnpatched(program);
     }
 
+    [Fact]
+    public void A_process_under_memory_deny_write_execute_is_patched_without_writable_code()
+    {
+        using var project = new SeedProject(TestTargets.MemoryDenyWriteExecute, "gcc -o foo foo.c");
+        Assert.True(project.BuildPatch().ExitCode == 0);
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == "mdwe 1");
+        program.WaitForLine(l => l == SeedProject.OldLine);
+
+        // Suture maps the code read-execute from the start and writes it through /proc/PID/mem,
+        // so the policy (no writable+executable mapping, no exec gained later) is never crossed.
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.PatchPath);
+        int patched = program.WaitForSteady(SeedProject.NewLine, 3, program.LineCount);
+        string[] maps = File.ReadAllLines($"/proc/{program.Pid}/maps");
+        Assert.Contains(maps, l => l.Contains("/memfd:suture:", StringComparison.Ordinal) && l.Split(' ')[1] == "r-xp");
+        Assert.DoesNotContain(maps, l => l.Split(' ')[1] is ['r' or '-', 'w', 'x', ..]);
+
+        SutureCli.Succeed("revert", "-p", program.Pid.ToString());
+        program.WaitForSteady(SeedProject.OldLine, 3, patched);
+    }
+
     private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment)
     {
         Assert.True((int)expected == result.ExitCode, $"expected exit {(int)expected} ({expected}): {result}");

@@ -19,6 +19,8 @@ public static class TestTargets
 
     public static string Levels => Path.Combine(AppContext.BaseDirectory, "TestTargets", "levels.c");
 
+    public static string MemoryDenyWriteExecute => Path.Combine(AppContext.BaseDirectory, "TestTargets", "mdwe.c");
+
     public static string NoExec => Path.Combine(AppContext.BaseDirectory, "TestTargets", "noexec.c");
 
     public static string Sleepy => Path.Combine(AppContext.BaseDirectory, "TestTargets", "sleepy.c");

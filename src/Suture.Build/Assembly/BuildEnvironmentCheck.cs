@@ -62,9 +62,7 @@ internal static class BuildEnvironmentCheck
         foreach (ElfRelocation relocation in Relocations(obj, function))
         {
             int at = (int)(relocation.Offset - function.Symbol.Value);
-            // GOT loads may be relaxed by the linker: mov -> lea, call *got -> addr32 call (opcode and prefix bytes change).
-            int from = relocation.Type is R.GotPcRelX or R.RexGotPcRelX or R.GotPcRel ? at - 3 : at;
-            int to = at + (relocation.Type is R.R64 or R.Pc64 ? 8 : 4);
+            (int from, int to) = RelaxableBytes(relocation.Type, at);
             for (int i = Math.Max(from, 0); i < Math.Min(to, masked.Length); i++)
             {
                 masked[i] = true;
@@ -81,6 +79,22 @@ internal static class BuildEnvironmentCheck
 
         return null;
     }
+
+    /// <summary>
+    /// The bytes around a relocation at <paramref name="at"/> the linker may rewrite: the value,
+    /// and for sequences it relaxes also the instruction bytes it changes. GOT loads become
+    /// <c>lea</c> or direct calls (opcode and prefix); in an executable, initial-exec loads become
+    /// immediate moves, and general- and local-dynamic sequences (<c>lea</c> and the call to
+    /// <c>__tls_get_addr</c>) become <c>%fs</c> loads.
+    /// </summary>
+    private static (int From, int To) RelaxableBytes(uint type, int at) => type switch
+    {
+        R.GotPcRelX or R.RexGotPcRelX or R.GotPcRel or R.GotTpOff => (at - 3, at + 4),
+        R.TlsGd => (at - 4, at + 12),
+        R.TlsLd => (at - 3, at + 9),
+        R.R64 or R.Pc64 => (at, at + 8),
+        _ => (at, at + 4),
+    };
 
     private static IEnumerable<ElfRelocation> Relocations(ObjectIndex obj, ObjectFunction function) =>
         obj.File.GetRelocations(function.Section).Where(r => r.Offset >= function.Symbol.Value && r.Offset < function.Symbol.Value + (ulong)function.Code.Length);

@@ -11,7 +11,10 @@ internal sealed partial class PatchAssembler
 
     private ulong SlotOffset(SymbolTarget target) => _slotBase + (ulong)(_slots[target] * SlotSize);
 
-    /// <summary>Code sections then stubs; data sections then slots; .bss sections after the data.</summary>
+    /// <summary>
+    /// Code sections then stubs; data sections, the unwind table, address slots and thread-local
+    /// entries; .bss sections after the data, then the unwinder's registration area.
+    /// </summary>
     private (byte[] Code, byte[] Data, ulong Bss) Layout()
     {
         var code = new List<byte>();
@@ -38,10 +41,14 @@ internal sealed partial class PatchAssembler
             data.AddRange(section.Section.Data.Span);
         }
 
+        Pad(data, 8, 0);
+        data.AddRange(UnwindTable(dataOffset + (ulong)data.Count));
         Pad(data, 16, 0);
         _slotBase = dataOffset + (ulong)data.Count;
         data.AddRange(new byte[_slots.Count * SlotSize]);
         Pad(data, 16, 0);
+        _threadLocalBase = dataOffset + (ulong)data.Count;
+        data.AddRange(new byte[_threadLocalSize]);
 
         ulong bss = 0;
         foreach (SectionRef section in _included.Where(s => s.IsBss))
@@ -50,6 +57,13 @@ internal sealed partial class PatchAssembler
             bss = PatchImage.AlignUp(bss, alignment);
             _offsets[section] = dataOffset + (ulong)data.Count + bss;
             bss += section.Section.Size;
+        }
+
+        if (_unwindSize > 0)
+        {
+            bss = PatchImage.AlignUp(bss, 16);
+            _registrationOffset = dataOffset + (ulong)data.Count + bss;
+            bss += PatchUnwindTable.RegistrationSize;
         }
 
         return ([.. code], [.. data], bss);

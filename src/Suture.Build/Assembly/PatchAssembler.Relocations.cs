@@ -17,6 +17,12 @@ internal sealed partial class PatchAssembler
             return;
         }
 
+        if (IsThreadLocal(relocation.Type))
+        {
+            ClassifyThreadLocal(from, relocation, target);
+            return;
+        }
+
         switch (relocation.Type)
         {
             case R.R64 or R.Pc64 or R.R32 or R.R32S or R.Pc32 or R.Plt32:
@@ -45,7 +51,10 @@ internal sealed partial class PatchAssembler
         }
     }
 
-    private IEnumerable<PatchRelocation> Emit(SectionRef from, ElfRelocation relocation)
+    private IEnumerable<PatchRelocation> Emit(SectionRef from, ElfRelocation relocation) => Emit(from, relocation, _offsets[from] + relocation.Offset);
+
+    /// <summary>The patch's relocations for <paramref name="relocation"/> of <paramref name="from"/>, whose field is at image offset <paramref name="place"/>.</summary>
+    private IEnumerable<PatchRelocation> Emit(SectionRef from, ElfRelocation relocation, ulong place)
     {
         SymbolTarget? target = Resolve(from, relocation);
         if (target is null || relocation.Type == R.None)
@@ -53,7 +62,16 @@ internal sealed partial class PatchAssembler
             yield break;
         }
 
-        ulong place = _offsets[from] + relocation.Offset;
+        if (IsThreadLocal(relocation.Type))
+        {
+            foreach (PatchRelocation threadLocal in EmitThreadLocal(place, relocation, target))
+            {
+                yield return threadLocal;
+            }
+
+            yield break;
+        }
+
         switch (relocation.Type)
         {
             case R.GotPcRel or R.GotPcRelX or R.RexGotPcRelX:

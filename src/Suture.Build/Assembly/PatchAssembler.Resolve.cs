@@ -20,8 +20,7 @@ internal sealed partial class PatchAssembler
 
         if (symbol.Type == ElfSymbolType.Tls)
         {
-            Refuse(from, $"uses thread-local variable {symbol.Name}; thread-local references are not supported yet");
-            return null;
+            return ResolveThreadLocal(from, symbol);
         }
 
         if (!symbol.IsDefined)
@@ -39,6 +38,12 @@ internal sealed partial class PatchAssembler
         }
 
         var section = new SectionRef(obj, obj.File.Sections[symbol.SectionIndex]);
+        if (symbol.Type == ElfSymbolType.Section && (section.Section.Flags & ElfSectionFlags.Tls) != 0)
+        {
+            Refuse(from, $"references thread-local section {section.Section.Name} without naming a variable, which suture cannot map to the target's variable");
+            return null;
+        }
+
         if (symbol.Type == ElfSymbolType.Section)
         {
             long offset = from.IsCode ? ObjectIndex.TargetOffset(relocation, Instructions(from), 0) : relocation.Addend;
@@ -92,6 +97,25 @@ internal sealed partial class PatchAssembler
 
         Include(section, owner);
         return SymbolTarget.InImage(section, inSection, label);
+    }
+
+    /// <summary>
+    /// A thread-local variable: one the target defines (this object's or another source file's)
+    /// resolves to its offset in the target's TLS block; any other to another object's, by name.
+    /// New thread-local variables were refused when the objects were compared.
+    /// </summary>
+    private SymbolTarget? ResolveThreadLocal(SectionRef from, ElfSymbol symbol)
+    {
+        ElfSymbol? inTarget = FindInTarget(from, symbol.Name, mustExist: symbol.IsDefined);
+        if (inTarget is not null && inTarget.Type != ElfSymbolType.Tls)
+        {
+            Refuse(from, $"uses {symbol.Name} as a thread-local variable, but {_target.Name} defines it as {inTarget.Type}");
+            return null;
+        }
+
+        return inTarget is not null
+            ? SymbolTarget.InObject(symbol.Name, inTarget.Value)
+            : symbol.IsDefined ? null : SymbolTarget.External(symbol.Name, _target.ImportVersion(symbol.Name));
     }
 
     /// <summary>The name the original build gave the function or variable the patched build calls <paramref name="patchedName"/> (clones are renumbered).</summary>

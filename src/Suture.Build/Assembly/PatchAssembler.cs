@@ -38,7 +38,7 @@ internal sealed partial class PatchAssembler
     public IReadOnlyList<ObjectChanges> Changes { get; }
 
     /// <summary>Builds the image and function table, or throws listing every refusal.</summary>
-    public (PatchImage Image, IReadOnlyList<PatchFunction> Functions, IReadOnlyList<PatchRelocation> Relocations) Assemble()
+    public (PatchImage Image, IReadOnlyList<PatchFunction> Functions, IReadOnlyList<PatchRelocation> Relocations, PatchUnwindTable? Unwind) Assemble()
     {
         // Pass 1: follow references until no new section is needed; collect stubs and slots.
         for (int i = 0; i < _included.Count; i++)
@@ -46,6 +46,11 @@ internal sealed partial class PatchAssembler
             foreach (ElfRelocation relocation in _included[i].Object.File.GetRelocations(_included[i].Section))
             {
                 Classify(_included[i], relocation);
+            }
+
+            if (_included[i].IsCode)
+            {
+                IncludeUnwind(_included[i]);
             }
         }
 
@@ -63,9 +68,11 @@ internal sealed partial class PatchAssembler
         }
 
         relocations.AddRange(StubRelocations());
+        relocations.AddRange(ThreadLocalSlotRelocations());
+        relocations.AddRange(UnwindRelocations());
         IReadOnlyList<PatchFunction> functions = Redirects();
         ThrowIfRefused();
-        return (new PatchImage(code, data, bss), functions, relocations);
+        return (new PatchImage(code, data, bss), functions, relocations, Unwind);
     }
 
     private void Include(SectionRef section, ObjectChanges owner)

@@ -55,6 +55,9 @@ internal sealed class TargetBinary
 
     public string Path { get; }
 
+    /// <summary>Whether the target is the program itself (fixed or position-independent), not a shared library.</summary>
+    public bool IsExecutable => File.Type == ElfFileType.Executable || File.Segments.Any(s => s.Type == ElfSegmentType.Interp);
+
     public string Name => System.IO.Path.GetFileName(Path);
 
     public ElfFile File { get; }

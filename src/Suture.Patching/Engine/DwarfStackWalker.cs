@@ -1,4 +1,5 @@
 using Suture.Native;
+using Suture.Patching.State;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
 using Suture.Process.Unwinding;
@@ -12,6 +13,8 @@ namespace Suture.Patching.Engine;
 /// </summary>
 public sealed class DwarfStackWalker : IStackWalker
 {
+    private const ulong MaxTableSize = 64 << 20;
+
     private readonly StackUnwinder _unwinder;
     private readonly ProcessMemory _memory;
     private readonly IReadOnlyList<MemoryMapping> _mappings;
@@ -22,7 +25,32 @@ public sealed class DwarfStackWalker : IStackWalker
         _mappings = mappings;
         _unwinder = new StackUnwinder(pid, objects, mappings);
         _unwinder.TryAddVdso(memory, mappings, out _);
+        AddPatchTables(memory, mappings);
         _unwinder.Preload();
+    }
+
+    /// <summary>The unwind tables of the patches loaded in the process, so stacks through new code walk too.</summary>
+    private void AddPatchTables(ProcessMemory memory, IReadOnlyList<MemoryMapping> mappings)
+    {
+        foreach (AppliedPatch patch in AppliedPatchReader.Read(mappings, memory))
+        {
+            if (patch.UnwindTable == 0 || patch.UnwindTableSize is 0 or > MaxTableSize)
+            {
+                continue;
+            }
+
+            byte[] bytes = new byte[patch.UnwindTableSize];
+            if (!memory.TryRead(patch.UnwindTable, bytes))
+            {
+                continue;
+            }
+
+            var table = new EhFrameTable(bytes, patch.UnwindTable);
+            if (table.FdeCount > 0 && table.HighPc() > table.LowPc)
+            {
+                _unwinder.AddTable(0, table, $"the new code of patch {patch.PatchId}");
+            }
+        }
     }
 
     public ThreadFrames Walk(in UserRegs registers)

@@ -47,7 +47,7 @@ public static class PatchApplier
 
         var resolver = new ExternalSymbolResolver(pid, objects, memory, files);
         var externals = patch.Relocations
-            .Where(r => r.Target == PatchSymbolKind.External)
+            .Where(r => r.Target == PatchSymbolKind.External && !PatchFormat.IsThreadLocal(r.Kind))
             .Select(r => (r.Symbol, r.Version))
             .Distinct()
             .ToDictionary(s => s, s => resolver.Resolve(s.Symbol, s.Version));
@@ -60,7 +60,9 @@ public static class PatchApplier
         List<CodeRange> ranges = PatchCheck.ApplyRanges(patch, target, current);
         IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory);
 
-        PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, memory, gadgets, mappings);
+        var threadLocals = new ThreadLocalResolver(pid, objects, memory, files, target, resolver.FindDefinition);
+        UnwindRegistration? unwinder = patch.Unwind is null ? null : UnwindRegistration.Find(resolver);
+        PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, threadLocals, memory, gadgets, mappings, unwinder, walker);
         try
         {
             return QuiescentStop.Run(pid, "apply", ranges, options, walker, coroutines is null ? null : () => coroutines.Read(memory), stopped =>
@@ -71,7 +73,7 @@ public static class PatchApplier
         }
         catch (SutureException failure)
         {
-            Unload(pid, memory, gadgets, placed, failure);
+            Unload(pid, memory, gadgets, placed, failure, unwinder, walker);
             throw;
         }
     }
@@ -121,12 +123,16 @@ public static class PatchApplier
         LoadedObject target,
         IReadOnlyList<FunctionEntry> entries,
         Dictionary<(string, string?), ResolvedSymbol> externals,
+        ThreadLocalResolver threadLocals,
         ProcessMemory memory,
         SyscallGadgets gadgets,
-        IReadOnlyList<MemoryMapping> mappings)
+        IReadOnlyList<MemoryMapping> mappings,
+        UnwindRegistration? unwinder,
+        IStackWalker walker)
     {
         using StoppedProcess stopped = StoppedProcess.StopOneThread(pid);
         using var syscalls = new RemoteSyscalls(stopped, memory, gadgets);
+        threadLocals.UseThreadPointer(() => stopped.GetRegisters(stopped.Threads.First()).FsBase);
         for (int attempt = 0; attempt < MaxPlacementAttempts; attempt++)
         {
             IReadOnlyList<MemoryMapping> current = attempt == 0 ? mappings : MemoryMapReader.Read(pid);
@@ -136,8 +142,8 @@ public static class PatchApplier
                 try
                 {
                     Dictionary<(string, string?), ulong> addresses = ResolveIfuncs(externals, syscalls);
-                    memory.Write(placed.Record.Base, PatchLinker.Link(patch, placed.Record.Base, target.Bias, r => addresses[(r.Symbol, r.Version)]));
-                    return placed;
+                    memory.Write(placed.Record.Base, PatchLinker.Link(patch, placed.Record.Base, target.Bias, r => addresses[(r.Symbol, r.Version)], threadLocals.Resolve));
+                    return Register(pid, patch, placed, syscalls, unwinder, walker);
                 }
                 catch
                 {
@@ -148,6 +154,19 @@ public static class PatchApplier
         }
 
         throw new SutureException($"could not reserve memory near {target.Path} in process {pid}: the address space keeps changing; try again");
+    }
+
+    /// <summary>Registers the new code's unwind table, if the patch has one and the process an unwinder; the record says so for revert.</summary>
+    private static PlacedPatch Register(int pid, PatchFile patch, PlacedPatch placed, RemoteSyscalls syscalls, UnwindRegistration? unwinder, IStackWalker walker)
+    {
+        if (patch.Unwind is not { } unwind || unwinder is null)
+        {
+            return placed;
+        }
+
+        unwinder.Register(pid, syscalls, walker, placed.Record.UnwindTable, placed.Record.Base + unwind.RegistrationOffset);
+        AppliedPatch record = placed.Record with { UnwindRegistered = true };
+        return placed with { Record = record, StateRecord = AppliedPatchCodec.Encode(record) };
     }
 
     /// <summary>Calls, in the target, the resolver of each IFUNC no loaded object had resolved yet.</summary>
@@ -205,12 +224,17 @@ public static class PatchApplier
     }
 
     /// <summary>Removes loaded code that was never switched to; failures here are added to the message.</summary>
-    private static void Unload(int pid, ProcessMemory memory, SyscallGadgets gadgets, PlacedPatch placed, Exception failure)
+    private static void Unload(int pid, ProcessMemory memory, SyscallGadgets gadgets, PlacedPatch placed, Exception failure, UnwindRegistration? unwinder, IStackWalker walker)
     {
         try
         {
             using StoppedProcess stopped = StoppedProcess.StopOneThread(pid);
             using var syscalls = new RemoteSyscalls(stopped, memory, gadgets);
+            if (placed.Record.UnwindRegistered)
+            {
+                unwinder?.Deregister(pid, syscalls, walker, placed.Record.UnwindTable);
+            }
+
             RemoteMapper.Unmap(syscalls, placed.Record.Base, placed.Layout.TotalSize);
         }
         catch (SutureException e) when (e.ExitCode != ExitCode.NoSuchProcess)

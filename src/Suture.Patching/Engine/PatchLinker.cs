@@ -6,7 +6,13 @@ namespace Suture.Patching.Engine;
 /// <summary>Produces the bytes of a patch image as they must appear at a given run-time address.</summary>
 public static class PatchLinker
 {
-    public static byte[] Link(PatchFile patch, ulong imageBase, ulong objectBias, Func<PatchRelocation, ulong> resolveExternal)
+    /// <param name="resolveExternal">S for an External symbol of a non-thread-local kind: its run-time address.</param>
+    /// <param name="resolveThreadLocal">
+    /// S for a thread-local kind (see <see cref="PatchFormat.IsThreadLocal"/>): the variable's offset
+    /// from the thread pointer (TpOff), its object's module ID (DtpMod) or its offset in the
+    /// object's TLS block (DtpOff).
+    /// </param>
+    public static byte[] Link(PatchFile patch, ulong imageBase, ulong objectBias, Func<PatchRelocation, ulong> resolveExternal, Func<PatchRelocation, ulong> resolveThreadLocal)
     {
         PatchImage image = patch.Image;
         byte[] bytes = new byte[image.MemorySize];
@@ -14,7 +20,7 @@ public static class PatchLinker
         image.Data.CopyTo(bytes, (int)image.DataOffset);
         foreach (PatchRelocation relocation in patch.Relocations)
         {
-            ulong symbol = relocation.Target switch
+            ulong symbol = PatchFormat.IsThreadLocal(relocation.Kind) ? resolveThreadLocal(relocation) : relocation.Target switch
             {
                 PatchSymbolKind.Image => imageBase + relocation.Value,
                 PatchSymbolKind.Object => objectBias + relocation.Value,
@@ -31,7 +37,7 @@ public static class PatchLinker
         Span<byte> at = bytes.AsSpan((int)relocation.Offset);
         switch (relocation.Kind)
         {
-            case PatchRelocationKind.Abs64:
+            case PatchRelocationKind.Abs64 or PatchRelocationKind.TpOff64 or PatchRelocationKind.DtpOff64:
                 BinaryPrimitives.WriteUInt64LittleEndian(at, value);
                 break;
             case PatchRelocationKind.Pc64:
@@ -44,7 +50,10 @@ public static class PatchLinker
             case PatchRelocationKind.Abs32:
                 BinaryPrimitives.WriteUInt32LittleEndian(at, Fit(value <= uint.MaxValue, relocation, (uint)value));
                 break;
-            case PatchRelocationKind.Abs32S:
+            case PatchRelocationKind.DtpMod64:
+                BinaryPrimitives.WriteUInt64LittleEndian(at, value - (ulong)relocation.Addend);
+                break;
+            case PatchRelocationKind.Abs32S or PatchRelocationKind.TpOff32 or PatchRelocationKind.DtpOff32:
                 BinaryPrimitives.WriteInt32LittleEndian(at, Fit((long)value is >= int.MinValue and <= int.MaxValue, relocation, (int)(long)value));
                 break;
             default:

@@ -30,8 +30,13 @@ public static class PatchReverter
             .ToList();
 
         IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
-        CoroutineTable? coroutines = CoroutineTable.Find(objects, new ObjectFiles(pid));
-        QuiescentStop.Run(pid, "revert", ranges, options, StackWalkers.For(pid, objects, mappings, memory), coroutines is null ? null : () => coroutines.Read(memory), stopped =>
+        var files = new ObjectFiles(pid);
+        CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
+        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory);
+        UnwindRegistration? unwinder = !patch.UnwindRegistered ? null
+            : UnwindRegistration.Find(new ExternalSymbolResolver(pid, objects, memory, files))
+                ?? throw new SutureException($"patch {patch.PatchId} registered its unwind table in process {pid}, but the unwinder that holds it is no longer found; not reverting", ExitCode.Failure);
+        QuiescentStop.Run(pid, "revert", ranges, options, walker, coroutines is null ? null : () => coroutines.Read(memory), stopped =>
         {
             var writer = new EntryWriter(memory);
             try
@@ -73,6 +78,15 @@ public static class PatchReverter
 
         using StoppedProcess one = StoppedProcess.StopOneThread(pid);
         using var syscalls = new RemoteSyscalls(one, memory, gadgets);
+        try
+        {
+            unwinder?.Deregister(pid, syscalls, walker, patch.UnwindTable);
+        }
+        catch (SutureException e) when (e.ExitCode == ExitCode.Busy)
+        {
+            throw new SutureException($"patch {patch.PatchId} was reverted in process {pid}, but its memory at 0x{patch.Base:x} stays mapped: {e.Message}", ExitCode.Failure, e);
+        }
+
         RemoteMapper.Unmap(syscalls, patch.Base, patch.MappedSize);
         return patch;
     }

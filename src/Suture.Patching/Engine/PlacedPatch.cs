@@ -40,6 +40,8 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
             MappedSize = layout.TotalSize,
             RecordAddress = address + layout.StateOffset,
             Functions = record.Functions.Select(f => f with { NewAddress = address + f.NewAddress }).ToList(),
+            UnwindTable = patch.Unwind is null ? 0 : address + patch.Unwind.EhFrameOffset,
+            UnwindTableSize = patch.Unwind?.EhFrameSize ?? 0,
         };
         return new PlacedPatch(record, layout, AppliedPatchCodec.Encode(record));
     }

@@ -97,7 +97,7 @@ internal static class PatchEntryValidator
         int width = PatchFormat.Width(r.Kind);
         if (width == 0)
         {
-            return $": relocation kind {(byte)r.Kind} is unknown (expected 1 to 5)";
+            return $": relocation kind {(byte)r.Kind} is unknown (expected 1 to 10; a newer suture may know it)";
         }
 
         if (!PatchFormat.IsDefined(r.Target))
@@ -127,6 +127,8 @@ internal static class PatchEntryValidator
 
         return r.Target switch
         {
+            PatchSymbolKind.Image when PatchFormat.IsThreadLocal(r.Kind) =>
+                $"{name}: a thread-local relocation must name an Object or External symbol, not the image",
             PatchSymbolKind.Image when r.Value > dataEnd + image.BssSize =>
                 $"{name}: symbol value 0x{r.Value:x} lies past the end of the image (0x{dataEnd + image.BssSize:x})",
             PatchSymbolKind.External when r.Value != 0 =>

@@ -17,4 +17,7 @@ public sealed record PatchFile
 
     /// <summary>Fix-ups applied to <see cref="Image"/> once its address in the target is known.</summary>
     public required IReadOnlyList<PatchRelocation> Relocations { get; init; }
+
+    /// <summary>Unwind information for the new code (file section <c>UNWD</c>), or null when the patch carries none.</summary>
+    public PatchUnwindTable? Unwind { get; init; }
 }

@@ -17,7 +17,8 @@ public static class PatchFileComparer
             && a.Image.Code.AsSpan().SequenceEqual(b.Image.Code)
             && a.Image.Data.AsSpan().SequenceEqual(b.Image.Data)
             && a.Image.BssSize == b.Image.BssSize
-            && a.Relocations.SequenceEqual(b.Relocations);
+            && a.Relocations.SequenceEqual(b.Relocations)
+            && a.Unwind == b.Unwind;
     }
 
     private static bool TargetEquals(PatchTarget a, PatchTarget b) =>

@@ -37,6 +37,15 @@ internal static class PatchFileParser
             {
                 throw Fail(file, $"the checksum section at offset {position} is not the last section");
             }
+            else if (tag == PatchSection.Unwind)
+            {
+                if (parts.HasUnwind)
+                {
+                    throw Fail(file, $"duplicate unwind section at offset {position}");
+                }
+
+                parts.Read(tag, payload, file, limits);
+            }
             else if (index < 0 && !PatchSection.MayIgnore(tag))
             {
                 throw Fail(file, $"unknown required section {PatchSection.Describe(tag)} at offset {position}; " +

@@ -10,6 +10,9 @@ internal sealed class PatchFileParts
     private byte[]? data;
     private ulong bssSize;
     private PatchRelocation[]? relocations;
+    private PatchUnwindTable? unwind;
+
+    public bool HasUnwind => unwind is not null;
 
     public void Read(uint tag, ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
     {
@@ -33,6 +36,9 @@ internal sealed class PatchFileParts
             case PatchSection.Relocations:
                 relocations = PatchSectionReader.ReadRelocations(payload, file, limits);
                 break;
+            case PatchSection.Unwind:
+                unwind = PatchSectionReader.ReadUnwind(payload, file);
+                break;
             default:
                 throw new InvalidOperationException($"section {PatchSection.Describe(tag)} has no reader");
         }
@@ -46,6 +52,7 @@ internal sealed class PatchFileParts
         Functions = functions ?? throw Missing(),
         Image = new PatchImage(code ?? throw Missing(), data ?? throw Missing(), bssSize),
         Relocations = relocations ?? throw Missing(),
+        Unwind = unwind,
     };
 
     private static InvalidOperationException Missing() => new("a required section was not read");

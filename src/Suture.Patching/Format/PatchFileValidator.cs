@@ -22,7 +22,40 @@ internal static class PatchFileValidator
             ?? CheckMetadata(patch.Metadata, limits)
             ?? CheckImage(patch.Image, limits)
             ?? PatchEntryValidator.CheckFunctions(patch.Functions, patch.Image, limits)
-            ?? PatchEntryValidator.CheckRelocations(patch.Relocations, patch.Image, limits);
+            ?? PatchEntryValidator.CheckRelocations(patch.Relocations, patch.Image, limits)
+            ?? CheckUnwind(patch.Unwind, patch.Image);
+    }
+
+    private static string? CheckUnwind(PatchUnwindTable? unwind, PatchImage image)
+    {
+        if (unwind is null)
+        {
+            return null;
+        }
+
+        ulong dataStart = image.DataOffset;
+        ulong dataEnd = dataStart + (ulong)image.Data.Length;
+        (ulong offset, ulong size, ulong registration) = (unwind.EhFrameOffset, unwind.EhFrameSize, unwind.RegistrationOffset);
+        if (offset < dataStart || offset > dataEnd || size > dataEnd - offset || size < 4 || offset % 4 != 0)
+        {
+            return $"unwind section: eh_frame of {size} bytes at offset 0x{offset:x} must be 4-byte aligned, at least 4 bytes and inside the data (0x{dataStart:x}..0x{dataEnd:x})";
+        }
+
+        if (image.Data.AsSpan((int)(offset + size - 4 - dataStart), 4).IndexOfAnyExcept((byte)0) >= 0)
+        {
+            return $"unwind section: eh_frame at offset 0x{offset:x} does not end with a zero terminator";
+        }
+
+        ulong end = dataEnd + image.BssSize;
+        bool overlaps = registration < offset + size && offset < registration + PatchUnwindTable.RegistrationSize;
+        if (registration < dataStart || registration > end || PatchUnwindTable.RegistrationSize > end - registration || registration % 8 != 0 || overlaps)
+        {
+            return $"unwind section: the {PatchUnwindTable.RegistrationSize}-byte registration area at offset 0x{registration:x} must be 8-byte aligned, inside the data or bss (0x{dataStart:x}..0x{end:x}) and apart from the eh_frame";
+        }
+
+        return registration < dataEnd && image.Data.AsSpan((int)(registration - dataStart), (int)Math.Min(PatchUnwindTable.RegistrationSize, dataEnd - registration)).IndexOfAnyExcept((byte)0) >= 0
+            ? $"unwind section: the registration area at offset 0x{registration:x} is not zero"
+            : null;
     }
 
     /// <summary>Null, or why <paramref name="value"/> cannot be stored as a string field.</summary>

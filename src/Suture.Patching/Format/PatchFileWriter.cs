@@ -31,6 +31,14 @@ public static class PatchFileWriter
         WriteFunctions(e, patch.Functions);
         WriteImage(e, patch.Image);
         WriteRelocations(e, patch.Relocations);
+        if (patch.Unwind is { } unwind)
+        {
+            int at = e.BeginSection(PatchSection.Unwind);
+            e.U64(unwind.EhFrameOffset);
+            e.U64(unwind.EhFrameSize);
+            e.U64(unwind.RegistrationOffset);
+            e.EndSection(at);
+        }
         byte[] file = e.Finish();
         return file.Length <= limits.MaxFileSize
             ? file

@@ -39,10 +39,19 @@ internal static class PatchFormat
     /// <summary>Relocation width in bytes, or 0 for an unknown kind.</summary>
     public static int Width(PatchRelocationKind kind) => kind switch
     {
-        PatchRelocationKind.Abs64 or PatchRelocationKind.Pc64 => 8,
-        PatchRelocationKind.Pc32 or PatchRelocationKind.Abs32 or PatchRelocationKind.Abs32S => 4,
+        PatchRelocationKind.Abs64 or PatchRelocationKind.Pc64 or PatchRelocationKind.TpOff64
+            or PatchRelocationKind.DtpMod64 or PatchRelocationKind.DtpOff64 => 8,
+        PatchRelocationKind.Pc32 or PatchRelocationKind.Abs32 or PatchRelocationKind.Abs32S
+            or PatchRelocationKind.TpOff32 or PatchRelocationKind.DtpOff32 => 4,
         _ => 0,
     };
+
+    /// <summary>
+    /// Whether the kind refers to a thread-local variable: its symbol is an Object (value: the
+    /// variable's offset in the target's TLS block) or External symbol, never an Image one.
+    /// </summary>
+    public static bool IsThreadLocal(PatchRelocationKind kind) => kind is PatchRelocationKind.TpOff64
+        or PatchRelocationKind.TpOff32 or PatchRelocationKind.DtpMod64 or PatchRelocationKind.DtpOff64 or PatchRelocationKind.DtpOff32;
 
     public static bool IsDefined(PatchSymbolKind kind) =>
         kind is PatchSymbolKind.Image or PatchSymbolKind.Object or PatchSymbolKind.External;

@@ -12,6 +12,7 @@ internal static class PatchSection
     public const uint Code = 'C' | ('O' << 8) | ('D' << 16) | ('E' << 24);
     public const uint Data = 'D' | ('A' << 8) | ('T' << 16) | ('A' << 24);
     public const uint Relocations = 'R' | ('E' << 8) | ('L' << 16) | ('O' << 24);
+    public const uint Unwind = 'U' | ('N' << 8) | ('W' << 16) | ('D' << 24);
     public const uint Checksum = 'H' | ('A' << 8) | ('S' << 16) | ('H' << 24);
 
     public const uint MayIgnoreBit = 0x20;
@@ -29,6 +30,7 @@ internal static class PatchSection
         Code => "code",
         Data => "data",
         Relocations => "relocations",
+        Unwind => "unwind",
         Checksum => "checksum",
         _ => Describe(tag),
     };

@@ -6,6 +6,16 @@ internal static class PatchSectionReader
     private const long MinUnixMilliseconds = -62_135_596_800_000;
     private const long MaxUnixMilliseconds = 253_402_300_799_999;
 
+    public static PatchUnwindTable ReadUnwind(ReadOnlySpan<byte> payload, string file)
+    {
+        var d = new PatchDecoder(payload, file, "unwind");
+        ulong offset = d.ReadU64("eh_frame offset");
+        ulong size = d.ReadU64("eh_frame size");
+        ulong registration = d.ReadU64("registration offset");
+        d.ExpectEnd();
+        return new PatchUnwindTable(offset, size, registration);
+    }
+
     public static PatchTarget ReadTarget(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
     {
         var d = new PatchDecoder(payload, file, "target");
@@ -117,7 +127,7 @@ internal static class PatchSectionReader
             var kind = (PatchRelocationKind)d.ReadU8("kind");
             if (PatchFormat.Width(kind) == 0)
             {
-                throw d.Error($"relocation kind {(byte)kind} is unknown (expected 1 to 5)");
+                throw d.Error($"relocation kind {(byte)kind} is unknown (expected 1 to 10; a newer suture may know it)");
             }
 
             var target = (PatchSymbolKind)d.ReadU8("symbol kind");

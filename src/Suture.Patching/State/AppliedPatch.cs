@@ -40,6 +40,15 @@ public sealed record AppliedPatch
     /// </summary>
     public bool IsActive { get; init; } = true;
 
+    /// <summary>Run-time address of the new code's unwind table (<c>.eh_frame</c>), 0 if the patch has none.</summary>
+    public ulong UnwindTable { get; init; }
+
+    /// <summary>Bytes of <see cref="UnwindTable"/>, its terminator included.</summary>
+    public ulong UnwindTableSize { get; init; }
+
+    /// <summary>Whether the table was registered with the process's unwinder (revert deregisters it before unmapping).</summary>
+    public bool UnwindRegistered { get; init; }
+
     /// <summary>Where the record itself lives in the target (set when read back).</summary>
     public ulong RecordAddress { get; init; }
 

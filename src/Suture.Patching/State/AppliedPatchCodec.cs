@@ -52,6 +52,9 @@ public static class AppliedPatchCodec
             }
 
             writer.Write(patch.IsActive);
+            writer.Write(patch.UnwindTable);
+            writer.Write(patch.UnwindTableSize);
+            writer.Write(patch.UnwindRegistered);
         }
 
         byte[] result = new byte[HeaderSize + body.Length];
@@ -108,6 +111,11 @@ public static class AppliedPatchCodec
             }
 
             bool active = reader.ReadBoolean();
+            // Absent in records written by older suture versions.
+            bool hasUnwind = reader.BaseStream.Position < reader.BaseStream.Length;
+            ulong unwind = hasUnwind ? reader.ReadUInt64() : 0;
+            ulong unwindSize = hasUnwind ? reader.ReadUInt64() : 0;
+            bool registered = hasUnwind && reader.ReadBoolean();
 
             return new AppliedPatch
             {
@@ -124,6 +132,9 @@ public static class AppliedPatchCodec
                 MappedSize = mappedSize,
                 Functions = functions,
                 IsActive = active,
+                UnwindTable = unwind,
+                UnwindTableSize = unwindSize,
+                UnwindRegistered = registered,
             };
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException or InvalidDataException)

@@ -87,17 +87,22 @@ public sealed class RemoteSyscalls : IDisposable
         return (ulong)result;
     }
 
+    /// <summary>The registers the borrowed thread had when it was stopped (they are restored afterwards).</summary>
+    public UserRegs BorrowedRegisters => _saved;
+
     /// <summary>
-    /// Calls <paramref name="function"/> (no arguments) and returns its result. It returns into
+    /// Calls <paramref name="function"/> with up to two integer arguments (rdi, rsi) and returns its result. It returns into
     /// the <c>syscall; ret</c>: the result becomes a bogus system call number (ENOSYS) at whose
     /// entry Suture stops the thread, and which, were Suture gone, would fall through to rt_sigreturn.
     /// </summary>
-    public ulong Call(ulong function)
+    public ulong Call(ulong function, ulong a0 = 0, ulong a1 = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ulong stack = _frame - 8; // as after a call: the return address on top, rsp + 8 16-byte aligned
         _memory.Write(stack, BitConverter.GetBytes(_gadgets.SyscallReturn));
         UserRegs regs = Borrowed(function, stack);
+        regs.Rdi = a0;
+        regs.Rsi = a1;
         Ptrace.SetRegisters(_thread.Tid, regs);
         for (int stop = 0; stop < MaxStops; stop++)
         {

@@ -30,7 +30,11 @@ public class PatchFileCorruptionTests
     [InlineData("relocation-straddles-code-end", "relocation 1 (Pc32 against Object 'g'): 4 bytes at offset 0x1e lie outside the image")]
     [InlineData("relocation-in-gap", "4 bytes at offset 0x30 lie outside the image")]
     [InlineData("relocation-into-bss", "4 bytes at offset 0x1010 lie outside the image")]
-    [InlineData("relocation-kind-invalid", "relocations section: relocation 1: relocation kind 9 is unknown")]
+    [InlineData("relocation-kind-invalid", "relocations section: relocation 1: relocation kind 42 is unknown (expected 1 to 10; a newer suture may know it)")]
+    [InlineData("unwind-outside-data", "unwind section: eh_frame of 8 bytes at offset 0x20 must be 4-byte aligned")]
+    [InlineData("unwind-without-terminator", "unwind section: eh_frame at offset 0x1004 does not end with a zero terminator")]
+    [InlineData("unwind-registration-outside", "unwind section: the 128-byte registration area at offset 0x1010 must be 8-byte aligned, inside the data or bss")]
+    [InlineData("thread-local-against-image", "a thread-local relocation must name an Object or External symbol, not the image")]
     [InlineData("symbol-kind-invalid", "relocations section: relocation 1: symbol kind 0 is unknown")]
     [InlineData("relocation-flags-unknown", "flags 0x0002 have unknown bits set")]
     [InlineData("external-with-value", "value 0x4000 must be 0 for an external symbol")]
@@ -90,13 +94,13 @@ public class PatchFileCorruptionTests
         byte[] file = PatchFileWriter.Write(PatchSamples.Realistic());
 
         Assert.Contains("2 entries exceed the limit of 1", ReadError(file, new PatchReadLimits { MaxFunctions = 1 }), StringComparison.Ordinal);
-        Assert.Contains("9 entries exceed the limit of 8", ReadError(file, new PatchReadLimits { MaxRelocations = 8 }), StringComparison.Ordinal);
+        Assert.Contains("14 entries exceed the limit of 13", ReadError(file, new PatchReadLimits { MaxRelocations = 13 }), StringComparison.Ordinal);
         int description = Encoding.UTF8.GetByteCount(PatchSamples.Realistic().Metadata.Description);
         Assert.Contains($"metadata section: description is {description} bytes, more than the limit of 64", ReadError(file, new PatchReadLimits { MaxStringLength = 64 }), StringComparison.Ordinal);
         Assert.Contains("3 CVEs exceed the limit of 2", ReadError(file, new PatchReadLimits { MaxCves = 2 }), StringComparison.Ordinal);
         Assert.Contains("96 bytes of code exceed the limit of 64", ReadError(file, new PatchReadLimits { MaxCodeSize = 64 }), StringComparison.Ordinal);
-        Assert.Contains("24 bytes of data exceed the limit of 16", ReadError(file, new PatchReadLimits { MaxDataSize = 16 }), StringComparison.Ordinal);
-        Assert.Contains("bss size 64 exceeds the limit of 32", ReadError(file, new PatchReadLimits { MaxBssSize = 32 }), StringComparison.Ordinal);
+        Assert.Contains("56 bytes of data exceed the limit of 16", ReadError(file, new PatchReadLimits { MaxDataSize = 16 }), StringComparison.Ordinal);
+        Assert.Contains("bss size 192 exceeds the limit of 32", ReadError(file, new PatchReadLimits { MaxBssSize = 32 }), StringComparison.Ordinal);
         Assert.Contains("build ID is 20 bytes, more than the limit of 16", ReadError(file, new PatchReadLimits { MaxBuildIdLength = 16 }), StringComparison.Ordinal);
         Assert.Contains($"the file is {file.Length} bytes, more than the limit of 100", ReadError(file, new PatchReadLimits { MaxFileSize = 100 }), StringComparison.Ordinal);
     }
@@ -131,7 +135,11 @@ public class PatchFileCorruptionTests
             "relocation-straddles-code-end" => PatchBytes.SetU64(Valid, relocations + 4, 30),
             "relocation-in-gap" => PatchBytes.SetU64(Valid, relocations + 4, 48),
             "relocation-into-bss" => PatchBytes.SetU64(Valid, relocations + 4, 4096 + 16),
-            "relocation-kind-invalid" => PatchBytes.SetU8(Valid, relocations + 12, 9),
+            "relocation-kind-invalid" => PatchBytes.SetU8(Valid, relocations + 12, 42),
+            "unwind-outside-data" => WithUnwind(new PatchUnwindTable(0x20, 8, 0x1010)),
+            "unwind-without-terminator" => WithUnwind(new PatchUnwindTable(0x1004, 8, 0x1010)),
+            "unwind-registration-outside" => WithUnwind(new PatchUnwindTable(0x1008, 8, 0x1010)),
+            "thread-local-against-image" => PatchBytes.SetU8(PatchBytes.SetU8(Valid, relocations + 12, (byte)PatchRelocationKind.TpOff32), relocations + 13, (byte)PatchSymbolKind.Image),
             "symbol-kind-invalid" => PatchBytes.SetU8(Valid, relocations + 13, 0),
             "relocation-flags-unknown" => PatchBytes.SetU16(Valid, relocations + 14, 2),
             "external-with-value" => PatchBytes.SetU8(Valid, relocations + 13, (byte)PatchSymbolKind.External),
@@ -149,6 +157,17 @@ public class PatchFileCorruptionTests
             "checksum-not-last" => PatchBytes.InsertBeforeChecksum(Valid, PatchBytes.Section("HASH", new byte[32])),
             _ => throw new ArgumentOutOfRangeException(nameof(corruption), corruption, "unknown corruption"),
         };
+    }
+
+    /// <summary>The small patch with data ending in a zero word and an unwind section describing <paramref name="unwind"/>.</summary>
+    private static byte[] WithUnwind(PatchUnwindTable unwind)
+    {
+        byte[] data = [16, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0, 0, 0, 0];
+        byte[] payload = new byte[24];
+        BinaryPrimitives.WriteUInt64LittleEndian(payload, unwind.EhFrameOffset);
+        BinaryPrimitives.WriteUInt64LittleEndian(payload.AsSpan(8), unwind.EhFrameSize);
+        BinaryPrimitives.WriteUInt64LittleEndian(payload.AsSpan(16), unwind.RegistrationOffset);
+        return PatchBytes.InsertBeforeChecksum(PatchBytes.ReplacePayload(Valid, "DATA", data), PatchBytes.Section("UNWD", payload));
     }
 
     private static byte[] Flip(byte[] file, int at) => With(file, f => f[at] ^= 0xFF);

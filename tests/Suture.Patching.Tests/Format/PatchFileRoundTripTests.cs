@@ -45,6 +45,7 @@ public class PatchFileRoundTripTests
         Assert.Equal(patch.Image.Data, read.Image.Data);
         Assert.Equal(patch.Image.BssSize, read.Image.BssSize);
         Assert.Equal(patch.Relocations, read.Relocations);
+        Assert.Equal(patch.Unwind, read.Unwind);
     }
 
     [Fact]

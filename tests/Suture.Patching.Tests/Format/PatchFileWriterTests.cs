@@ -14,8 +14,8 @@ public class PatchFileWriterTests
     [InlineData("jump-past-old-function", "the jump at entry offset 4 overwrites 5 bytes, past the end of the 8-byte old function")]
     [InlineData("function-outside-code", "function 2 ('_ZN4seed5Table6insertEPKcm'): new code at offset 0x50 size 0x20 lies outside the code (0x60 bytes)")]
     [InlineData("duplicate-function", "function 2 ('parse_header'): redirects 0x401136, which function 1 already redirects")]
-    [InlineData("relocation-past-data", "relocation 1 (Abs64 against Image 'x'): 8 bytes at offset 0x1014 lie outside the image")]
-    [InlineData("image-symbol-past-end", "symbol value 0x2000 lies past the end of the image (0x1058)")]
+    [InlineData("relocation-past-data", "relocation 1 (Abs64 against Image 'x'): 8 bytes at offset 0x1034 lie outside the image")]
+    [InlineData("image-symbol-past-end", "symbol value 0x2000 lies past the end of the image (0x10f8)")]
     [InlineData("version-on-object-symbol", "has version 'V1', but only external symbols are versioned")]
     [InlineData("external-without-name", "relocation 1: symbol is empty")]
     [InlineData("invalid-kind", "relocation 1: relocation kind 0 is unknown")]
@@ -49,7 +49,7 @@ public class PatchFileWriterTests
             "jump-past-old-function" => p with { Functions = [f0 with { OldSize = 8 }, f1] },
             "function-outside-code" => p with { Functions = [f0, f1 with { NewOffset = 0x50 }] },
             "duplicate-function" => p with { Functions = [f0, f1 with { OldAddress = f0.OldAddress, Symbol = f0.Symbol }] },
-            "relocation-past-data" => p with { Relocations = [image with { Offset = 0x1014 }] },
+            "relocation-past-data" => p with { Relocations = [image with { Offset = 0x1034 }] },
             "image-symbol-past-end" => p with { Relocations = [image with { Value = 0x2000 }] },
             "version-on-object-symbol" => p with { Relocations = [image with { Target = PatchSymbolKind.Object, Version = "V1" }] },
             "external-without-name" => p with { Relocations = [image with { Target = PatchSymbolKind.External, Symbol = "" }] },

@@ -33,7 +33,7 @@ internal static class PatchSamples
         ],
     };
 
-    /// <summary>Two functions, code, data, bss, every relocation kind against every symbol kind, unicode text.</summary>
+    /// <summary>Two functions, code, data, bss, every relocation kind, every symbol kind, an unwind table, unicode text.</summary>
     public static PatchFile Realistic() => new()
     {
         Target = new PatchTarget(Convert.FromHexString("9e89c1d2a3f4b5c6d7e8f90a1b2c3d4e5f607182"), "/usr/lib/libseed.so.1"),
@@ -55,8 +55,8 @@ internal static class PatchSamples
         ],
         Image = new PatchImage(
             [.. Enumerable.Range(0, 0x60).Select(i => (byte)(i * 7 + 3))],
-            [.. Enumerable.Range(0, 24).Select(i => (byte)(0xA0 + i))],
-            64),
+            [.. Enumerable.Range(0, 48).Select(i => (byte)(0xA0 + i)), 0x04, 0, 0, 0, 0, 0, 0, 0],
+            192),
         Relocations =
         [
             new PatchRelocation(0x10, PatchRelocationKind.Pc32, PatchSymbolKind.External, "memcpy", 0, -4, "GLIBC_2.14"),
@@ -68,6 +68,12 @@ internal static class PatchSamples
             new PatchRelocation(0x1000, PatchRelocationKind.Abs64, PatchSymbolKind.Image, "counter", 0x1018, 0),
             new PatchRelocation(0x1008, PatchRelocationKind.Abs64, PatchSymbolKind.External, "stderr", 0, 0, "GLIBC_2.2.5"),
             new PatchRelocation(0x1010, PatchRelocationKind.Pc64, PatchSymbolKind.Object, "callback", 0x401500, 0),
+            new PatchRelocation(0x54, PatchRelocationKind.TpOff32, PatchSymbolKind.Object, "exe_tls", 0x8, 0),
+            new PatchRelocation(0x58, PatchRelocationKind.DtpOff32, PatchSymbolKind.Object, "hidden_tls", 0x4, 0),
+            new PatchRelocation(0x1018, PatchRelocationKind.TpOff64, PatchSymbolKind.External, "lib_tls", 0, 0, "LIB_1"),
+            new PatchRelocation(0x1020, PatchRelocationKind.DtpMod64, PatchSymbolKind.Object, "(module)", 0, 0),
+            new PatchRelocation(0x1028, PatchRelocationKind.DtpOff64, PatchSymbolKind.Object, "counter_tls", 0x10, 0),
         ],
+        Unwind = new PatchUnwindTable(0x1030, 8, 0x1038),
     };
 }

@@ -1,0 +1,9 @@
+#include <stdio.h>
+
+static int calls;
+
+void lib_message(void)
+{
+    calls++;
+    printf("library unpatched\n");
+}

@@ -1,0 +1,1 @@
+__thread int other_tls = 2000;
