@@ -6,13 +6,13 @@ namespace Suture.Cli.Tests;
 /// <summary>
 /// New code that reads and writes thread-local variables in every model gcc emits
 /// (TestTargets/tls): the library's own through <c>__tls_get_addr</c> (general- and
-/// local-dynamic), the executable's own (local-exec), another file's of the executable and the
-/// library's from the executable (initial-exec).
+/// local-dynamic) and through its GOT (initial-exec), the executable's own (local-exec), another
+/// file's of the executable and the library's from the executable (initial-exec).
 /// </summary>
 public sealed class ThreadLocalTests
 {
     private const string LibraryOld = "printf(\"library unpatched\\n\");";
-    private const string LibraryNew = "printf(\"library patched %d %d\\n\", lib_tls, lib_hidden_tls);";
+    private const string LibraryNew = "printf(\"library patched %d %d %d\\n\", lib_tls, lib_hidden_tls, lib_fast_tls);";
     private const string ExecutableOld = "exe_tls++;\n    other_tls++;\n    printf(\"i'm unpatched!\\n\");";
     private const string ExecutableNew = "exe_tls += 2;\n    other_tls += 2;\n    printf(\"exe patched %d %d %d\\n\", exe_tls, other_tls, lib_tls);";
 
@@ -40,8 +40,8 @@ public sealed class ThreadLocalTests
             if (line.StartsWith("library patched ", StringComparison.Ordinal))
             {
                 int[] values = Numbers(line);
-                // Both are incremented once per call from 100 and 7: reading the right variables keeps them 93 apart.
-                Assert.True(values[0] - values[1] == 93, line);
+                // All are incremented once per call from 100, 7 and 50: reading the right variables keeps them apart by 93 and 43.
+                Assert.True(values[0] - values[1] == 93 && values[2] - values[1] == 43, line);
                 Assert.True(lastLibrary is null || values[0] == lastLibrary[0] + 1, $"{line} after {lastLibrary?[0]}");
                 lastLibrary = values;
             }
