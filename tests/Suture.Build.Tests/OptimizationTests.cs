@@ -131,6 +131,77 @@ public sealed class OptimizationTests
         program.WaitForLine(l => l.StartsWith("work fixed ", StringComparison.Ordinal), before);
     }
 
+    private const string Switch = """
+        #include <stdio.h>
+        #include <unistd.h>
+
+        __attribute__((noipa)) const char *name(int day)
+        {
+            switch (day) {
+            case 0: return "sunday";
+            case 1: return "monday";
+            case 2: return "tuesday";
+            case 3: return "wednesday";
+            case 4: return "thursday";
+            case 5: return "friday";
+            case 6: return "saturday";
+            case 7: return "someday";
+            }
+            return "never";
+        }
+
+        __attribute__((noipa)) int weight(int day)
+        {
+            switch (day) {
+            case 0: return 10;
+            case 1: return 21;
+            case 2: return 32;
+            case 3: return 43;
+            case 4: return 54;
+            case 5: return 65;
+            case 6: return 76;
+            case 7: return 87;
+            }
+            return -1;
+        }
+
+        int main(void)
+        {
+            setvbuf(stdout, NULL, _IOLBF, 0);
+            for (int i = 0;; i = (i + 1) % 9) {
+                printf("%d %s %d\n", i, name(i), weight(i));
+                usleep(5000);
+            }
+        }
+
+        """;
+
+    [Theory]
+    [InlineData("-O0")]
+    [InlineData("-O2")]
+    public void A_function_with_a_jump_table_is_replaced_with_its_table(string optimization)
+    {
+        string build = $"gcc {optimization} -o foo foo.c";
+        using var project = new BuildProject("switch" + optimization, build, new Dictionary<string, string> { ["foo.c"] = Switch });
+        using RunningProgram program = project.Start("foo");
+        program.WaitForLine(l => l == "3 wednesday 43");
+        string diff = project.Fix("fix", ("foo.c", "case 3: return 43;", "case 3: return 44;"), ("foo.c", "case 5: return \"friday\";", "case 5: return \"freeday\";"));
+
+        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        Assert.True(built.ExitCode == 0, built.ToString());
+
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        int first = program.WaitForLine(l => l == "3 wednesday 44", before);
+        int next = program.WaitForLine(l => l == "5 freeday 65", first);
+        // Every case of both tables still lands where it should: one full round after the switch.
+        int start = program.WaitForLine(l => l.StartsWith("0 ", StringComparison.Ordinal), next);
+        program.WaitForLine(l => l.StartsWith("8 ", StringComparison.Ordinal), start);
+        Assert.Equal(
+            ["0 sunday 10", "1 monday 21", "2 tuesday 32", "3 wednesday 44", "4 thursday 54", "5 freeday 65", "6 saturday 76", "7 someday 87", "8 never -1"],
+            program.Lines(start).Take(9));
+    }
+
     [Theory]
     [InlineData("foo.constprop.0", "foo.constprop")]
     [InlineData("foo.isra.12", "foo.isra")]
