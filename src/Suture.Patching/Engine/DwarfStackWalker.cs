@@ -19,11 +19,12 @@ public sealed class DwarfStackWalker : IStackWalker
     private readonly ProcessMemory _memory;
     private readonly IReadOnlyList<MemoryMapping> _mappings;
 
-    public DwarfStackWalker(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory)
+    /// <param name="files">The operation's object files, shared so each object is parsed once; null to read them here.</param>
+    public DwarfStackWalker(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory, ObjectFiles? files = null)
     {
         _memory = memory;
         _mappings = mappings;
-        _unwinder = new StackUnwinder(pid, objects, mappings);
+        _unwinder = new StackUnwinder(pid, objects, mappings, files is null ? null : files.Get);
         _unwinder.TryAddVdso(memory, mappings, out _);
         AddPatchTables(memory, mappings);
         _unwinder.Preload();

@@ -58,7 +58,7 @@ public static class PatchApplier
         }
 
         List<CodeRange> ranges = PatchCheck.ApplyRanges(patch, target, current);
-        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory);
+        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, files);
 
         var threadLocals = new ThreadLocalResolver(pid, objects, memory, files, target, resolver.FindDefinition);
         UnwindRegistration? unwinder = patch.Unwind is null ? null : UnwindRegistration.Find(resolver);

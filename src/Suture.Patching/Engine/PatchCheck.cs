@@ -21,8 +21,9 @@ public static class PatchCheck
         LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
         AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId!).Active;
         List<CodeRange> ranges = ApplyRanges(patch, target, current);
-        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory);
-        CoroutineTable? coroutines = CoroutineTable.Find(objects, new ObjectFiles(pid));
+        var files = new ObjectFiles(pid);
+        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, files);
+        CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
         IReadOnlyList<ThreadVerdict> verdicts;
         using (StoppedProcess stopped = StoppedProcess.Stop(pid))
         {

@@ -6,6 +6,7 @@ namespace Suture.Patching.Engine;
 /// <summary>Chooses the stack walker for an operation on one process.</summary>
 public static class StackWalkers
 {
-    public static IStackWalker For(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory) =>
-        new DwarfStackWalker(pid, objects, mappings, memory);
+    /// <param name="files">The operation's object files, if it has read them already (each object is then parsed once).</param>
+    public static IStackWalker For(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory, ObjectFiles? files = null) =>
+        new DwarfStackWalker(pid, objects, mappings, memory, files);
 }

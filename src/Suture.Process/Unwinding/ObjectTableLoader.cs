@@ -9,14 +9,16 @@ internal static class ObjectTableLoader
     /// <summary>Tables by Build ID: the same file mapped in many processes (apply -p all) is parsed once.</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, EhFrameTable> Cache = new(StringComparer.Ordinal);
 
-    public static (EhFrameTable? Table, string? Error) Load(int pid, LoadedObject loaded)
+    /// <param name="files">Files already read for this operation (see <see cref="StackUnwinder"/>); the file is read here when it gives none.</param>
+    public static (EhFrameTable? Table, string? Error) Load(int pid, LoadedObject loaded, Func<LoadedObject, ElfFile?>? files = null)
     {
         if (loaded.BuildId is not null && Cache.TryGetValue(loaded.BuildIdHex, out EhFrameTable? cached))
         {
             return (cached, null);
         }
 
-        (EhFrameTable? table, string? error) = LoadFromFile(pid, loaded);
+        ElfFile? shared = files?.Invoke(loaded);
+        (EhFrameTable? table, string? error) = shared is null ? LoadFromFile(pid, loaded) : FromFile(shared, loaded);
         if (table is not null && loaded.BuildId is not null)
         {
             Cache.TryAdd(loaded.BuildIdHex, table);
@@ -46,11 +48,11 @@ internal static class ObjectTableLoader
             }
         }
 
-        if (file is null)
-        {
-            return (null, $"its file cannot be read: {error}");
-        }
+        return file is null ? (null, $"its file cannot be read: {error}") : FromFile(file, loaded);
+    }
 
+    private static (EhFrameTable? Table, string? Error) FromFile(ElfFile file, LoadedObject loaded)
+    {
         if (loaded.BuildId is not null && file.BuildId is not null && !loaded.BuildId.AsSpan().SequenceEqual(file.BuildId))
         {
             return (null, $"the file on disk has Build ID {Convert.ToHexStringLower(file.BuildId)}, not the mapped object's {loaded.BuildIdHex}");

@@ -1,3 +1,4 @@
+using Suture.Elf;
 using Suture.Native;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
@@ -23,14 +24,18 @@ public sealed partial class StackUnwinder
     /// <param name="pid">The process; its objects' files are opened through /proc/PID/map_files.</param>
     /// <param name="objects">The objects it maps (<see cref="LoadedObjects.Read"/>).</param>
     /// <param name="mappings">Its memory map; optional, makes failure messages name what a pc is in.</param>
-    public StackUnwinder(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping>? mappings = null)
+    /// <param name="files">
+    /// Optional: the object files the caller has already read for the same operation, so each is
+    /// parsed once; null for an object makes the unwinder read the file itself.
+    /// </param>
+    public StackUnwinder(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping>? mappings = null, Func<LoadedObject, ElfFile?>? files = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
         _pid = pid;
         _mappings = mappings;
         foreach (LoadedObject loaded in objects)
         {
-            var region = new CodeRegion(loaded.Path, loaded.Bias, () => ObjectTableLoader.Load(pid, loaded));
+            var region = new CodeRegion(loaded.Path, loaded.Bias, () => ObjectTableLoader.Load(pid, loaded, files));
             foreach (MemoryMapping mapping in loaded.Mappings.Where(m => m.IsExecutable))
             {
                 _objectRanges.Add((mapping.Start, mapping.End, region));
