@@ -16,6 +16,9 @@ public sealed class ExternalSymbolResolver
     private readonly int _pid;
     private readonly ObjectFiles _files;
     private readonly ProcessMemory _memory;
+    /// <summary>Lookups per parsed file, shared with the files (<see cref="ObjectFiles"/> shares those across processes).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ElfFile, DefinitionLookup> Lookups = [];
+
     private readonly Dictionary<LoadedObject, DefinitionLookup?> _lookups = [];
     private readonly Dictionary<(string Name, string? Version), SymbolDefinition?> _found = [];
 
@@ -128,7 +131,7 @@ public sealed class ExternalSymbolResolver
         if (!_lookups.TryGetValue(loaded, out DefinitionLookup? lookup))
         {
             ElfFile? file = _files.Get(loaded);
-            _lookups[loaded] = lookup = file is null ? null : new DefinitionLookup(file);
+            _lookups[loaded] = lookup = file is null ? null : Lookups.GetValue(file, f => new DefinitionLookup(f));
         }
 
         return lookup;

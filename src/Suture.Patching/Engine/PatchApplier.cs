@@ -61,7 +61,7 @@ public static class PatchApplier
         IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, files);
 
         var threadLocals = new ThreadLocalResolver(pid, objects, memory, files, target, resolver.FindDefinition);
-        UnwindRegistration? unwinder = patch.Unwind is null ? null : UnwindRegistration.Find(resolver);
+        UnwindRegistration? unwinder = patch.Unwind is null ? null : UnwindRegistration.Find(pid, resolver);
         PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, threadLocals, memory, gadgets, mappings, unwinder, walker);
         try
         {

@@ -34,7 +34,7 @@ public static class PatchReverter
         CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
         IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, files);
         UnwindRegistration? unwinder = !patch.UnwindRegistered ? null
-            : UnwindRegistration.Find(new ExternalSymbolResolver(pid, objects, memory, files))
+            : UnwindRegistration.Find(pid, new ExternalSymbolResolver(pid, objects, memory, files))
                 ?? throw new SutureException($"patch {patch.PatchId} registered its unwind table in process {pid}, but the unwinder that holds it is no longer found; not reverting", ExitCode.Failure);
         QuiescentStop.Run(pid, "revert", ranges, options, walker, coroutines is null ? null : () => coroutines.Read(memory), stopped =>
         {

@@ -30,12 +30,26 @@ public sealed class UnwindRegistration
         _deregister = deregister;
     }
 
-    /// <summary>The process's unwinder, or null when no loaded object provides both functions.</summary>
-    public static UnwindRegistration? Find(ExternalSymbolResolver resolver)
+    /// <summary>
+    /// The process's unwinder, or null when it has none (no loaded object can raise an exception).
+    /// Throws when it can unwind but the registration functions are not found: an exception
+    /// through new code it does not know would end the process.
+    /// </summary>
+    public static UnwindRegistration? Find(int pid, ExternalSymbolResolver resolver)
     {
         SymbolDefinition? register = resolver.FindDefinition("__register_frame_info", Version);
         SymbolDefinition? deregister = resolver.FindDefinition("__deregister_frame_info", Version);
-        return register is null || deregister is null ? null : new UnwindRegistration(register, deregister);
+        if (register is not null && deregister is not null)
+        {
+            return new UnwindRegistration(register, deregister);
+        }
+
+        SymbolDefinition? raise = resolver.FindDefinition("_Unwind_RaiseException", Version);
+        return raise is null
+            ? null
+            : throw new SutureException(
+                $"process {pid} can raise exceptions ({raise.Definer.FileName} defines _Unwind_RaiseException) but no loaded object exports __register_frame_info@{Version}, so the new code's unwind table cannot be registered and an exception through it would end the process; not applying",
+                ExitCode.Unpatchable);
     }
 
     public void Register(int pid, RemoteSyscalls syscalls, IStackWalker walker, ulong table, ulong registration)
