@@ -74,4 +74,18 @@ public sealed class RefusalTests
         Assert.Contains(expected, built.Stderr);
         Assert.False(File.Exists(project.Output("foo.patch")));
     }
+
+    [Fact]
+    public void Thread_local_access_through_tls_descriptors_is_refused_with_the_flag_to_use()
+    {
+        const string build = "gcc -O0 -shared -fPIC -mtls-dialect=gnu2 -o libt.so t.c";
+        const string source = "__thread int level = 1;\n\n__attribute__((noinline)) int get(void) { return level; }\n";
+        using var project = new BuildProject("refusal-tlsdesc", build, new Dictionary<string, string> { ["t.c"] = source });
+        string diff = project.Fix("fix", ("t.c", "return level;", "return level + 1;"));
+
+        ToolResult built = project.BuildPatch(diff, build, project.Output("t.patch"), ["libt.so"]);
+
+        Assert.True(built.ExitCode == 11, built.ToString());
+        Assert.Contains("t.c: get: uses TLS descriptors (R_X86_64_GOTPC32_TLSDESC) for level; build the fix with -mtls-dialect=gnu", built.Stderr);
+    }
 }
