@@ -18,6 +18,7 @@ public sealed class ExceptionTests
     {
         using var project = new MakeProject("exceptions");
         string patch = project.BuildPatch("main.cpp", OldBody, NewBody, "foo", "cpp-fix");
+        Assert.Matches(@"unwind: +\d+ bytes of \.eh_frame for the new code", SutureCli.Succeed("inspect", patch).Stdout);
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "caught even");
         string pid = program.Pid.ToString(CultureInfo.InvariantCulture);

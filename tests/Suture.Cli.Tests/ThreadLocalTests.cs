@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Suture.TestSupport;
 
 namespace Suture.Cli.Tests;
@@ -22,6 +23,12 @@ public sealed class ThreadLocalTests
         using var project = new MakeProject("tls");
         string libraryPatch = project.BuildPatch("lib.c", LibraryOld, LibraryNew, "libtls.so", "tls-lib");
         string executablePatch = project.BuildPatch("main.c", ExecutableOld, ExecutableNew, "foo", "tls-exe");
+        Assert.Contains("needs thread-local lib_tls from another object", SutureCli.Succeed("inspect", executablePatch).Stdout);
+        using (JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", "--json", executablePatch).Stdout))
+        {
+            Assert.Contains(json.RootElement.GetProperty("needs").EnumerateArray(), n => n.GetProperty("symbol").GetString() == "lib_tls" && n.GetProperty("threadLocal").GetBoolean());
+        }
+
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == SeedProject.OldLine);
         string pid = program.Pid.ToString(CultureInfo.InvariantCulture);

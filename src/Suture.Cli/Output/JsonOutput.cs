@@ -30,6 +30,18 @@ internal static class JsonOutput
         w.WriteNumber("dataSize", patch.Image.Data.Length);
         w.WriteNumber("bssSize", patch.Image.BssSize);
         w.WriteNumber("relocations", patch.Relocations.Count);
+        w.WriteNumber("unwindTableSize", patch.Unwind?.EhFrameSize ?? 0);
+        w.WriteStartArray("needs");
+        foreach (IGrouping<(string, string?), PatchRelocation> external in patch.Relocations.Where(r => r.Target == PatchSymbolKind.External).GroupBy(r => (r.Symbol, r.Version)))
+        {
+            w.WriteStartObject();
+            w.WriteString("symbol", external.Key.Item1);
+            w.WriteString("version", external.Key.Item2);
+            w.WriteBoolean("threadLocal", external.Any(r => r.IsThreadLocal));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         w.WriteStartArray("functions");
         foreach (PatchFunction f in patch.Functions)
         {

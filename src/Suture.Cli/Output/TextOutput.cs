@@ -28,6 +28,7 @@ internal static class TextOutput
 
         o.WriteLine($"sha256:      {document.Sha256}");
         o.WriteLine($"image:       {patch.Image.Code.Length} bytes code, {patch.Image.Data.Length} bytes data, {patch.Image.BssSize} bytes bss, {patch.Relocations.Count} relocations");
+        o.WriteLine($"unwind:      {(patch.Unwind is null ? "none" : $"{patch.Unwind.EhFrameSize} bytes of .eh_frame for the new code (registered with the C++ unwinder of processes that have one)")}");
         o.WriteLine($"functions:   {patch.Functions.Count}");
         foreach (PatchFunction f in patch.Functions)
         {
@@ -37,7 +38,8 @@ internal static class TextOutput
         foreach (IGrouping<string, PatchRelocation> external in patch.Relocations.Where(r => r.Target == PatchSymbolKind.External).GroupBy(r => r.Symbol))
         {
             PatchRelocation first = external.First();
-            o.WriteLine($"  needs {first.Symbol}{(first.Version is null ? "" : "@" + first.Version)} from another object");
+            string kind = external.Any(r => r.IsThreadLocal) ? "thread-local " : "";
+            o.WriteLine($"  needs {kind}{first.Symbol}{(first.Version is null ? "" : "@" + first.Version)} from another object");
         }
     }
 

@@ -47,7 +47,7 @@ public static class PatchApplier
 
         var resolver = new ExternalSymbolResolver(pid, objects, memory, files);
         var externals = patch.Relocations
-            .Where(r => r.Target == PatchSymbolKind.External && !PatchFormat.IsThreadLocal(r.Kind))
+            .Where(r => r.Target == PatchSymbolKind.External && !r.IsThreadLocal)
             .Select(r => (r.Symbol, r.Version))
             .Distinct()
             .ToDictionary(s => s, s => resolver.Resolve(s.Symbol, s.Version));

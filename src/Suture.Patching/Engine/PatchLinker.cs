@@ -20,7 +20,7 @@ public static class PatchLinker
         image.Data.CopyTo(bytes, (int)image.DataOffset);
         foreach (PatchRelocation relocation in patch.Relocations)
         {
-            ulong symbol = PatchFormat.IsThreadLocal(relocation.Kind) ? resolveThreadLocal(relocation) : relocation.Target switch
+            ulong symbol = relocation.IsThreadLocal ? resolveThreadLocal(relocation) : relocation.Target switch
             {
                 PatchSymbolKind.Image => imageBase + relocation.Value,
                 PatchSymbolKind.Object => objectBias + relocation.Value,

@@ -20,4 +20,8 @@ public sealed record PatchRelocation(
     string Symbol,
     ulong Value,
     long Addend,
-    string? Version = null);
+    string? Version = null)
+{
+    /// <summary>Whether the fix-up is about a thread-local variable (module ID or TLS offset), not an address.</summary>
+    public bool IsThreadLocal => PatchFormat.IsThreadLocal(Kind);
+}
