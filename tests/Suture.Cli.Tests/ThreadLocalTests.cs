@@ -6,16 +6,17 @@ namespace Suture.Cli.Tests;
 
 /// <summary>
 /// New code that reads and writes thread-local variables in every model gcc emits
-/// (TestTargets/tls): the library's own through <c>__tls_get_addr</c> (general- and
-/// local-dynamic) and through its GOT (initial-exec), the executable's own (local-exec), another
-/// file's of the executable and the library's from the executable (initial-exec).
+/// (TestTargets/tls), in two threads that each have their own copies: the library's own through
+/// <c>__tls_get_addr</c> (general- and local-dynamic) and through its GOT (initial-exec), the
+/// executable's own (local-exec), another file's of the executable and the library's from the
+/// executable (initial-exec).
 /// </summary>
 public sealed class ThreadLocalTests
 {
     private const string LibraryOld = "printf(\"library unpatched\\n\");";
     private const string LibraryNew = "printf(\"library patched %d %d %d\\n\", lib_tls, lib_hidden_tls, lib_fast_tls);";
     private const string ExecutableOld = "exe_tls++;\n    other_tls++;\n    printf(\"i'm unpatched!\\n\");";
-    private const string ExecutableNew = "exe_tls += 2;\n    other_tls += 2;\n    printf(\"exe patched %d %d %d\\n\", exe_tls, other_tls, lib_tls);";
+    private const string ExecutableNew = "exe_tls += 2;\n    other_tls += 2;\n    printf(\"exe patched %d %d %d %d\\n\", thread_tag, exe_tls, other_tls, lib_tls - lib_fast_tls);";
 
     [Fact]
     public void New_code_reads_and_writes_thread_locals_of_the_executable_and_of_a_library()
@@ -36,36 +37,38 @@ public sealed class ThreadLocalTests
         SutureCli.Succeed("apply", "-p", pid, libraryPatch);
         int library = program.WaitForLine(l => l.StartsWith("library patched ", StringComparison.Ordinal));
         SutureCli.Succeed("apply", "-p", pid, executablePatch);
-        int executable = program.WaitForLine(l => l.StartsWith("exe patched ", StringComparison.Ordinal), library);
-        program.WaitForLine(l => l.StartsWith("exe patched ", StringComparison.Ordinal), executable + 4);
+        int executable = program.WaitForLine(l => l.StartsWith("exe patched 1 ", StringComparison.Ordinal), library);
+        program.WaitForLine(l => l.StartsWith("exe patched 0 ", StringComparison.Ordinal), executable);
+        int end = program.WaitForLine(l => l.StartsWith("exe patched ", StringComparison.Ordinal), program.LineCount + 8);
 
-        IReadOnlyList<string> lines = program.Lines(library);
-        int[]? lastLibrary = null;
-        int[]? lastExecutable = null;
-        foreach (string line in lines.Take(executable + 5 - library))
+        var lastByThread = new Dictionary<int, int>();
+        int libraryLines = 0;
+        foreach (string line in program.Lines(library).Take(end + 1 - library))
         {
             if (line.StartsWith("library patched ", StringComparison.Ordinal))
             {
-                int[] values = Numbers(line);
-                // All are incremented once per call from 100, 7 and 50: reading the right variables keeps them apart by 93 and 43.
-                Assert.True(values[0] - values[1] == 93 && values[2] - values[1] == 43, line);
-                Assert.True(lastLibrary is null || values[0] == lastLibrary[0] + 1, $"{line} after {lastLibrary?[0]}");
-                lastLibrary = values;
+                // Each thread increments all three once per call from 100, 7 and 50: reading the
+                // right variables of the calling thread keeps them apart by 93 and 43.
+                int[] v = Numbers(line);
+                Assert.True(v[0] - v[1] == 93 && v[2] - v[1] == 43, line);
+                libraryLines++;
             }
             else if (line.StartsWith("exe patched ", StringComparison.Ordinal))
             {
-                int[] values = Numbers(line);
-                Assert.True(values[1] - values[0] == 1000, line);
-                Assert.True(lastExecutable is null || values[0] == lastExecutable[0] + 2, $"{line} after {lastExecutable?[0]}");
-                Assert.True(lastLibrary is not null && values[2] == lastLibrary[0], $"{line}: the library's lib_tls is {lastLibrary?[0]}");
-                lastExecutable = values;
+                int[] v = Numbers(line);
+                Assert.True(v[2] - v[1] == 1000, line);
+                Assert.True(v[3] == 50, $"{line}: lib_tls - lib_fast_tls read from the executable");
+                // Each thread's own copy grows by exactly 2 per call: the threads do not share one.
+                Assert.True(!lastByThread.TryGetValue(v[0], out int last) || v[1] == last + 2, $"{line} after {last} in thread {v[0]}");
+                lastByThread[v[0]] = v[1];
             }
         }
 
-        Assert.NotNull(lastExecutable);
+        Assert.True(libraryLines > 2);
+        Assert.Equal([0, 1], lastByThread.Keys.Order());
         SutureCli.Succeed("revert", "-p", pid, "--id", "tls-exe");
         SutureCli.Succeed("revert", "-p", pid);
-        int back = program.WaitForLine(l => l == SeedProject.OldLine, program.LineCount + 1);
+        int back = program.WaitForLine(l => l == SeedProject.OldLine, program.LineCount + 2);
         program.WaitForLine(l => l == "library unpatched", back);
     }
 

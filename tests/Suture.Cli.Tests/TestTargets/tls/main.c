@@ -1,9 +1,12 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 
 __thread int exe_tls = 1000;
+__thread int thread_tag;
 extern __thread int other_tls;
 extern __thread int lib_tls;
+extern __thread int lib_fast_tls;
 
 void lib_report(void);
 
@@ -14,12 +17,22 @@ void i_m_being_patched(void)
     printf("i'm unpatched!\n");
 }
 
-int main(void)
+/* Two threads, each with its own copy of every thread-local variable. */
+static void *loop(void *tag)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    thread_tag = (int)(long)tag;
     for (;;) {
         lib_report();
         i_m_being_patched();
         usleep(20000);
     }
+    return NULL;
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    pthread_t worker;
+    pthread_create(&worker, NULL, loop, (void *)1L);
+    loop((void *)0L);
 }
