@@ -41,4 +41,33 @@ public sealed class ExceptionTests
         program.WaitForLine(l => l == "caught even", back);
         Assert.False(program.HasExited);
     }
+
+    [Fact]
+    public void Exceptions_thrown_all_the_time_in_another_thread_survive_apply_and_revert()
+    {
+        using var project = new MakeProject("thrower");
+        // The fix makes odd numbers throw instead of even ones: the counts keep growing either way.
+        string patch = project.BuildPatch("main.cpp", "    thrower(i);\n    return i;", "    thrower(i + 1);\n    return i;", "foo", "thrower-fix");
+        using RunningProgram program = project.Start("foo");
+        long start = Caught(program, program.WaitForLine(l => Caught(l) > 100));
+        string pid = program.Pid.ToString(CultureInfo.InvariantCulture);
+
+        for (int round = 0; round < 3; round++)
+        {
+            SutureCli.Succeed("apply", "-p", pid, "--timeout", "30", patch);
+            long applied = Caught(program, program.LineCount - 1);
+            program.WaitForLine(l => Caught(l) > applied + 200, program.LineCount);
+            SutureCli.Succeed("revert", "-p", pid, "--timeout", "30");
+            long reverted = Caught(program, program.LineCount - 1);
+            program.WaitForLine(l => Caught(l) > reverted + 200, program.LineCount);
+        }
+
+        Assert.False(program.HasExited);
+        Assert.True(Caught(program, program.LineCount - 1) > start);
+    }
+
+    private static long Caught(RunningProgram program, int index) => Caught(program.Lines(index)[0]);
+
+    private static long Caught(string line) =>
+        line.StartsWith("caught ", StringComparison.Ordinal) ? long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture) : -1;
 }
