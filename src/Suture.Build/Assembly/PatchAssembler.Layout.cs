@@ -12,8 +12,8 @@ internal sealed partial class PatchAssembler
     private ulong SlotOffset(SymbolTarget target) => _slotBase + (ulong)(_slots[target] * SlotSize);
 
     /// <summary>
-    /// Code sections then stubs; data sections, the unwind table, address slots and thread-local
-    /// entries; .bss sections after the data, then the unwinder's registration area.
+    /// Code sections, stubs and the unwind table; data sections, address slots and thread-local
+    /// entries; .bss sections after the data.
     /// </summary>
     private (byte[] Code, byte[] Data, ulong Bss) Layout()
     {
@@ -32,6 +32,10 @@ internal sealed partial class PatchAssembler
             code.AddRange([0xff, 0x25, 0, 0, 0, 0, 0xcc, 0xcc]); // jmp *slot(%rip)
         }
 
+        // The unwind table is only read: it goes with the code, which is mapped read-only.
+        Pad(code, 8, 0);
+        code.AddRange(UnwindTable((ulong)code.Count));
+
         ulong dataOffset = PatchImage.AlignUp((ulong)code.Count, PatchImage.PageSize);
         var data = new List<byte>();
         foreach (SectionRef section in _included.Where(s => !s.IsCode && !s.IsBss))
@@ -41,8 +45,6 @@ internal sealed partial class PatchAssembler
             data.AddRange(section.Section.Data.Span);
         }
 
-        Pad(data, 8, 0);
-        data.AddRange(UnwindTable(dataOffset + (ulong)data.Count));
         Pad(data, 16, 0);
         _slotBase = dataOffset + (ulong)data.Count;
         data.AddRange(new byte[_slots.Count * SlotSize]);
@@ -57,13 +59,6 @@ internal sealed partial class PatchAssembler
             bss = PatchImage.AlignUp(bss, alignment);
             _offsets[section] = dataOffset + (ulong)data.Count + bss;
             bss += section.Section.Size;
-        }
-
-        if (_unwindSize > 0)
-        {
-            bss = PatchImage.AlignUp(bss, 16);
-            _registrationOffset = dataOffset + (ulong)data.Count + bss;
-            bss += PatchUnwindTable.RegistrationSize;
         }
 
         return ([.. code], [.. data], bss);

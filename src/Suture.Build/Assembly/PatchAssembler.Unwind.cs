@@ -8,10 +8,11 @@ namespace Suture.Build.Assembly;
 
 /// <summary>
 /// The new code's unwind table: the FDEs of every code section the patch carries, with their
-/// CIEs, copied from the objects' <c>.eh_frame</c> into one table in the image's data, ended by
-/// a zero terminator. Their relocations (initial locations, personality routines, language-specific
-/// data in <c>.gcc_except_table</c>) are followed like the code's, so apply can register the table
-/// and C++ exceptions unwind through the new code.
+/// CIEs, copied from the objects' <c>.eh_frame</c> into one table after the code (it is only
+/// read, and the code is mapped read-only), ended by a zero terminator. Their relocations
+/// (initial locations, personality routines, language-specific data in <c>.gcc_except_table</c>)
+/// are followed like the code's, so apply can register the table and C++ exceptions unwind
+/// through the new code.
 /// </summary>
 internal sealed partial class PatchAssembler
 {
@@ -21,7 +22,6 @@ internal sealed partial class PatchAssembler
     private readonly Dictionary<(ObjectIndex Object, int Start), ulong> _unwindPositions = [];
     private ulong _unwindBase;
     private ulong _unwindSize;
-    private ulong _registrationOffset;
 
     /// <summary>Pass 1: keeps the FDEs of <paramref name="code"/> and their CIEs, and follows their references.</summary>
     private void IncludeUnwind(SectionRef code)
@@ -105,7 +105,7 @@ internal sealed partial class PatchAssembler
         }
     }
 
-    private PatchUnwindTable? Unwind => _unwindSize == 0 ? null : new PatchUnwindTable(_unwindBase, _unwindSize, _registrationOffset);
+    private PatchUnwindTable? Unwind => _unwindSize == 0 ? null : new PatchUnwindTable(_unwindBase, _unwindSize);
 
     private EhFrameRecords EhFrames(ObjectIndex obj)
     {

@@ -136,7 +136,7 @@ public static class PatchApplier
         for (int attempt = 0; attempt < MaxPlacementAttempts; attempt++)
         {
             IReadOnlyList<MemoryMapping> current = attempt == 0 ? mappings : MemoryMapReader.Read(pid);
-            PlacedPatch placed = PlacedPatch.Plan(pid, patch, sha, target, entries, current);
+            PlacedPatch placed = PlacedPatch.Plan(pid, patch, sha, target, entries, current, unwinder is null || patch.Unwind is null ? 0 : UnwindRegistration.RecordSize);
             if (RemoteMapper.TryMap(syscalls, memory, placed.Record.Base, placed.Layout, patch.Metadata.Id))
             {
                 try
@@ -159,12 +159,12 @@ public static class PatchApplier
     /// <summary>Registers the new code's unwind table, if the patch has one and the process an unwinder; the record says so for revert.</summary>
     private static PlacedPatch Register(int pid, PatchFile patch, PlacedPatch placed, RemoteSyscalls syscalls, UnwindRegistration? unwinder, IStackWalker walker)
     {
-        if (patch.Unwind is not { } unwind || unwinder is null)
+        if (patch.Unwind is null || unwinder is null)
         {
             return placed;
         }
 
-        unwinder.Register(pid, syscalls, walker, placed.Record.UnwindTable, placed.Record.Base + unwind.RegistrationOffset);
+        unwinder.Register(pid, syscalls, walker, placed.Record.UnwindTable, placed.Record.Base + placed.Layout.RuntimeOffset);
         AppliedPatch record = placed.Record with { UnwindRegistered = true };
         return placed with { Record = record, StateRecord = AppliedPatchCodec.Encode(record) };
     }

@@ -4,15 +4,23 @@ namespace Suture.Patching.Engine;
 
 /// <summary>
 /// Where the parts of an applied patch live in the target: code (read-execute) at the base, data
-/// (read-write) at the image's data offset, and the state record (read-only) after the image.
+/// (read-write) at the image's data offset, followed by a read-write area suture itself needs in
+/// the target (the unwinder's registration record, when the table is registered), and the state
+/// record (read-only) last.
 /// </summary>
-public sealed record PatchMemoryLayout(ulong CodeSize, ulong DataSize, ulong StateOffset, ulong StateSize)
+public sealed record PatchMemoryLayout(ulong CodeSize, ulong DataSize, ulong RuntimeOffset, ulong StateOffset, ulong StateSize)
 {
     public ulong TotalSize => StateOffset + StateSize;
 
-    public static PatchMemoryLayout For(PatchImage image, int stateRecordLength) => new(
-        CodeSize: image.DataOffset,
-        DataSize: image.MemorySize - image.DataOffset,
-        StateOffset: image.MemorySize,
-        StateSize: PatchImage.AlignUp((ulong)stateRecordLength, PatchImage.PageSize));
+    /// <param name="runtimeSize">Bytes of the read-write runtime area after the image (0 for none).</param>
+    public static PatchMemoryLayout For(PatchImage image, int stateRecordLength, ulong runtimeSize = 0)
+    {
+        ulong runtime = PatchImage.AlignUp(runtimeSize, PatchImage.PageSize);
+        return new(
+            CodeSize: image.DataOffset,
+            DataSize: image.MemorySize - image.DataOffset + runtime,
+            RuntimeOffset: image.MemorySize,
+            StateOffset: image.MemorySize + runtime,
+            StateSize: PatchImage.AlignUp((ulong)stateRecordLength, PatchImage.PageSize));
+    }
 }

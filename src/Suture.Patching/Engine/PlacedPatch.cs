@@ -14,7 +14,8 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
         string sha,
         LoadedObject target,
         IReadOnlyList<FunctionEntry> entries,
-        IReadOnlyList<MemoryMapping> mappings)
+        IReadOnlyList<MemoryMapping> mappings,
+        ulong runtimeSize)
     {
         AppliedPatch record = new()
         {
@@ -31,7 +32,7 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
             MappedSize = 0,
             Functions = entries.Select(e => new AppliedFunction(e.Function.Symbol, e.Address, e.Function.NewOffset, e.Function.ExpectedBytes, e.Start, e.Function.OldSize)).ToList(),
         };
-        PatchMemoryLayout layout = PatchMemoryLayout.For(patch.Image, AppliedPatchCodec.Encode(record).Length);
+        PatchMemoryLayout layout = PatchMemoryLayout.For(patch.Image, AppliedPatchCodec.Encode(record).Length, runtimeSize);
         ulong address = AddressPlanner.FindFreeRange(mappings, target.Start, target.End, layout.TotalSize)
             ?? throw new SutureException($"process {pid} has no free {layout.TotalSize}-byte range within 2 GiB of {target.Path}; cannot load the patch", ExitCode.Unpatchable);
         record = record with

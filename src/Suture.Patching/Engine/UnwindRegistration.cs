@@ -7,8 +7,9 @@ namespace Suture.Patching.Engine;
 /// Registers a patch's unwind table with the process's unwinder, libgcc's
 /// <c>__register_frame_info(table, object)</c>, so C++ exceptions, <c>backtrace()</c> and thread
 /// cancellation unwind through the new code; revert calls <c>__deregister_frame_info(table)</c>
-/// before the memory goes. The unwinder's record lives in the patch's own memory, so registering
-/// does not allocate. A process that has no libgcc unwinder loaded (most C programs) has nothing
+/// before the memory goes. The unwinder's record lives in the patch's own memory (a read-write
+/// area after the image, mapped only for processes that have an unwinder), so registering does
+/// not allocate. A process that has no libgcc unwinder loaded (most C programs) has nothing
 /// that could unwind through the code, and is left alone.
 /// <para>
 /// Both functions take the unwinder's lock, and deregistering may free. A thread borrowed while
@@ -19,6 +20,9 @@ namespace Suture.Patching.Engine;
 /// </summary>
 public sealed class UnwindRegistration
 {
+    /// <summary>Bytes of read-write memory the unwinder keeps its record of a table in (libgcc's <c>struct object</c> takes 56).</summary>
+    public const ulong RecordSize = 128;
+
     private const string Version = "GCC_3.0";
 
     private readonly SymbolDefinition _register;

@@ -33,28 +33,20 @@ internal static class PatchFileValidator
             return null;
         }
 
+        (ulong offset, ulong size) = (unwind.EhFrameOffset, unwind.EhFrameSize);
+        ulong codeSize = (ulong)image.Code.Length;
         ulong dataStart = image.DataOffset;
         ulong dataEnd = dataStart + (ulong)image.Data.Length;
-        (ulong offset, ulong size, ulong registration) = (unwind.EhFrameOffset, unwind.EhFrameSize, unwind.RegistrationOffset);
-        if (offset < dataStart || offset > dataEnd || size > dataEnd - offset || size < 4 || offset % 4 != 0)
+        bool inCode = offset <= codeSize && size <= codeSize - offset;
+        bool inData = offset >= dataStart && offset <= dataEnd && size <= dataEnd - offset;
+        if ((!inCode && !inData) || size < 4 || offset % 4 != 0)
         {
-            return $"unwind section: eh_frame of {size} bytes at offset 0x{offset:x} must be 4-byte aligned, at least 4 bytes and inside the data (0x{dataStart:x}..0x{dataEnd:x})";
+            return $"unwind section: eh_frame of {size} bytes at offset 0x{offset:x} must be 4-byte aligned, at least 4 bytes and inside the code (0x0..0x{codeSize:x}) or the data (0x{dataStart:x}..0x{dataEnd:x})";
         }
 
-        if (image.Data.AsSpan((int)(offset + size - 4 - dataStart), 4).IndexOfAnyExcept((byte)0) >= 0)
-        {
-            return $"unwind section: eh_frame at offset 0x{offset:x} does not end with a zero terminator";
-        }
-
-        ulong end = dataEnd + image.BssSize;
-        bool overlaps = registration < offset + size && offset < registration + PatchUnwindTable.RegistrationSize;
-        if (registration < dataStart || registration > end || PatchUnwindTable.RegistrationSize > end - registration || registration % 8 != 0 || overlaps)
-        {
-            return $"unwind section: the {PatchUnwindTable.RegistrationSize}-byte registration area at offset 0x{registration:x} must be 8-byte aligned, inside the data or bss (0x{dataStart:x}..0x{end:x}) and apart from the eh_frame";
-        }
-
-        return registration < dataEnd && image.Data.AsSpan((int)(registration - dataStart), (int)Math.Min(PatchUnwindTable.RegistrationSize, dataEnd - registration)).IndexOfAnyExcept((byte)0) >= 0
-            ? $"unwind section: the registration area at offset 0x{registration:x} is not zero"
+        ReadOnlySpan<byte> table = inCode ? image.Code.AsSpan((int)offset, (int)size) : image.Data.AsSpan((int)(offset - dataStart), (int)size);
+        return table[^4..].IndexOfAnyExcept((byte)0) >= 0
+            ? $"unwind section: eh_frame at offset 0x{offset:x} does not end with a zero terminator"
             : null;
     }
 

@@ -36,7 +36,6 @@ public static class PatchFileWriter
             int at = e.BeginSection(PatchSection.Unwind);
             e.U64(unwind.EhFrameOffset);
             e.U64(unwind.EhFrameSize);
-            e.U64(unwind.RegistrationOffset);
             e.EndSection(at);
         }
         byte[] file = e.Finish();

@@ -11,9 +11,8 @@ internal static class PatchSectionReader
         var d = new PatchDecoder(payload, file, "unwind");
         ulong offset = d.ReadU64("eh_frame offset");
         ulong size = d.ReadU64("eh_frame size");
-        ulong registration = d.ReadU64("registration offset");
         d.ExpectEnd();
-        return new PatchUnwindTable(offset, size, registration);
+        return new PatchUnwindTable(offset, size);
     }
 
     public static PatchTarget ReadTarget(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)

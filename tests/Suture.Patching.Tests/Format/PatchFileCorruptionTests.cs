@@ -31,9 +31,9 @@ public class PatchFileCorruptionTests
     [InlineData("relocation-in-gap", "4 bytes at offset 0x30 lie outside the image")]
     [InlineData("relocation-into-bss", "4 bytes at offset 0x1010 lie outside the image")]
     [InlineData("relocation-kind-invalid", "relocations section: relocation 1: relocation kind 42 is unknown (expected 1 to 10; a newer suture may know it)")]
-    [InlineData("unwind-outside-data", "unwind section: eh_frame of 8 bytes at offset 0x20 must be 4-byte aligned")]
+    [InlineData("unwind-in-the-gap", "unwind section: eh_frame of 8 bytes at offset 0x20 must be 4-byte aligned, at least 4 bytes and inside the code (0x0..0x20) or the data (0x1000..0x1010)")]
     [InlineData("unwind-without-terminator", "unwind section: eh_frame at offset 0x1004 does not end with a zero terminator")]
-    [InlineData("unwind-registration-outside", "unwind section: the 128-byte registration area at offset 0x1010 must be 8-byte aligned, inside the data or bss")]
+    [InlineData("unwind-straddles-code-end", "unwind section: eh_frame of 8 bytes at offset 0x1c must be")]
     [InlineData("thread-local-against-image", "a thread-local relocation must name an Object or External symbol, not the image")]
     [InlineData("symbol-kind-invalid", "relocations section: relocation 1: symbol kind 0 is unknown")]
     [InlineData("relocation-flags-unknown", "flags 0x0002 have unknown bits set")]
@@ -136,9 +136,9 @@ public class PatchFileCorruptionTests
             "relocation-in-gap" => PatchBytes.SetU64(Valid, relocations + 4, 48),
             "relocation-into-bss" => PatchBytes.SetU64(Valid, relocations + 4, 4096 + 16),
             "relocation-kind-invalid" => PatchBytes.SetU8(Valid, relocations + 12, 42),
-            "unwind-outside-data" => WithUnwind(new PatchUnwindTable(0x20, 8, 0x1010)),
-            "unwind-without-terminator" => WithUnwind(new PatchUnwindTable(0x1004, 8, 0x1010)),
-            "unwind-registration-outside" => WithUnwind(new PatchUnwindTable(0x1008, 8, 0x1010)),
+            "unwind-in-the-gap" => WithUnwind(new PatchUnwindTable(0x20, 8)),
+            "unwind-without-terminator" => WithUnwind(new PatchUnwindTable(0x1004, 8)),
+            "unwind-straddles-code-end" => WithUnwind(new PatchUnwindTable(0x1c, 8)),
             "thread-local-against-image" => PatchBytes.SetU8(PatchBytes.SetU8(Valid, relocations + 12, (byte)PatchRelocationKind.TpOff32), relocations + 13, (byte)PatchSymbolKind.Image),
             "symbol-kind-invalid" => PatchBytes.SetU8(Valid, relocations + 13, 0),
             "relocation-flags-unknown" => PatchBytes.SetU16(Valid, relocations + 14, 2),
@@ -163,10 +163,9 @@ public class PatchFileCorruptionTests
     private static byte[] WithUnwind(PatchUnwindTable unwind)
     {
         byte[] data = [16, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0, 0, 0, 0];
-        byte[] payload = new byte[24];
+        byte[] payload = new byte[16];
         BinaryPrimitives.WriteUInt64LittleEndian(payload, unwind.EhFrameOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(payload.AsSpan(8), unwind.EhFrameSize);
-        BinaryPrimitives.WriteUInt64LittleEndian(payload.AsSpan(16), unwind.RegistrationOffset);
         return PatchBytes.InsertBeforeChecksum(PatchBytes.ReplacePayload(Valid, "DATA", data), PatchBytes.Section("UNWD", payload));
     }
 

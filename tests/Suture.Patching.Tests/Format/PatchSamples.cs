@@ -74,6 +74,6 @@ internal static class PatchSamples
             new PatchRelocation(0x1020, PatchRelocationKind.DtpMod64, PatchSymbolKind.Object, "(module)", 0, 0),
             new PatchRelocation(0x1028, PatchRelocationKind.DtpOff64, PatchSymbolKind.Object, "counter_tls", 0x10, 0),
         ],
-        Unwind = new PatchUnwindTable(0x1030, 8, 0x1038),
+        Unwind = new PatchUnwindTable(0x1030, 8),
     };
 }
