@@ -27,6 +27,7 @@ internal static class ObjectDiff
         }
 
         AddParentsOfColdParts(patched, changed);
+        bool sameDebugInformation = SameDebugInformation(original.File, patched.File);
         foreach ((string name, ElfSymbol variable) in patched.Variables)
         {
             if (!original.Variables.TryGetValue(name, out ElfSymbol? before))
@@ -37,6 +38,10 @@ internal static class ObjectDiff
             if (variable.Size != before.Size)
             {
                 refusals.Add($"{patched.DisplayName}: {variable.Name}: the size of an existing variable changes ({before.Size} -> {variable.Size} bytes); the running process keeps the old layout");
+            }
+            else if (!sameDebugInformation && TypeChange(original, before, patched, variable) is { } change)
+            {
+                refusals.Add($"{patched.DisplayName}: {variable.Name}: the type of an existing variable changes ({change}); the running process keeps the old layout");
             }
             else if (!patched.InitialValue(variable).SequenceEqual(original.InitialValue(before)))
             {
@@ -50,6 +55,32 @@ internal static class ObjectDiff
         }
 
         return new ObjectChanges(relativePath, original, patched, changed, added, refusals);
+    }
+
+    /// <summary>
+    /// <c>OLD -> NEW</c> when both builds describe the variable and its layout differs; null when
+    /// it is the same or either build has no debug information for it (then only its size and
+    /// initial value are compared).
+    /// </summary>
+    private static string? TypeChange(ObjectIndex original, ElfSymbol before, ObjectIndex patched, ElfSymbol after) =>
+        original.Types.Of(before) is { } old && patched.Types.Of(after) is { } @new && old.Layout != @new.Layout
+            ? TypeChangeText.Format(old, @new)
+            : null;
+
+    /// <summary>
+    /// True when the debug sections and symbol tables of both builds are byte for byte the same
+    /// (an object the fix does not touch), so no variable's type can differ.
+    /// </summary>
+    private static bool SameDebugInformation(ElfFile original, ElfFile patched)
+    {
+        static IEnumerable<ElfSection> Relevant(ElfFile file) => file.Sections.Where(s =>
+            s.Name.StartsWith(".debug_", StringComparison.Ordinal) || s.Name.StartsWith(".rela.debug_", StringComparison.Ordinal)
+            || s.Type is ElfSectionType.SymTab or ElfSectionType.StrTab);
+
+        List<ElfSection> before = Relevant(original).ToList();
+        List<ElfSection> after = Relevant(patched).ToList();
+        return before.Count == after.Count
+            && before.Zip(after).All(p => p.First.Name == p.Second.Name && p.First.Data.Span.SequenceEqual(p.Second.Data.Span));
     }
 
     /// <summary>

@@ -68,6 +68,8 @@ internal sealed class ObjectIndex
 
     private readonly LiteralBoundaries _literalBoundaries;
 
+    private VariableTypes? _types;
+
     public string Path { get; }
 
     public ElfFile File { get; }
@@ -85,6 +87,9 @@ internal sealed class ObjectIndex
     public Dictionary<string, ElfSymbol> Variables { get; }
 
     public Dictionary<string, ElfSymbol> ThreadLocals { get; } = [];
+
+    /// <summary>The declared types of the variables, from the object's debug information (read on first use).</summary>
+    public VariableTypes Types => _types ??= VariableTypes.Read(this);
 
     public static ObjectIndex Load(string path) => new(path, ElfFile.Load(path));
 

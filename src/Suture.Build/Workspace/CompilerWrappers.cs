@@ -5,9 +5,9 @@ namespace Suture.Build.Workspace;
 /// tree is built. They add function and data sections (so each function can be compared and
 /// copied on its own) and keep every object file (<c>-save-temps=obj</c>, also for one-step
 /// compile-and-link builds), map the work tree's path to the source directory's in
-/// <c>__FILE__</c> (<c>-ffile-prefix-map</c>, so both trees and the deployed build agree), and
-/// append each invocation to a log (<see cref="CompilerLog"/>): working directory and arguments,
-/// tab-separated.
+/// <c>__FILE__</c> (<c>-ffile-prefix-map</c>, so both trees and the deployed build agree), add
+/// debug information (<c>-g</c>, for the types of variables), and append each invocation to a
+/// log (<see cref="CompilerLog"/>): working directory and arguments, tab-separated.
 /// </summary>
 internal sealed class CompilerWrappers
 {
@@ -19,6 +19,14 @@ internal sealed class CompilerWrappers
     /// executable never copied, and the patch then supplies the address in a slot.
     /// </summary>
     private const string IndirectExternData = "-mno-direct-extern-access";
+
+    /// <summary>
+    /// Debug information, so the diff can compare the declared types of variables (a struct whose
+    /// members move keeps its size). gcc guarantees <c>-g</c> does not change the generated code.
+    /// It goes after the build's own flags so that a <c>-g0</c> there does not remove it; gcc's
+    /// default DWARF version is kept (5 since gcc 11, 4 before), the reader decodes 2 to 5.
+    /// </summary>
+    private const string DebugInfo = "-g";
 
     private CompilerWrappers(string directory)
     {
@@ -49,7 +57,7 @@ internal sealed class CompilerWrappers
                 line="$PWD	{{name}}"
                 for a in "$@"; do line="$line	$a"; done
                 printf '%s\n' "$line" >> "$SUTURE_COMPILE_LOG"
-                exec {{real}} -ffunction-sections -fdata-sections -save-temps=obj{{extra}} ${SUTURE_PREFIX_MAP:+"-ffile-prefix-map=$SUTURE_PREFIX_MAP"} "$@"
+                exec {{real}} -ffunction-sections -fdata-sections -save-temps=obj{{extra}} ${SUTURE_PREFIX_MAP:+"-ffile-prefix-map=$SUTURE_PREFIX_MAP"} "$@" {{DebugInfo}}
 
                 """);
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
