@@ -100,20 +100,15 @@ public sealed class ExternalSymbolResolver
     /// </summary>
     private ulong? ResolvedIfunc(ElfSymbol definition)
     {
-        Span<byte> slot = stackalloc byte[8];
         foreach (LoadedObject loaded in Scope.Objects)
         {
             foreach (ElfRelocation relocation in _files.Get(loaded)?.DynamicRelocations ?? [])
             {
                 if (relocation.Symbol is ElfSymbol import && import.Name == definition.Name && Imports(import, definition)
                     && relocation.Type is X86_64RelocationType.JumpSlot or X86_64RelocationType.GlobDat
-                    && _memory.TryRead(loaded.Bias + relocation.Offset, slot))
+                    && _memory.TryReadWord(loaded.Bias + relocation.Offset) is ulong value and not 0)
                 {
-                    ulong value = BitConverter.ToUInt64(slot);
-                    if (value != 0)
-                    {
-                        return value;
-                    }
+                    return value;
                 }
             }
         }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Suture.Elf;
 using Suture.Patching.Format;
 using Suture.Process.Memory;
@@ -134,7 +133,7 @@ public sealed class ThreadLocalResolver
     private ulong? ModuleIdFromVector(ulong blockOffset)
     {
         ulong threadPointer = ThreadPointer();
-        ulong? length = ReadWord(VectorAddress(threadPointer) - 16);
+        ulong? length = _memory.TryReadWord(VectorAddress(threadPointer) - 16);
         for (ulong id = 1; length is ulong count && id <= Math.Min(count, MaxModuleId); id++)
         {
             if (VectorEntry(threadPointer, id) is (ulong block, _) && block == threadPointer + blockOffset)
@@ -149,20 +148,20 @@ public sealed class ThreadLocalResolver
     private (ulong Block, ulong ToFree)? VectorEntry(ulong threadPointer, ulong moduleId)
     {
         ulong vector = VectorAddress(threadPointer);
-        ulong? length = ReadWord(vector - 16);
+        ulong? length = _memory.TryReadWord(vector - 16);
         if (vector == 0 || length is not ulong count || moduleId > count)
         {
             return null;
         }
 
         ulong entry = vector + (16 * moduleId);
-        return ReadWord(entry) is ulong block && ReadWord(entry + 8) is ulong toFree ? (block, toFree) : null;
+        return _memory.TryReadWord(entry) is ulong block && _memory.TryReadWord(entry + 8) is ulong toFree ? (block, toFree) : null;
     }
 
     private ulong ThreadPointer() => _threadPointer?.Invoke()
         ?? throw new InvalidOperationException("the thread pointer is read while a thread is stopped; call UseThreadPointer first");
 
-    private ulong VectorAddress(ulong threadPointer) => ReadWord(threadPointer + 8) ?? 0;
+    private ulong VectorAddress(ulong threadPointer) => _memory.TryReadWord(threadPointer + 8) ?? 0;
 
     /// <summary>
     /// The first usable relocated slot of <paramref name="type"/> that refers to a variable of
@@ -180,7 +179,7 @@ public sealed class ThreadLocalResolver
                     continue;
                 }
 
-                if (ReadWord(loaded.Bias + relocation.Offset) is ulong value && value != 0)
+                if (_memory.TryReadWord(loaded.Bias + relocation.Offset) is ulong value && value != 0)
                 {
                     return select(definition + (ulong)relocation.Addend, value);
                 }
@@ -212,10 +211,4 @@ public sealed class ThreadLocalResolver
     }
 
     private bool IsExecutable(LoadedObject loaded) => loaded.Path == _executable;
-
-    private ulong? ReadWord(ulong address)
-    {
-        Span<byte> word = stackalloc byte[8];
-        return _memory.TryRead(address, word) ? BinaryPrimitives.ReadUInt64LittleEndian(word) : null;
-    }
 }

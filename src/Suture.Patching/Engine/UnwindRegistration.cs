@@ -74,7 +74,7 @@ public sealed class UnwindRegistration
     {
         LoadedObject unwinder = _register.Definer;
         ThreadFrames frames = walker.Walk(syscalls.BorrowedRegisters);
-        bool inside = frames.ProgramCounters.Any(pc => unwinder.Mappings.Any(m => pc >= m.Start && pc < m.End));
+        bool inside = frames.ProgramCounters.Any(pc => unwinder.Mappings.Any(m => m.Contains(pc)));
         if (inside || frames.Failure is not null)
         {
             throw new SutureException(

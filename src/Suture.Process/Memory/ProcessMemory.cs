@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 
 namespace Suture.Process.Memory;
@@ -53,6 +54,13 @@ public sealed class ProcessMemory : IDisposable
         byte[] buffer = new byte[length];
         Read(address, buffer);
         return buffer;
+    }
+
+    /// <summary>The 8-byte little-endian word at <paramref name="address"/> (a pointer, a GOT slot), or null when it cannot be read.</summary>
+    public ulong? TryReadWord(ulong address)
+    {
+        Span<byte> word = stackalloc byte[8];
+        return TryRead(address, word) ? BinaryPrimitives.ReadUInt64LittleEndian(word) : null;
     }
 
     /// <summary>False when any byte cannot be read, including addresses no process can map (above the largest file offset); never throws for an address.</summary>
