@@ -19,21 +19,22 @@ public sealed class DwarfStackWalker : IStackWalker
     private readonly ProcessMemory _memory;
     private readonly IReadOnlyList<MemoryMapping> _mappings;
 
+    /// <param name="applied">The patches loaded in the process (their records, as the operation read them), whose new code has its own unwind tables.</param>
     /// <param name="files">The operation's object files, shared so each object is parsed once; null to read them here.</param>
-    public DwarfStackWalker(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory, ObjectFiles? files = null)
+    public DwarfStackWalker(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory, IReadOnlyList<AppliedPatch> applied, ObjectFiles? files = null)
     {
         _memory = memory;
         _mappings = mappings;
         _unwinder = new StackUnwinder(pid, objects, mappings, files is null ? null : files.Get);
         _unwinder.TryAddVdso(memory, mappings, out _);
-        AddPatchTables(memory, mappings);
+        AddPatchTables(memory, applied);
         _unwinder.Preload();
     }
 
     /// <summary>The unwind tables of the patches loaded in the process, so stacks through new code walk too.</summary>
-    private void AddPatchTables(ProcessMemory memory, IReadOnlyList<MemoryMapping> mappings)
+    private void AddPatchTables(ProcessMemory memory, IReadOnlyList<AppliedPatch> applied)
     {
-        foreach (AppliedPatch patch in AppliedPatchReader.Read(mappings, memory))
+        foreach (AppliedPatch patch in applied)
         {
             if (patch.UnwindTable == 0 || patch.UnwindTableSize is 0 or > MaxTableSize)
             {

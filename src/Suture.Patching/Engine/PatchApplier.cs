@@ -30,7 +30,8 @@ public static class PatchApplier
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
         IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
         LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
-        AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId ?? []).Active;
+        IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
+        AppliedPatch? current = PatchChain.For(applied, target.BuildId ?? []).Active;
         CheckLevel(pid, patch, target, current, options);
         var files = new ObjectFiles(pid);
         CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
@@ -58,7 +59,7 @@ public static class PatchApplier
         }
 
         List<CodeRange> ranges = PatchCheck.ApplyRanges(patch, target, current);
-        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, files);
+        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, applied, files);
 
         var threadLocals = new ThreadLocalResolver(pid, objects, memory, files, target, resolver.FindDefinition);
         UnwindRegistration? unwinder = patch.Unwind is null ? null : UnwindRegistration.Find(pid, resolver);

@@ -19,10 +19,11 @@ public static class PatchCheck
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: false);
         IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
         LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
-        AppliedPatch? current = PatchChain.For(AppliedPatchReader.Read(mappings, memory), target.BuildId!).Active;
+        IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
+        AppliedPatch? current = PatchChain.For(applied, target.BuildId!).Active;
         List<CodeRange> ranges = ApplyRanges(patch, target, current);
         var files = new ObjectFiles(pid);
-        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, files);
+        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, applied, files);
         CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
         IReadOnlyList<ThreadVerdict> verdicts;
         using (StoppedProcess stopped = StoppedProcess.Stop(pid))

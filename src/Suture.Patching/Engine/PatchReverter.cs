@@ -32,7 +32,7 @@ public static class PatchReverter
         IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
         var files = new ObjectFiles(pid);
         CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
-        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, files);
+        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, applied, files);
         UnwindRegistration? unwinder = !patch.UnwindRegistered ? null
             : UnwindRegistration.Find(pid, new ExternalSymbolResolver(pid, objects, memory, files))
                 ?? throw new SutureException($"patch {patch.PatchId} registered its unwind table in process {pid}, but the unwinder that holds it is no longer found; not reverting", ExitCode.Failure);

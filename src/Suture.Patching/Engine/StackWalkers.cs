@@ -1,3 +1,4 @@
+using Suture.Patching.State;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
 
@@ -6,7 +7,8 @@ namespace Suture.Patching.Engine;
 /// <summary>Chooses the stack walker for an operation on one process.</summary>
 public static class StackWalkers
 {
+    /// <param name="applied">The patches loaded in the process, as the operation read them.</param>
     /// <param name="files">The operation's object files, if it has read them already (each object is then parsed once).</param>
-    public static IStackWalker For(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory, ObjectFiles? files = null) =>
-        new DwarfStackWalker(pid, objects, mappings, memory, files);
+    public static IStackWalker For(int pid, IReadOnlyList<LoadedObject> objects, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory, IReadOnlyList<AppliedPatch> applied, ObjectFiles? files = null) =>
+        new DwarfStackWalker(pid, objects, mappings, memory, applied, files);
 }
