@@ -57,20 +57,16 @@ internal sealed partial class PatchAssembler
     {
         _unwindBase = at;
         var table = new List<byte>();
-        foreach (ObjectIndex obj in _ehFrameOrder)
+        foreach ((ObjectIndex obj, EhFrameRecords frames, EhFrameRecord record) in KeptRecords())
         {
-            EhFrameRecords frames = _ehFrames[obj];
-            foreach (EhFrameRecord record in frames.Records.Where(r => _unwindKept.Contains((obj, r.Start))))
+            int position = table.Count;
+            _unwindPositions[(obj, record.Start)] = (ulong)position;
+            table.AddRange(frames.Section!.Data.Span.Slice(record.Start, record.Length));
+            if (!record.IsCie)
             {
-                int position = table.Count;
-                _unwindPositions[(obj, record.Start)] = (ulong)position;
-                table.AddRange(frames.Section!.Data.Span.Slice(record.Start, record.Length));
-                if (!record.IsCie)
-                {
-                    ulong cie = _unwindPositions[(obj, record.CieStart)];
-                    // The CIE pointer: distance back from the pointer field to the CIE.
-                    BinaryPrimitives.WriteUInt32LittleEndian(CollectionsMarshal.AsSpan(table).Slice(position + 4, 4), (uint)((ulong)position + 4 - cie));
-                }
+                ulong cie = _unwindPositions[(obj, record.CieStart)];
+                // The CIE pointer: distance back from the pointer field to the CIE.
+                BinaryPrimitives.WriteUInt32LittleEndian(CollectionsMarshal.AsSpan(table).Slice(position + 4, 4), (uint)((ulong)position + 4 - cie));
             }
         }
 
@@ -87,23 +83,27 @@ internal sealed partial class PatchAssembler
     /// <summary>Pass 2: the relocations of the kept records, at their places in the table.</summary>
     private IEnumerable<PatchRelocation> UnwindRelocations()
     {
-        foreach (ObjectIndex obj in _ehFrameOrder)
+        foreach ((ObjectIndex obj, EhFrameRecords frames, EhFrameRecord record) in KeptRecords())
         {
-            EhFrameRecords frames = _ehFrames[obj];
             var ehFrame = new SectionRef(obj, frames.Section!);
-            foreach (EhFrameRecord record in frames.Records.Where(r => _unwindKept.Contains((obj, r.Start))))
+            ulong position = _unwindBase + _unwindPositions[(obj, record.Start)];
+            foreach (ElfRelocation relocation in frames.Relocations.Where(r => record.Contains(r.Offset)))
             {
-                ulong position = _unwindBase + _unwindPositions[(obj, record.Start)];
-                foreach (ElfRelocation relocation in frames.Relocations.Where(r => record.Contains(r.Offset)))
+                foreach (PatchRelocation emitted in Emit(ehFrame, relocation, position + relocation.Offset - (ulong)record.Start))
                 {
-                    foreach (PatchRelocation emitted in Emit(ehFrame, relocation, position + relocation.Offset - (ulong)record.Start))
-                    {
-                        yield return emitted;
-                    }
+                    yield return emitted;
                 }
             }
         }
     }
+
+    /// <summary>The kept CIEs and FDEs in table order: objects as first met, records as in each object.</summary>
+    private IEnumerable<(ObjectIndex Object, EhFrameRecords Frames, EhFrameRecord Record)> KeptRecords() =>
+        from obj in _ehFrameOrder
+        let frames = _ehFrames[obj]
+        from record in frames.Records
+        where _unwindKept.Contains((obj, record.Start))
+        select (obj, frames, record);
 
     private PatchUnwindTable? Unwind => _unwindSize == 0 ? null : new PatchUnwindTable(_unwindBase, _unwindSize);
 
