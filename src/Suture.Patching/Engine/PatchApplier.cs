@@ -33,6 +33,7 @@ public static class PatchApplier
         IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
         AppliedPatch? current = PatchChain.For(applied, target.BuildId ?? []).Active;
         CheckLevel(pid, patch, target, current, options);
+        UnwindTableCheck.Verify(patch, $"apply to process {pid} refused");
         var files = new ObjectFiles(pid);
         CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
         if (coroutines is null)
