@@ -38,7 +38,7 @@ public static class PatchApplier
         CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
         if (coroutines is null)
         {
-            RefuseCoroutines(pid, objects, files, options);
+            RefuseCoroutines(pid, objects, files, memory, options);
         }
 
         var entries = patch.Functions.Select(f => new FunctionEntry(f, target.Bias)).ToList();
@@ -100,14 +100,14 @@ public static class PatchApplier
         }
     }
 
-    private static void RefuseCoroutines(int pid, IReadOnlyList<LoadedObject> objects, ObjectFiles files, OperationOptions options)
+    private static void RefuseCoroutines(int pid, IReadOnlyList<LoadedObject> objects, ObjectFiles files, ProcessMemory memory, OperationOptions options)
     {
         if (options.AllowCoroutines)
         {
             return;
         }
 
-        IReadOnlyList<(string Object, string Symbol)> users = CoroutineDetector.Find(objects, files);
+        IReadOnlyList<(string Object, string Symbol)> users = CoroutineDetector.Find(objects, files, memory);
         if (users.Count > 0)
         {
             string which = string.Join(", ", users.Select(u => $"{u.Object} uses {u.Symbol}"));
