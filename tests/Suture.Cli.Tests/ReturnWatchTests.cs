@@ -39,6 +39,33 @@ public sealed partial class ReturnWatchTests
     }
 
     [Fact]
+    public void An_exception_thrown_through_a_watched_frame_still_reaches_its_handler()
+    {
+        // The stubs' unwind table is registered with the process's unwinder: an exception leaving
+        // the function while its return is watched passes the stub and is caught by the caller.
+        using var project = new SeedProject(TestTargets.Resident, "g++ -x c++ -DTHROW -pthread -o foo foo.c");
+        ToolResult built = project.BuildPatch();
+        Assert.True(built.ExitCode == 0, built.ToString());
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == "caught");
+        string pid = program.Pid.ToString();
+
+        for (int round = 0; round < 3; round++)
+        {
+            ToolResult applied = SutureCli.Run("apply", "-p", pid, "--timeout", "10", project.PatchPath);
+            Assert.True(applied.ExitCode == 0, applied.ToString());
+            program.WaitForLine(l => l == SeedProject.NewLine, program.LineCount);
+            ToolResult reverted = SutureCli.Run("revert", "-p", pid, "--timeout", "10");
+            Assert.True(reverted.ExitCode == 0, reverted.ToString());
+            int from = program.LineCount;
+            program.WaitForLine(l => l == SeedProject.OldLine, from);
+            program.WaitForLine(l => l == "caught", from);
+        }
+
+        Assert.False(program.HasExited);
+    }
+
+    [Fact]
     public void A_thread_that_never_returns_is_still_refused_after_the_timeout_and_returns_normally_later()
     {
         using var project = new SeedProject(TestTargets.Resident, "gcc -DSTUCK -pthread -o foo foo.c");
