@@ -71,6 +71,9 @@ public sealed class ReturnWatch
     /// <summary>Threads currently watched (their return addresses point at stubs).</summary>
     public int Count => _watched.Count;
 
+    /// <summary>True when <see cref="Arm"/> found watchable threads but no stub page yet: call <see cref="Prepare"/>, then stop again.</summary>
+    public bool NeedsPage { get; private set; }
+
     /// <summary>
     /// Call first in every stop: puts every thread found in a stub at its return address, and every
     /// return address not yet used back in its frame; the stubs are then unused.
@@ -126,8 +129,14 @@ public sealed class ReturnWatch
             targets.Add((verdict.Tid, frame.Slot, frame.ReturnAddress));
         }
 
-        if (targets.Count == 0 || targets.Count > MaxStubs || !EnsurePage(stopped))
+        if (targets.Count == 0 || targets.Count > MaxStubs || _unusable)
         {
+            return false;
+        }
+
+        if (_page == 0)
+        {
+            NeedsPage = true; // mapped by Prepare, with the other threads running
             return false;
         }
 
@@ -177,37 +186,37 @@ public sealed class ReturnWatch
     }
 
     /// <summary>
-    /// Removes the stub page; call in a stop after <see cref="Settle"/> completed. Does nothing while
-    /// a stub may still be in use (a settle failed half way: the page then stays, unused once every
-    /// thread has passed its stub). A failure leaves one unused page.
+    /// Deregisters and removes the stub page, with one thread stopped (the unwinder's lock may be
+    /// held by a running thread, which must be able to go on). Call when the operation is over,
+    /// after a stop whose <see cref="Settle"/> completed. Does nothing while a stub may still be in
+    /// use (a settle failed half way); a failure leaves the page mapped, unused.
     /// </summary>
-    public void Unmap(StoppedProcess stopped)
+    public void Release()
     {
         if (_page == 0 || !_settled)
         {
             return;
         }
 
+        ulong page = _page;
+        _page = 0;
         try
         {
-            using var syscalls = new RemoteSyscalls(stopped, _memory, _gadgets);
+            using StoppedProcess one = StoppedProcess.StopOneThread(_pid);
+            using var syscalls = new RemoteSyscalls(one, _memory, _gadgets);
             if (_registered)
             {
-                _unwinder!.Deregister(_pid, syscalls, _walker, _page + TableOffset);
+                _unwinder!.Deregister(_pid, syscalls, _walker, page + TableOffset);
                 _registered = false;
             }
 
-            syscalls.Invoke(Munmap, _page, 2 * PageSize);
+            syscalls.Invoke(Munmap, page, 2 * PageSize);
         }
         catch (SutureException)
         {
             // The pages stay, unused; still registered if deregistering failed, which is harmless
             // as long as they stay mapped (they are never unmapped while registered).
-            _page = 0;
-            return;
         }
-
-        _page = 0;
     }
 
     /// <summary>The outermost frame in the ranges, if its return can be watched: a plain call frame whose return address is where the unwinder found it.</summary>
@@ -244,8 +253,15 @@ public sealed class ReturnWatch
         return _memory.TryReadWord(slot) == caller.Pc ? (slot, caller.Pc) : null;
     }
 
-    private bool EnsurePage(StoppedProcess stopped)
+    /// <summary>
+    /// Maps the stub page, writes the stubs and their unwind table, and registers the table with
+    /// the process's unwinder, with one thread stopped and the others running (a function call into
+    /// the unwinder takes its lock, which a stopped thread might hold). False when watching is not
+    /// possible in this process.
+    /// </summary>
+    public bool Prepare()
     {
+        NeedsPage = false;
         if (_page != 0)
         {
             return true;
@@ -267,7 +283,8 @@ public sealed class ReturnWatch
             return false;
         }
 
-        using var syscalls = new RemoteSyscalls(stopped, _memory, _gadgets);
+        using StoppedProcess one = StoppedProcess.StopOneThread(_pid);
+        using var syscalls = new RemoteSyscalls(one, _memory, _gadgets);
         long page = syscalls.Invoke(Mmap, 0, 2 * PageSize, ProtRead | ProtExec, MapPrivate | MapAnonymous, ulong.MaxValue, 0);
         if (page < 0 && page > -4096)
         {
@@ -289,6 +306,7 @@ public sealed class ReturnWatch
         }
         catch (SutureException)
         {
+            _unusable = true;
             syscalls.Invoke(Munmap, address, 2 * PageSize); // nothing refers to it yet
             return false;
         }
