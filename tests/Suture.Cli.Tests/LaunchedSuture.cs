@@ -81,7 +81,7 @@ internal sealed partial class LaunchedSuture : IDisposable
     public void Dispose() => _program.Dispose();
 
     /// <summary>Number of threads of <paramref name="pid"/> held in a ptrace stop (state t).</summary>
-    public static int StoppedThreads(int pid) => Directory.GetDirectories($"/proc/{pid}/task").Count(task =>
+    public static int StoppedThreads(int pid) => !Directory.Exists($"/proc/{pid}/task") ? 0 : Directory.GetDirectories($"/proc/{pid}/task").Count(task =>
     {
         try
         {
@@ -109,11 +109,32 @@ internal sealed partial class LaunchedSuture : IDisposable
         }
     }
 
+    /// <summary>The child of <paramref name="pid"/> that runs suture (strace also forks short-lived children of its own).</summary>
     private static int ChildOf(int pid)
     {
         int child = 0;
-        WaitUntil(() => int.TryParse(File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(), out child), TimeSpan.FromSeconds(20), $"a child of process {pid}");
+        WaitUntil(
+            () =>
+            {
+                string[] children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                child = children.Select(c => int.Parse(c, CultureInfo.InvariantCulture)).FirstOrDefault(RunsSuture);
+                return child != 0;
+            },
+            TimeSpan.FromSeconds(20),
+            $"suture started by process {pid}");
         return child;
+    }
+
+    private static bool RunsSuture(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0')[0] == SutureCli.Path;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
