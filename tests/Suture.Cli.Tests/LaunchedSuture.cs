@@ -51,14 +51,12 @@ internal sealed partial class LaunchedSuture : IDisposable
 
     public static LaunchedSuture Start(params string[] arguments) => Start([], arguments);
 
-    /// <summary>Whether suture has a handler for <paramref name="signal"/> (SigCgt in /proc/PID/status).</summary>
-    public bool Catches(int signal)
+    /// <summary>Whether suture's main thread waits in the kernel function <paramref name="wchan"/> (/proc/PID/task/PID/wchan).</summary>
+    public bool MainThreadWaitsIn(string wchan)
     {
         try
         {
-            string line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("SigCgt:", StringComparison.Ordinal));
-            ulong mask = ulong.Parse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            return (mask & (1UL << (signal - 1))) != 0;
+            return File.ReadAllText($"/proc/{Pid}/task/{Pid}/wchan") == wchan;
         }
         catch (IOException)
         {
