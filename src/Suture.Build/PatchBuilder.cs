@@ -138,14 +138,14 @@ public static class PatchBuilder
             request.Progress($"compiling {differing.Count} changed object(s) again with function sections");
         }
 
+        LineMap lines = LineMap.Read(request.DiffPath);
         var results = new ObjectChanges?[differing.Count];
         try
         {
             Parallel.For(0, differing.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
                 string relative = differing[i];
-                ObjectChanges change = ObjectDiff.Compare(relative, ObjectIndex.Load(originalSections.Compile(relative)), ObjectIndex.Load(patchedSections.Compile(relative)));
-                results[i] = change.IsEmpty ? null : change;
+                results[i] = ObjectDiff.Compare(relative, ObjectIndex.Load(originalSections.Compile(relative)), ObjectIndex.Load(patchedSections.Compile(relative)), lines);
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is SutureException) is SutureException first)
@@ -153,7 +153,12 @@ public static class PatchBuilder
             throw first;
         }
 
-        return results.OfType<ObjectChanges>().ToList();
+        foreach (ObjectChanges change in results.OfType<ObjectChanges>().Where(c => c.LineNumbersOnly.Count > 0))
+        {
+            request.Progress($"note: leaving {change.LineNumbersOnly.Count} function(s) of {change.Patched.DisplayName} alone, their code differs only in the line numbers of assertions the fix moved: {string.Join(", ", change.LineNumbersOnly)}");
+        }
+
+        return results.OfType<ObjectChanges>().Where(c => !c.IsEmpty).ToList();
     }
 
     private static bool SameFile(string a, string b)

@@ -9,11 +9,12 @@ namespace Suture.Build.Diff;
 /// </summary>
 internal static class ObjectDiff
 {
-    public static ObjectChanges Compare(string relativePath, ObjectIndex original, ObjectIndex patched)
+    public static ObjectChanges Compare(string relativePath, ObjectIndex original, ObjectIndex patched, LineMap? lines = null)
     {
         var changed = new List<ObjectFunction>();
         var added = new List<ObjectFunction>();
         var refusals = new List<string>();
+        var lineNumbersOnly = new List<string>();
         foreach ((string name, ObjectFunction function) in patched.Functions)
         {
             if (!original.Functions.TryGetValue(name, out ObjectFunction? before))
@@ -22,7 +23,14 @@ internal static class ObjectDiff
             }
             else if (!function.SameAs(before))
             {
-                changed.Add(function);
+                if (LineNumberChange.Find(before, function, lines ?? LineMap.Empty) is { } moved)
+                {
+                    lineNumbersOnly.Add($"{function.Name} ({string.Join(", ", moved.Lines.Distinct().Select(l => $"{moved.File}:{l.Old} -> {l.New}"))} passed to {moved.Callee})");
+                }
+                else
+                {
+                    changed.Add(function);
+                }
             }
         }
 
@@ -54,7 +62,7 @@ internal static class ObjectDiff
             refusals.Add($"{patched.DisplayName}: {name}: new thread-local variables cannot be added to running threads");
         }
 
-        return new ObjectChanges(relativePath, original, patched, changed, added, refusals);
+        return new ObjectChanges(relativePath, original, patched, changed, added, refusals) { LineNumbersOnly = lineNumbersOnly };
     }
 
     /// <summary>
