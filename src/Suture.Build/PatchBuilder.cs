@@ -129,6 +129,7 @@ public static class PatchBuilder
         Dictionary<string, string> patched = TreeBuild.Objects(tree.Patched);
         List<string> differing = patched.Keys
             .Where(relative => original.TryGetValue(relative, out string? before) && !SameFile(before, patched[relative]))
+            .Where(relative => !Path.GetFileName(relative).Contains(".ltrans", StringComparison.Ordinal)) // the link-time optimiser's temporaries; their -flto inputs are refused
             .Order(StringComparer.Ordinal)
             .ToList(); // an object only the fix adds is linked in through its callers' changes
         var originalSections = new SectionBuild(tree.Original, request.SourceDirectory, originalLog, wrappers, Path.Combine(tree.Root, "sections", "original"));
@@ -145,7 +146,11 @@ public static class PatchBuilder
             Parallel.For(0, differing.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
                 string relative = differing[i];
-                results[i] = ObjectDiff.Compare(relative, ObjectIndex.Load(originalSections.Compile(relative)), ObjectIndex.Load(patchedSections.Compile(relative)), lines);
+                // An -flto object is refused as it is; recompiling it with sections would not give the deployed code either.
+                bool lto = ObjectDiff.IsLinkTimeOptimised(Suture.Elf.ElfFile.Load(original[relative])) || ObjectDiff.IsLinkTimeOptimised(Suture.Elf.ElfFile.Load(patched[relative]));
+                results[i] = lto
+                    ? ObjectDiff.Compare(relative, ObjectIndex.Load(original[relative]), ObjectIndex.Load(patched[relative]), lines)
+                    : ObjectDiff.Compare(relative, ObjectIndex.Load(originalSections.Compile(relative)), ObjectIndex.Load(patchedSections.Compile(relative)), lines);
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is SutureException) is SutureException first)

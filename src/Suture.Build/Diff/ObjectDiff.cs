@@ -15,6 +15,12 @@ internal static class ObjectDiff
         var added = new List<ObjectFunction>();
         var refusals = new List<string>();
         var lineNumbersOnly = new List<string>();
+        if (IsLinkTimeOptimised(original.File) || IsLinkTimeOptimised(patched.File))
+        {
+            refusals.Add($"{patched.DisplayName}: (every function): built with -flto: the code is generated when the program is linked, so the object cannot be compared or copied function by function (build with -fno-lto, in CFLAGS and LDFLAGS, both the deployed binary and the patch)");
+            return new ObjectChanges(relativePath, original, patched, changed, added, refusals);
+        }
+
         foreach ((string name, ObjectFunction function) in patched.Functions)
         {
             if (!original.Functions.TryGetValue(name, out ObjectFunction? before))
@@ -45,15 +51,15 @@ internal static class ObjectDiff
 
             if (variable.Size != before.Size)
             {
-                refusals.Add($"{patched.DisplayName}: {variable.Name}: the size of an existing variable changes ({before.Size} -> {variable.Size} bytes); the running process keeps the old layout");
+                refusals.Add($"{patched.DisplayName}: {variable.Name}: the size of an existing variable changes ({before.Size} -> {variable.Size} bytes); the running process keeps the old layout (keep the variable as it is and put new state in a new variable, or restart the program with the fixed build)");
             }
             else if (!sameDebugInformation && TypeChange(original, before, patched, variable) is { } change)
             {
-                refusals.Add($"{patched.DisplayName}: {variable.Name}: the type of an existing variable changes ({change}); the running process keeps the old layout");
+                refusals.Add($"{patched.DisplayName}: {variable.Name}: the type of an existing variable changes ({change}); the running process keeps the old layout (keep the old members in their places and add new state in a new variable, or restart the program with the fixed build)");
             }
             else if (!patched.InitialValue(variable).SequenceEqual(original.InitialValue(before)))
             {
-                refusals.Add($"{patched.DisplayName}: {variable.Name}: the initial value of an existing variable changes; the running process already initialised it");
+                refusals.Add($"{patched.DisplayName}: {variable.Name}: the initial value of an existing variable changes; the running process already initialised it (set the new value from the fixed code, or restart the program with the fixed build)");
             }
         }
 
@@ -90,6 +96,9 @@ internal static class ObjectDiff
         return before.Count == after.Count
             && before.Zip(after).All(p => p.First.Name == p.Second.Name && p.First.Data.Span.SequenceEqual(p.Second.Data.Span));
     }
+
+    /// <summary>An object built with <c>-flto</c> carries GCC's intermediate code (<c>.gnu.lto_*</c> sections), with or without fat code beside it.</summary>
+    public static bool IsLinkTimeOptimised(ElfFile file) => file.Sections.Any(s => s.Name.StartsWith(".gnu.lto_", StringComparison.Ordinal));
 
     /// <summary>
     /// A changed cold part is only reached by jumps from its function, which must then be
