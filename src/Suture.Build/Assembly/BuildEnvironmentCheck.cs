@@ -16,15 +16,29 @@ internal static class BuildEnvironmentCheck
 {
     private const int MaxNamed = 10;
 
-    /// <summary>One line per function that differs, empty when the build matches.</summary>
-    public static IReadOnlyList<string> Differences(TargetBinary target, IEnumerable<ObjectIndex> originals)
+    /// <summary>
+    /// One line per function that differs, empty when the build matches; <paramref name="compared"/>
+    /// counts the functions compared (found in the target), of <paramref name="total"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(TargetBinary target, IEnumerable<ObjectIndex> originals, out int compared, out int total)
     {
         var differences = new List<string>();
+        var unplaced = target.Unplaced.ToLookup(u => u.Name, StringComparer.Ordinal);
+        compared = 0;
+        total = 0;
         foreach (ObjectIndex obj in originals)
         {
             foreach (ObjectFunction function in obj.Functions.Values)
             {
-                string? difference = Compare(target, obj, function);
+                total++;
+                string? difference = Compare(target, obj, function, ref compared);
+                if (difference is null && unplaced[function.Name].FirstOrDefault(u => u.File is null || obj.SourceFile is null || u.File == Path.GetFileName(obj.SourceFile)) is { Name: not null } missing
+                    && !UsesGotForExternalData(obj, function))
+                {
+                    compared++;
+                    difference = $"the target has other code at 0x{missing.Address:x}, where the rebuilt output has it (the rebuild does not reproduce {target.Name}, so its static functions cannot be located)";
+                }
+
                 if (difference is not null)
                 {
                     differences.Add($"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {function.Name}: {difference}");
@@ -38,13 +52,15 @@ internal static class BuildEnvironmentCheck
     public static string Summary(IReadOnlyList<string> differences) =>
         string.Join("\n  ", differences.Take(MaxNamed)) + (differences.Count > MaxNamed ? $"\n  ... and {differences.Count - MaxNamed} more" : "");
 
-    private static string? Compare(TargetBinary target, ObjectIndex obj, ObjectFunction function)
+    private static string? Compare(TargetBinary target, ObjectIndex obj, ObjectFunction function, ref int compared)
     {
         ElfSymbol? deployed = target.TryFind(function.Name, obj.SourceFile, out _);
         if (deployed is null || deployed.Type != ElfSymbolType.Func)
         {
             return null; // inlined everywhere, discarded, or ambiguous: nothing to compare with
         }
+
+        compared++;
 
         ReadOnlySpan<byte> rebuilt = function.Code.Span;
         if (deployed.Size != (ulong)rebuilt.Length)
@@ -55,7 +71,7 @@ internal static class BuildEnvironmentCheck
         byte[] bytes = new byte[rebuilt.Length];
         if (!target.File.TryReadAtAddress(deployed.Value, bytes))
         {
-            return null;
+            return $"its code at 0x{deployed.Value:x} cannot be read from {target.Name} (no file bytes at that address)";
         }
 
         bool[] masked = new bool[rebuilt.Length];

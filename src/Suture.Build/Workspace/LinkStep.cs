@@ -3,7 +3,7 @@ namespace Suture.Build.Workspace;
 /// <summary>
 /// A compiler invocation that links: its output and the object files in it, as paths relative to
 /// the tree. Sources compiled and linked in one step (<c>gcc -o foo foo.c</c>) count with the
-/// object <c>-save-temps=obj</c> leaves for them, <c>foo-foo.o</c> beside the output. Static
+/// object <c>-save-temps=obj</c> leaves for them beside the output: <c>prog-foo.o</c>, or <c>foo.o</c> for <c>gcc -o foo foo.c</c>. Static
 /// archives on the command line (<c>libx.a</c>, or <c>-L DIR -lx</c> where DIR has only
 /// <c>libx.a</c>) count with those of their members the output contains (<see cref="ArchiveIndex"/>).
 /// </summary>
@@ -78,7 +78,10 @@ internal sealed record LinkStep(string Output, IReadOnlySet<string> Objects)
             }
             else if (SourceExtensions.Contains(extension))
             {
-                objects.Add(Relative(tree, outputStem + "-" + Path.GetFileNameWithoutExtension(input) + ".o"));
+                // gcc drops the repetition when the source is named like the output: gcc -o foo foo.c leaves foo.o.
+                string stem = Path.GetFileNameWithoutExtension(input);
+                bool sameName = stem == Path.GetFileName(outputPath) || stem == Path.GetFileNameWithoutExtension(outputPath);
+                objects.Add(Relative(tree, sameName ? Path.Combine(Path.GetDirectoryName(outputPath)!, stem + ".o") : outputStem + "-" + stem + ".o"));
             }
             else if (extension == ".a")
             {
