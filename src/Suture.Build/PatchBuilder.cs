@@ -39,7 +39,7 @@ public static class PatchBuilder
         (CompilerLog originalLog, CompilerLog patchedLog) = BuildBoth(tree, wrappers, request);
 
         request.Progress("comparing objects");
-        List<ObjectChanges> changes = Compare(tree);
+        List<ObjectChanges> changes = Compare(tree, request, originalLog, patchedLog, wrappers);
         if (changes.Count == 0)
         {
             throw new SutureException($"the fix {request.DiffPath} changes no compiled function; nothing to patch", ExitCode.BuildFailed);
@@ -117,10 +117,9 @@ public static class PatchBuilder
     private static IReadOnlyList<string> CheckBuildEnvironment(BoundTarget binding, WorkTree tree, CompilerLog originalLog, PatchBuildRequest request)
     {
         IReadOnlyList<string> linked = binding.Output is null ? [] : originalLog.ObjectsOf(binding.Output);
-        Dictionary<string, ObjectIndex> known = binding.Changes.ToDictionary(c => c.RelativePath, c => c.Original, StringComparer.Ordinal);
-        IEnumerable<ObjectIndex> originals = linked.Count == 0
-            ? known.Values
-            : linked.Select(o => known.GetValueOrDefault(o) ?? (File.Exists(Path.Combine(tree.Original, o)) ? ObjectIndex.Load(Path.Combine(tree.Original, o)) : null)).OfType<ObjectIndex>();
+        // The tree's own objects, built with the build's flags only (not the recompiles with function sections the diff uses).
+        IEnumerable<string> objects = linked.Count == 0 ? binding.Changes.Select(c => c.RelativePath) : linked;
+        IEnumerable<ObjectIndex> originals = objects.Select(o => Path.Combine(tree.Original, o)).Where(File.Exists).Select(ObjectIndex.Load);
         request.Progress($"checking the rebuilt original against {binding.Target.Path}");
         TargetBinary target = binding.Target;
         if (target.NeedsSymbols)
@@ -182,43 +181,48 @@ public static class PatchBuilder
     }
 
     /// <summary>
-    /// Compares every object both trees built, in parallel; a pair with identical bytes (the
-    /// fix does not reach it) is skipped without parsing.
+    /// The objects whose bytes differ between the trees are compiled again in both, with function
+    /// and data sections (<see cref="SectionBuild"/>), and those builds are compared function by
+    /// function; an object with the same bytes in both trees is unchanged.
     /// </summary>
-    private static List<ObjectChanges> Compare(WorkTree tree)
+    private static List<ObjectChanges> Compare(WorkTree tree, PatchBuildRequest request, CompilerLog originalLog, CompilerLog patchedLog, CompilerWrappers wrappers)
     {
         Dictionary<string, string> original = TreeBuild.Objects(tree.Original);
         Dictionary<string, string> patched = TreeBuild.Objects(tree.Patched);
-        var pairs = patched.Where(p => original.ContainsKey(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList(); // an object only the fix adds is linked in through its callers' changes
-        var results = new ObjectChanges?[pairs.Count];
+        List<string> differing = patched.Keys
+            .Where(relative => original.TryGetValue(relative, out string? before) && !SameFile(before, patched[relative]))
+            .Order(StringComparer.Ordinal)
+            .ToList(); // an object only the fix adds is linked in through its callers' changes
+        var originalSections = new SectionBuild(tree.Original, request.SourceDirectory, originalLog, wrappers, Path.Combine(tree.Root, "sections", "original"));
+        var patchedSections = new SectionBuild(tree.Patched, request.SourceDirectory, patchedLog, wrappers, Path.Combine(tree.Root, "sections", "patched"));
+        if (differing.Count > 0)
+        {
+            request.Progress($"compiling {differing.Count} changed object(s) again with function sections");
+        }
+
+        var results = new ObjectChanges?[differing.Count];
         try
         {
-            Parallel.For(0, pairs.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+            Parallel.For(0, differing.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
-                (string relative, string path) = pairs[i];
-                string before = original[relative];
-                if (SameBytes(before, path))
-                {
-                    return;
-                }
-
-                ObjectChanges change = ObjectDiff.Compare(relative, ObjectIndex.Load(before), ObjectIndex.Load(path));
+                string relative = differing[i];
+                ObjectChanges change = ObjectDiff.Compare(relative, ObjectIndex.Load(originalSections.Compile(relative)), ObjectIndex.Load(patchedSections.Compile(relative)));
                 results[i] = change.IsEmpty ? null : change;
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is SutureException) is SutureException first)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            throw first;
         }
 
         return results.OfType<ObjectChanges>().ToList();
     }
 
-    private static bool SameBytes(string a, string b)
+    private static bool SameFile(string a, string b)
     {
-        var fa = new FileInfo(a);
-        var fb = new FileInfo(b);
-        return fa.Length == fb.Length && File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
+        var infoA = new FileInfo(a);
+        var infoB = new FileInfo(b);
+        return infoA.Length == infoB.Length && File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
     }
 
     private static string DefaultId(TargetBinary target, PatchImage image) =>
