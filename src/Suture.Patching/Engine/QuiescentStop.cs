@@ -13,7 +13,12 @@ public static class QuiescentStop
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan LongestDelay = TimeSpan.FromMilliseconds(100);
 
-    public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action)
+    /// <param name="watch">
+    /// When given, threads busy only because a frame of theirs has not returned yet are let run to
+    /// that return and caught there (<see cref="ReturnWatch"/>), instead of waiting for a moment at
+    /// which they happen to be outside.
+    /// </param>
+    public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action, ReturnWatch? watch = null)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan delay = FirstDelay;
@@ -22,18 +27,39 @@ public static class QuiescentStop
         {
             if (options.Cancellation.IsCancellationRequested)
             {
+                Disarm(pid, watch);
                 throw new SutureException($"{what} of process {pid} interrupted; the process was left unchanged", ExitCode.Interrupted);
             }
 
             attempts++;
             List<ThreadVerdict> busy;
+            bool armed = false;
             using (StoppedProcess stopped = StoppedProcess.Stop(pid))
             {
-                busy = SafetyCheck.Inspect(stopped, ranges, walker, coroutines).Where(v => !v.IsSafe).ToList();
-                if (busy.Count == 0)
+                try
                 {
-                    return action(stopped);
+                    watch?.Settle(stopped); // threads caught at their return stand there now
+                    busy = SafetyCheck.Inspect(stopped, ranges, walker, coroutines).Where(v => !v.IsSafe).ToList();
+                    if (busy.Count == 0)
+                    {
+                        return action(stopped);
+                    }
+
+                    armed = clock.Elapsed + delay < options.Timeout && watch is not null && watch.Arm(stopped, busy, ranges);
                 }
+                finally
+                {
+                    if (!armed)
+                    {
+                        watch?.Unmap(stopped);
+                    }
+                }
+            }
+
+            if (armed)
+            {
+                watch!.WaitForReturns(DateTime.UtcNow + (options.Timeout - clock.Elapsed), options.Cancellation);
+                continue;
             }
 
             if (clock.Elapsed + delay > options.Timeout)
@@ -46,5 +72,18 @@ public static class QuiescentStop
             Thread.Sleep(delay);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestDelay.Ticks));
         }
+    }
+
+    /// <summary>Puts back what a watch changed before giving up; the threads run again afterwards.</summary>
+    private static void Disarm(int pid, ReturnWatch? watch)
+    {
+        if (watch is null || watch.Count == 0)
+        {
+            return;
+        }
+
+        using StoppedProcess stopped = StoppedProcess.Stop(pid);
+        watch.Settle(stopped);
+        watch.Unmap(stopped);
     }
 }
