@@ -25,7 +25,7 @@ internal sealed partial class TargetBinary
         int adopted = 0;
         Index(rebuilt.Symbols, (symbol, file) =>
         {
-            if (symbol.Type is ElfSymbolType.Func or ElfSymbolType.GnuIfunc)
+            if (symbol.Type is ElfSymbolType.Func or ElfSymbolType.GnuIfunc && symbol.Size > 0)
             {
                 if (SameCode(rebuilt, symbol))
                 {
@@ -41,6 +41,7 @@ internal sealed partial class TargetBinary
                 return false;
             }
 
+            // Variables, and labels without a size (crt's frame_dummy), by where their section is.
             return symbol.Binding == ElfSymbolBinding.Local && SameSection(rebuilt, symbol);
         });
         SymbolSource = $"the rebuilt {System.IO.Path.GetFileName(rebuiltPath)} (equal code at equal addresses)";
