@@ -57,7 +57,7 @@ public static class PatchBuilder
         {
             IReadOnlyList<string> overrides = CheckBuildEnvironment(binding, tree, originalLog, request);
             request.Progress($"assembling the patch for {binding.Target.Name} ({string.Join(", ", binding.Changes.Select(c => c.RelativePath))})");
-            built.Add(new BuiltPatch(binding.Target.Path, Assemble(binding, request, originalLog, overrides, several: bound.Count > 1)));
+            built.Add(new BuiltPatch(binding.Target.Path, Assemble(binding, request, patchedLog, overrides, several: bound.Count > 1)));
         }
 
         return built;
@@ -91,7 +91,6 @@ public static class PatchBuilder
     {
         TargetBinary target = binding.Target;
         (PatchImage image, IReadOnlyList<PatchFunction> functions, IReadOnlyList<PatchRelocation> relocations, PatchUnwindTable? unwind) = new PatchAssembler(target, binding.Changes).Assemble();
-        IReadOnlyList<string> compiles = log.CommandLines;
         return new PatchFile
         {
             Target = new PatchTarget(target.BuildId, target.Name),
@@ -103,7 +102,7 @@ public static class PatchBuilder
                 Level = request.Level,
                 CreatedUtc = DateTimeOffset.UtcNow,
                 Compiler = CompilerVersion(),
-                BuildCommand = compiles.Count > 0 ? $"{request.BuildCommand} ({string.Join("; ", compiles)})" : request.BuildCommand,
+                BuildCommand = BuildRecord.Format(request.BuildCommand, binding.Changes.Select(c => c.RelativePath), log),
                 Overrides = overrides,
             },
             Functions = functions,

@@ -13,7 +13,7 @@ internal sealed class SectionBuild
     private readonly string _source;
     private readonly string _output;
     private readonly CompilerWrappers _wrappers;
-    private readonly Dictionary<string, CompileStep> _steps = new(StringComparer.Ordinal);
+    private readonly CompilerLog _log;
 
     public SectionBuild(string tree, string source, CompilerLog log, CompilerWrappers wrappers, string output)
     {
@@ -21,19 +21,13 @@ internal sealed class SectionBuild
         _source = Path.GetFullPath(source);
         _wrappers = wrappers;
         _output = output;
-        foreach (CompileStep step in log.Runs.SelectMany(CompileStep.Of))
-        {
-            _steps[Path.GetRelativePath(_tree, step.Object)] = step; // the last run that wrote the object made it
-        }
+        _log = log;
     }
-
-    /// <summary>True when a logged compiler run wrote the object (path relative to the tree).</summary>
-    public bool Knows(string relativeObject) => _steps.ContainsKey(relativeObject);
 
     /// <summary>Compiles the object again with the extraction flags; returns the new object's path.</summary>
     public string Compile(string relativeObject)
     {
-        if (!_steps.TryGetValue(relativeObject, out CompileStep? step))
+        if (_log.StepWriting(relativeObject) is not { } step)
         {
             throw new SutureException($"cannot compile {relativeObject} again with function sections: no compiler run the wrappers logged wrote it (was it compiled by another compiler, or shipped prebuilt?)", ExitCode.BuildFailed);
         }
