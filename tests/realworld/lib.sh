@@ -46,7 +46,7 @@ fetch_source() {
         (cd "$dir" && apt-get source -qq --download-only "$package=$version" >/dev/null 2>&1) \
             || { fail "apt-get source $package=$version failed (is the version still in bookworm or bookworm-security?)"; return 1; }
         local dsc=$dir/${package}_${version#*:}.dsc
-        dpkg-source -q -x "$dsc" "$dir/$package-$version.tmp" >/dev/null || return 1
+        dpkg-source -q -x "$dsc" "$dir/$package-$version.tmp" >/dev/null 2>&1 || { fail "dpkg-source -x $dsc failed"; return 1; }
         mv "$dir/$package-$version.tmp" "$dir/$package-$version"
     fi
     printf '%s\n' "$dir/$package-$version"

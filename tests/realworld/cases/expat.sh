@@ -14,7 +14,7 @@ HERE=$(dirname "${BASH_SOURCE[0]}")
 
 case_expat() {
     local work=$1
-    apt-get install -y -qq "${BUILD_DEPS[@]}" >/dev/null 2>&1 || { fail "installing ${BUILD_DEPS[*]} failed"; return 1; }
+    apt-get install -y -qq --no-upgrade "${BUILD_DEPS[@]}" >/dev/null 2>&1 || { fail "installing ${BUILD_DEPS[*]} failed"; return 1; }
     local updated tree=$CACHE/trees/expat-$SHIPPED
     updated=$(fetch_source expat "$SOURCE_VERSION") || return 1
     cp "$updated/debian/patches/$FIX" "$work/fix.diff"
