@@ -30,9 +30,9 @@ internal static class ObjectDiff
         bool sameDebugInformation = SameDebugInformation(original.File, patched.File);
         foreach ((string name, ElfSymbol variable) in patched.Variables)
         {
-            if (!original.Variables.TryGetValue(name, out ElfSymbol? before))
+            if (!original.Variables.TryGetValue(name, out ElfSymbol? before) || patched.IsConstant(variable))
             {
-                continue; // a new variable lives in the patch's own data
+                continue; // a new variable lives in the patch's own data, and so does a constant its users compare by content
             }
 
             if (variable.Size != before.Size)
