@@ -99,4 +99,20 @@ public sealed class StrippedTargetTests
         Assert.Contains("foo.c: report:", built.Stderr);
         Assert.False(File.Exists(project.Output("foo.patch")));
     }
+
+    [Fact]
+    public void A_mismatch_names_the_options_that_differ_from_the_debug_file()
+    {
+        using var project = new BuildProject("stripped-why", "gcc -g -O1 -o foo foo.c && objcopy --only-keep-debug foo foo.debug && strip foo", new Dictionary<string, string> { ["foo.c"] = Source });
+        string id = Convert.ToHexStringLower(ElfFile.ReadBuildId(project.Deployed("foo"))!);
+        string debugRoot = project.Output("debug");
+        Directory.CreateDirectory(Path.Combine(debugRoot, ".build-id", id[..2]));
+        File.Copy(project.Deployed("foo.debug"), Path.Combine(debugRoot, ".build-id", id[..2], id[2..] + ".debug"));
+        string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
+
+        ToolResult built = project.BuildPatchWith(new Dictionary<string, string> { ["SUTURE_DEBUG_DIRS"] = debugRoot }, diff, "gcc -O2 -o foo foo.c", project.Output("foo.patch"), ["foo"]);
+
+        Assert.True(built.ExitCode == 12, built.ToString());
+        Assert.Contains("options (DW_AT_producer) only the target was built with: -O1; only the rebuild: -O2", built.Stderr);
+    }
 }
