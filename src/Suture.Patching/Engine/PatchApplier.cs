@@ -71,7 +71,7 @@ public static class PatchApplier
             {
                 Switch(pid, memory, placed, current);
                 return placed.Record;
-            }, new ReturnWatch(pid, memory, gadgets));
+            }, new ReturnWatch(pid, memory, gadgets, walker, () => UnwindRegistration.Find(pid, resolver)));
         }
         catch (SutureException failure)
         {

@@ -20,6 +20,18 @@ public static class QuiescentStop
     /// </param>
     public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action, ReturnWatch? watch = null)
     {
+        try
+        {
+            return RunRounds(pid, what, ranges, options, walker, coroutines, action, watch);
+        }
+        finally
+        {
+            watch?.Release(); // after the last stop put every watched thread back
+        }
+    }
+
+    private static T RunRounds<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action, ReturnWatch? watch)
+    {
         var clock = Stopwatch.StartNew();
         TimeSpan delay = FirstDelay;
         int attempts = 0;
@@ -33,33 +45,28 @@ public static class QuiescentStop
 
             attempts++;
             List<ThreadVerdict> busy;
-            bool armed = false;
+            bool armed;
             using (StoppedProcess stopped = StoppedProcess.Stop(pid))
             {
-                try
+                watch?.Settle(stopped); // threads caught at their return stand there now
+                busy = SafetyCheck.Inspect(stopped, ranges, walker, coroutines).Where(v => !v.IsSafe).ToList();
+                if (busy.Count == 0)
                 {
-                    watch?.Settle(stopped); // threads caught at their return stand there now
-                    busy = SafetyCheck.Inspect(stopped, ranges, walker, coroutines).Where(v => !v.IsSafe).ToList();
-                    if (busy.Count == 0)
-                    {
-                        return action(stopped);
-                    }
+                    return action(stopped);
+                }
 
-                    armed = clock.Elapsed + delay < options.Timeout && watch is not null && watch.Arm(stopped, busy, ranges);
-                }
-                finally
-                {
-                    if (!armed)
-                    {
-                        watch?.Unmap(stopped);
-                    }
-                }
+                armed = clock.Elapsed + delay < options.Timeout && watch is not null && watch.Arm(stopped, busy, ranges);
             }
 
             if (armed)
             {
                 watch!.WaitForReturns(DateTime.UtcNow + (options.Timeout - clock.Elapsed), options.Cancellation);
                 continue;
+            }
+
+            if (watch is { NeedsPage: true } && clock.Elapsed + delay < options.Timeout && watch.Prepare())
+            {
+                continue; // stop again at once and watch
             }
 
             if (clock.Elapsed + delay > options.Timeout)
@@ -84,6 +91,5 @@ public static class QuiescentStop
 
         using StoppedProcess stopped = StoppedProcess.Stop(pid);
         watch.Settle(stopped);
-        watch.Unmap(stopped);
     }
 }

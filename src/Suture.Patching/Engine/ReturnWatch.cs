@@ -33,7 +33,8 @@ public sealed class ReturnWatch
 
     private const int PageSize = 4096;
     private const int StubSize = 64;
-    private const int MaxStubs = (PageSize - 64) / StubSize;
+    private const int MaxStubs = 32; // stub k at (k + 1) * StubSize: the byte before each is in the page
+    private const int TableOffset = (MaxStubs + 1) * StubSize;
     private const int OrigOffset = 32;
     private const int InSyscallOffset = 17; // the pop after the syscall: where a parked thread's rip is
     private const int AfterPopOffset = 18;
@@ -43,20 +44,35 @@ public sealed class ReturnWatch
     private readonly int _pid;
     private readonly ProcessMemory _memory;
     private readonly SyscallGadgets _gadgets;
+    private readonly IStackWalker _walker;
+    private readonly Func<UnwindRegistration?> _findUnwinder;
     private readonly List<Watched> _watched = [];
+    private UnwindRegistration? _unwinder;
+    private bool _registered;
     private ulong _page;
     private bool _unusable;
     private bool _settled = true;
 
-    public ReturnWatch(int pid, ProcessMemory memory, SyscallGadgets gadgets)
+    /// <param name="findUnwinder">
+    /// The process's unwinder (<see cref="UnwindRegistration.Find"/>), asked once when a page is
+    /// first needed: the stubs' unwind table is registered with it, so exceptions, cancellation and
+    /// <c>backtrace()</c> pass a watched frame. A process that can raise exceptions without a
+    /// registration function is not watched.
+    /// </param>
+    public ReturnWatch(int pid, ProcessMemory memory, SyscallGadgets gadgets, IStackWalker walker, Func<UnwindRegistration?> findUnwinder)
     {
         _pid = pid;
         _memory = memory;
         _gadgets = gadgets;
+        _walker = walker;
+        _findUnwinder = findUnwinder;
     }
 
     /// <summary>Threads currently watched (their return addresses point at stubs).</summary>
     public int Count => _watched.Count;
+
+    /// <summary>True when <see cref="Arm"/> found watchable threads but no stub page yet: call <see cref="Prepare"/>, then stop again.</summary>
+    public bool NeedsPage { get; private set; }
 
     /// <summary>
     /// Call first in every stop: puts every thread found in a stub at its return address, and every
@@ -113,8 +129,14 @@ public sealed class ReturnWatch
             targets.Add((verdict.Tid, frame.Slot, frame.ReturnAddress));
         }
 
-        if (targets.Count == 0 || targets.Count > MaxStubs || !EnsurePage(stopped))
+        if (targets.Count == 0 || targets.Count > MaxStubs || _unusable)
         {
+            return false;
+        }
+
+        if (_page == 0)
+        {
+            NeedsPage = true; // mapped by Prepare, with the other threads running
             return false;
         }
 
@@ -122,7 +144,7 @@ public sealed class ReturnWatch
         WriteTimespec();
         for (int i = 0; i < targets.Count; i++)
         {
-            ulong stub = _page + (ulong)(i * StubSize);
+            ulong stub = StubAddress(i);
             _memory.Write(stub, Stub(stub, targets[i].ReturnAddress));
             _memory.Write(targets[i].Slot, BitConverter.GetBytes(stub));
             _watched.Add(new Watched(targets[i].Tid, targets[i].Slot, targets[i].ReturnAddress, stub));
@@ -132,16 +154,20 @@ public sealed class ReturnWatch
     }
 
     /// <summary>
-    /// With the process running: waits until every watched thread is parked, or the first parked
-    /// one has waited half the hold, or <paramref name="deadline"/>.
+    /// With the process running: waits until every watched thread is parked (or has left the frame
+    /// without its stub), or the first parked one has waited half the hold, or <paramref name="deadline"/>.
     /// </summary>
     public void WaitForReturns(DateTime deadline, CancellationToken cancellation)
     {
         DateTime? firstParked = null;
         while (DateTime.UtcNow < deadline && !cancellation.IsCancellationRequested)
         {
-            int parked = _watched.Count(w => IsParked(w));
-            if (parked == _watched.Count)
+            int parked = _watched.Count(IsParked);
+
+            // A thread that left the frame another way (an exception, longjmp) overwrote or
+            // abandoned its slot: it will not park; stop waiting for it.
+            int passed = _watched.Count(w => !IsParked(w) && _memory.TryReadWord(w.Slot) != w.Stub);
+            if (parked + passed >= _watched.Count)
             {
                 return;
             }
@@ -160,28 +186,37 @@ public sealed class ReturnWatch
     }
 
     /// <summary>
-    /// Removes the stub page; call in a stop after <see cref="Settle"/> completed. Does nothing while
-    /// a stub may still be in use (a settle failed half way: the page then stays, unused once every
-    /// thread has passed its stub). A failure leaves one unused page.
+    /// Deregisters and removes the stub page, with one thread stopped (the unwinder's lock may be
+    /// held by a running thread, which must be able to go on). Call when the operation is over,
+    /// after a stop whose <see cref="Settle"/> completed. Does nothing while a stub may still be in
+    /// use (a settle failed half way); a failure leaves the page mapped, unused.
     /// </summary>
-    public void Unmap(StoppedProcess stopped)
+    public void Release()
     {
         if (_page == 0 || !_settled)
         {
             return;
         }
 
+        ulong page = _page;
+        _page = 0;
         try
         {
-            using var syscalls = new RemoteSyscalls(stopped, _memory, _gadgets);
-            syscalls.Invoke(Munmap, _page, PageSize);
+            using StoppedProcess one = StoppedProcess.StopOneThread(_pid);
+            using var syscalls = new RemoteSyscalls(one, _memory, _gadgets);
+            if (_registered)
+            {
+                _unwinder!.Deregister(_pid, syscalls, _walker, page + TableOffset);
+                _registered = false;
+            }
+
+            syscalls.Invoke(Munmap, page, 2 * PageSize);
         }
         catch (SutureException)
         {
-            // One page of stubs nothing uses any more stays mapped.
+            // The pages stay, unused; still registered if deregistering failed, which is harmless
+            // as long as they stay mapped (they are never unmapped while registered).
         }
-
-        _page = 0;
     }
 
     /// <summary>The outermost frame in the ranges, if its return can be watched: a plain call frame whose return address is where the unwinder found it.</summary>
@@ -218,8 +253,15 @@ public sealed class ReturnWatch
         return _memory.TryReadWord(slot) == caller.Pc ? (slot, caller.Pc) : null;
     }
 
-    private bool EnsurePage(StoppedProcess stopped)
+    /// <summary>
+    /// Maps the stub page, writes the stubs and their unwind table, and registers the table with
+    /// the process's unwinder, with one thread stopped and the others running (a function call into
+    /// the unwinder takes its lock, which a stopped thread might hold). False when watching is not
+    /// possible in this process.
+    /// </summary>
+    public bool Prepare()
     {
+        NeedsPage = false;
         if (_page != 0)
         {
             return true;
@@ -231,15 +273,60 @@ public sealed class ReturnWatch
             return false;
         }
 
-        using var syscalls = new RemoteSyscalls(stopped, _memory, _gadgets);
-        long page = syscalls.Invoke(Mmap, 0, PageSize, ProtRead | ProtExec, MapPrivate | MapAnonymous, ulong.MaxValue, 0);
+        try
+        {
+            _unwinder = _findUnwinder();
+        }
+        catch (SutureException)
+        {
+            _unusable = true; // it can raise exceptions, but the stubs' table cannot be registered
+            return false;
+        }
+
+        using StoppedProcess one = StoppedProcess.StopOneThread(_pid);
+        using var syscalls = new RemoteSyscalls(one, _memory, _gadgets);
+        long page = syscalls.Invoke(Mmap, 0, 2 * PageSize, ProtRead | ProtExec, MapPrivate | MapAnonymous, ulong.MaxValue, 0);
         if (page < 0 && page > -4096)
         {
             _unusable = true; // e.g. the process may not map new executable memory
             return false;
         }
 
-        _page = (ulong)page;
+        ulong address = (ulong)page;
+        try
+        {
+            // The second page holds the unwinder's record of the table: read-write, never executable.
+            syscalls.Check("mprotect", Mprotect, address + PageSize, PageSize, ProtRead | ProtWrite);
+            for (int i = 0; i < MaxStubs; i++)
+            {
+                _memory.Write(StubAddress(address, i), Stub(address, StubAddress(address, i), 0));
+            }
+
+            _memory.Write(address + TableOffset, StubUnwindTable.Build(address + TableOffset, Enumerable.Range(0, MaxStubs).Select(i => StubAddress(address, i)).ToList(), StubSize, OrigOffset, InSyscallOffset));
+        }
+        catch (SutureException)
+        {
+            _unusable = true;
+            syscalls.Invoke(Munmap, address, 2 * PageSize); // nothing refers to it yet
+            return false;
+        }
+
+        if (_unwinder is not null)
+        {
+            try
+            {
+                _unwinder.Register(_pid, syscalls, _walker, address + TableOffset, address + PageSize);
+            }
+            catch (SutureException)
+            {
+                _unusable = true; // perhaps registered: the pages stay mapped for good, unused
+                return false;
+            }
+
+            _registered = true;
+        }
+
+        _page = address;
         return true;
     }
 
@@ -270,7 +357,13 @@ public sealed class ReturnWatch
     /// jmp [rip + return address]</c>: only caller-saved registers the caller cannot rely on after a
     /// return (rdi, rsi, rcx, r11, flags) change.
     /// </summary>
-    private byte[] Stub(ulong stub, ulong returnAddress)
+    private byte[] Stub(ulong stub, ulong returnAddress) => Stub(_page, stub, returnAddress);
+
+    private static ulong StubAddress(ulong page, int index) => page + (ulong)((index + 1) * StubSize);
+
+    private ulong StubAddress(int index) => StubAddress(_page, index);
+
+    private static byte[] Stub(ulong page, ulong stub, ulong returnAddress)
     {
         byte[] code = new byte[StubSize];
         code.AsSpan().Fill(0xcc);
@@ -278,7 +371,7 @@ public sealed class ReturnWatch
         code[1] = 0x48;
         code[2] = 0x8d;
         code[3] = 0x3d;
-        BinaryPrimitives.WriteInt32LittleEndian(code.AsSpan(4), (int)(long)(_page + TimespecOffset - (stub + 8)));
+        BinaryPrimitives.WriteInt32LittleEndian(code.AsSpan(4), (int)(long)(page + TimespecOffset - (stub + 8)));
         code[8] = 0x31;
         code[9] = 0xf6;
         code[10] = 0xb8;
@@ -293,12 +386,17 @@ public sealed class ReturnWatch
         return code;
     }
 
-    private bool InPage(ulong address) => _page != 0 && address >= _page && address < _page + PageSize;
+    private bool InPage(ulong address) => _page != 0 && address >= _page && address < _page + (2 * PageSize);
 
     /// <summary>The registers of a thread in a stub, moved on to the return address; and that address.</summary>
     private (UserRegs Regs, ulong ReturnAddress) Returned(UserRegs regs)
     {
         ulong stub = _page + ((regs.Rip - _page) / StubSize * StubSize);
+        if (stub == _page || regs.Rip >= _page + TableOffset)
+        {
+            throw new SutureException($"process {_pid}: a thread runs at 0x{regs.Rip:x}, in the stub page but outside every stub");
+        }
+
         ulong offset = regs.Rip - stub;
         ulong returnAddress = _memory.TryReadWord(stub + OrigOffset) ?? throw new SutureException($"process {_pid}: the stub page at 0x{_page:x} cannot be read");
         if (offset is > 0 and <= InSyscallOffset)

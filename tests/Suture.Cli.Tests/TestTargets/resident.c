@@ -3,6 +3,8 @@
  * workers call it in a loop, and it sleeps 300 ms inside, so some thread is always in it.
  * Built with -DSTUCK, one worker instead waits inside it until SIGUSR1 (which only it receives)
  * and then returns, printing "released"; the main thread prints "alive".
+ * Built as C++ with -DTHROW, every fourth call throws out of it to a catch in its caller, which
+ * prints "caught": the unwinder must pass a frame whose return is being watched.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -28,6 +30,24 @@ void __attribute__((noinline)) i_m_being_patched(void)
     struct timespec pause_time = { 0, 300 * 1000 * 1000 };
     nanosleep(&pause_time, NULL);
 #endif
+#ifdef THROW
+    static __thread unsigned calls;
+    if (++calls % 4 == 0)
+        throw 1;
+#endif
+}
+
+static void call_it(void)
+{
+#ifdef THROW
+    try {
+        i_m_being_patched();
+    } catch (int) {
+        printf("caught\n");
+    }
+#else
+    i_m_being_patched();
+#endif
 }
 
 static void *worker(void *arg)
@@ -40,7 +60,7 @@ static void *worker(void *arg)
         pause();
 #else
     for (;;)
-        i_m_being_patched();
+        call_it();
 #endif
     return NULL;
 }
@@ -64,6 +84,6 @@ int main(void)
     pthread_create(&threads[0], NULL, worker, NULL);
     pthread_create(&threads[1], NULL, worker, NULL);
     for (;;)
-        i_m_being_patched();
+        call_it();
 #endif
 }
