@@ -190,6 +190,7 @@ public static class PatchBuilder
         Dictionary<string, string> patched = TreeBuild.Objects(tree.Patched);
         List<string> differing = patched.Keys
             .Where(relative => original.TryGetValue(relative, out string? before) && !SameFile(before, patched[relative]))
+            .Where(relative => !Path.GetFileName(relative).Contains(".ltrans", StringComparison.Ordinal)) // the link-time optimiser's temporaries; their -flto inputs are refused
             .Order(StringComparer.Ordinal)
             .ToList(); // an object only the fix adds is linked in through its callers' changes
         var originalSections = new SectionBuild(tree.Original, request.SourceDirectory, originalLog, wrappers, Path.Combine(tree.Root, "sections", "original"));
@@ -199,14 +200,18 @@ public static class PatchBuilder
             request.Progress($"compiling {differing.Count} changed object(s) again with function sections");
         }
 
+        LineMap lines = LineMap.Read(request.DiffPath);
         var results = new ObjectChanges?[differing.Count];
         try
         {
             Parallel.For(0, differing.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
                 string relative = differing[i];
-                ObjectChanges change = ObjectDiff.Compare(relative, ObjectIndex.Load(originalSections.Compile(relative)), ObjectIndex.Load(patchedSections.Compile(relative)));
-                results[i] = change.IsEmpty ? null : change;
+                // An -flto object is refused as it is; recompiling it with sections would not give the deployed code either.
+                bool lto = ObjectDiff.IsLinkTimeOptimised(Suture.Elf.ElfFile.Load(original[relative])) || ObjectDiff.IsLinkTimeOptimised(Suture.Elf.ElfFile.Load(patched[relative]));
+                results[i] = lto
+                    ? ObjectDiff.Compare(relative, ObjectIndex.Load(original[relative]), ObjectIndex.Load(patched[relative]), lines)
+                    : ObjectDiff.Compare(relative, ObjectIndex.Load(originalSections.Compile(relative)), ObjectIndex.Load(patchedSections.Compile(relative)), lines);
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is SutureException) is SutureException first)
@@ -214,7 +219,12 @@ public static class PatchBuilder
             throw first;
         }
 
-        return results.OfType<ObjectChanges>().ToList();
+        foreach (ObjectChanges change in results.OfType<ObjectChanges>().Where(c => c.LineNumbersOnly.Count > 0))
+        {
+            request.Progress($"note: leaving {change.LineNumbersOnly.Count} function(s) of {change.Patched.DisplayName} alone, their code differs only in the line numbers of assertions the fix moved: {string.Join(", ", change.LineNumbersOnly)}");
+        }
+
+        return results.OfType<ObjectChanges>().Where(c => !c.IsEmpty).ToList();
     }
 
     private static bool SameFile(string a, string b)

@@ -49,8 +49,23 @@ public sealed class LibcareTests
         Assert.Contains($"{test}.c: {function}: the fix changes {function}; {function} loops forever", built.Stderr);
     }
 
+    /// <summary>Tests whose fix is in a shared library the program links (<c>libNAME.so</c>, built with -fPIC and -shared as makefile.inc does).</summary>
+    [Theory]
+    [InlineData("shared", "print_greetings")]
+    [InlineData("shared_ref_glibc", "print_greetings")]
+    [InlineData("tls_shared", "print_greetings")]
+    public void A_library_test_is_patched_in_exactly_the_functions_its_diff_changes(string test, string functions)
+    {
+        using var project = Unpack(test, out string command, library: true);
+        ToolResult result = project.BuildPatch(Path.Combine(project.Source, $"lib{test}.diff"), command, project.Output("p.patch"), [$"lib{test}.so"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        Assert.Equal(functions.Split(','), json.RootElement.GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("symbol").GetString()!).Order());
+    }
+
     /// <summary>The test's files in a project built like libcare's makefile.inc does: compile, then link with the test's LDLIBS.</summary>
-    private static BuildProject Unpack(string test, out string command)
+    private static BuildProject Unpack(string test, out string command, bool library = false)
     {
         Assert.True(File.Exists(Tarball), $"libcare's source {Tarball} is missing");
         using var scratch = new TempDirectory("suture-libcare");
@@ -61,7 +76,11 @@ public sealed class LibcareTests
             .Where(l => l.StartsWith("LDLIBS", StringComparison.Ordinal))
             .Select(l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim())
             .FirstOrDefault() ?? "";
-        command = $"cc -c {test}.c -o {test}.o && cc {test}.o {libraries} -o {test}";
+        string flags = string.Join(' ', File.ReadAllLines(Path.Combine(directory, "Makefile"))
+            .Where(l => l.StartsWith("CFLAGS", StringComparison.Ordinal)).Select(l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim()));
+        command = library
+            ? $"cc {flags} -fPIC -c lib{test}.c -o lib{test}.o && cc -shared lib{test}.o -o lib{test}.so && cc {flags} -c {test}.c -o {test}.o && cc {test}.o -L. -l{test} {libraries} -o {test}"
+            : $"cc -c {test}.c -o {test}.o && cc {test}.o {libraries} -o {test}";
         var files = Directory.EnumerateFiles(directory).Where(f => f.EndsWith(".c", StringComparison.Ordinal) || f.EndsWith(".diff", StringComparison.Ordinal))
             .ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
         return new BuildProject("libcare-" + test, command, files);
