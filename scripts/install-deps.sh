@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Suture needs on Debian 12, only where it is missing:
-# gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb.
+# gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb,
+# dpkg-dev + debhelper (tests that build a Debian package with dpkg-buildpackage).
 set -euo pipefail
 
 missing=()
@@ -11,6 +12,8 @@ need patch patch
 need diff diffutils
 need setpriv util-linux
 need make make
+need dpkg-buildpackage dpkg-dev
+need dh debhelper
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then

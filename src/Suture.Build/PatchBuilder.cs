@@ -36,10 +36,7 @@ public static class PatchBuilder
         }
 
         var wrappers = CompilerWrappers.Create(tree.Root);
-        request.Progress("building the original tree");
-        CompilerLog originalLog = TreeBuild.Run(tree.Original, request.SourceDirectory, request.BuildCommand, wrappers, "original", request.Progress);
-        request.Progress("building the patched tree");
-        CompilerLog patchedLog = TreeBuild.Run(tree.Patched, request.SourceDirectory, request.BuildCommand, wrappers, "patched", request.Progress);
+        (CompilerLog originalLog, CompilerLog patchedLog) = BuildBoth(tree, wrappers, request);
 
         request.Progress("comparing objects");
         List<ObjectChanges> changes = Compare(tree, request, originalLog, patchedLog, wrappers);
@@ -64,6 +61,30 @@ public static class PatchBuilder
         }
 
         return built;
+    }
+
+    /// <summary>
+    /// Builds the original and the patched tree at the same time (they share nothing but the
+    /// wrappers), so the two builds take about as long as one where the package's own build
+    /// leaves a core free; a failure of either is reported after both have ended.
+    /// </summary>
+    private static (CompilerLog Original, CompilerLog Patched) BuildBoth(WorkTree tree, CompilerWrappers wrappers, PatchBuildRequest request)
+    {
+        request.Progress("building the original and the patched tree");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Task<CompilerLog> original = Task.Run(() => TreeBuild.Run(tree.Original, request.SourceDirectory, request.BuildCommand, wrappers, "original", request.Progress));
+        Task<CompilerLog> patched = Task.Run(() => TreeBuild.Run(tree.Patched, request.SourceDirectory, request.BuildCommand, wrappers, "patched", request.Progress));
+        try
+        {
+            Task.WaitAll(original, patched);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is SutureException) is SutureException first)
+        {
+            throw first;
+        }
+
+        request.Progress($"built both trees in {started.Elapsed.TotalSeconds:0.0} s");
+        return (original.Result, patched.Result);
     }
 
     private static PatchFile Assemble(BoundTarget binding, PatchBuildRequest request, CompilerLog log, IReadOnlyList<string> overrides, bool several)
@@ -99,7 +120,29 @@ public static class PatchBuilder
         IEnumerable<string> objects = linked.Count == 0 ? binding.Changes.Select(c => c.RelativePath) : linked;
         IEnumerable<ObjectIndex> originals = objects.Select(o => Path.Combine(tree.Original, o)).Where(File.Exists).Select(ObjectIndex.Load);
         request.Progress($"checking the rebuilt original against {binding.Target.Path}");
-        IReadOnlyList<string> differences = BuildEnvironmentCheck.Differences(binding.Target, originals);
+        TargetBinary target = binding.Target;
+        if (target.NeedsSymbols)
+        {
+            LocateStrippedSymbols(binding, tree, request);
+        }
+
+        List<ObjectIndex> checkedObjects = originals.ToList();
+        IReadOnlyList<string> differences = BuildEnvironmentCheck.Differences(target, checkedObjects, out int compared, out int total);
+        if (compared == 0)
+        {
+            string nothing = $"the build-environment check found none of the {total} function(s) of the rebuilt {string.Join(", ", checkedObjects.Select(o => Path.GetRelativePath(tree.Original, o.Path)).Take(5))}{(checkedObjects.Count > 5 ? ", ..." : "")} in {target.Path} (symbols from {target.SymbolSource}), so it compared nothing";
+            if (request.IgnoreBuildMismatch)
+            {
+                request.Progress($"warning: {nothing}; building anyway (--ignore-build-mismatch)");
+                return [$"{IgnoreBuildMismatchOverride}: compared no function with {target.Name}"];
+            }
+
+            throw new SutureException(
+                $"{nothing}: the patch cannot be checked against the code the target runs; give the binary the build produces (or its installed copy with its debug file), or pass --ignore-build-mismatch to build anyway (recorded in the patch)",
+                ExitCode.TargetMismatch);
+        }
+
+        request.Progress($"compared {compared} function(s) with {target.Name} (symbols from {target.SymbolSource})");
         if (differences.Count == 0)
         {
             return [];
@@ -112,10 +155,28 @@ public static class PatchBuilder
             return [$"{IgnoreBuildMismatchOverride}: {differences.Count} function(s) differ from {binding.Target.Name}: {string.Join(", ", differences.Take(10).Select(d => d.Split(':')[1].Trim()))}"];
         }
 
+        string why = BuildProvenance.Explain(target, checkedObjects, binding.Output is null ? null : Path.Combine(tree.Original, binding.Output));
         throw new SutureException(
             $"the rebuilt original does not match the deployed {binding.Target.Path}; {differences.Count} function(s) differ:\n  {summary}\n"
+            + (why.Length > 0 ? why + "\n" : "")
             + $"the build environment differs from the one that built the target: build with the same compiler ({CompilerVersion()}) and flags as the deployed binary, or pass --ignore-build-mismatch to build anyway (recorded in the patch)",
             ExitCode.TargetMismatch);
+    }
+
+    /// <summary>A stripped target without a debug file takes its local symbols from the rebuilt original's link output.</summary>
+    private static void LocateStrippedSymbols(BoundTarget binding, WorkTree tree, PatchBuildRequest request)
+    {
+        TargetBinary target = binding.Target;
+        string? rebuilt = binding.Output is null ? null : Path.Combine(tree.Original, binding.Output);
+        if (rebuilt is null || !File.Exists(rebuilt))
+        {
+            throw new SutureException(
+                $"{target.Path} is stripped (no .symtab), no debug file with Build ID {Convert.ToHexStringLower(target.BuildId)} is installed ({DebugFiles.Where(Convert.ToHexStringLower(target.BuildId))}), and no link step of the build produced it, so suture cannot locate its static functions; install its debug file (Debian: the -dbgsym package) or give the unstripped binary",
+                ExitCode.Unpatchable);
+        }
+
+        int adopted = target.AdoptFromRebuild(rebuilt);
+        request.Progress($"{target.Name} is stripped: located {adopted} function(s) through the rebuilt {binding.Output} (equal code at equal addresses){(target.Unplaced.Count > 0 ? $", {target.Unplaced.Count} static function(s) not found at their address" : "")}");
     }
 
     /// <summary>

@@ -15,15 +15,35 @@ internal static class BuildEnvironmentCheck
 {
     private const int MaxNamed = 10;
 
-    /// <summary>One line per function that differs, empty when the build matches.</summary>
-    public static IReadOnlyList<string> Differences(TargetBinary target, IEnumerable<ObjectIndex> originals)
+    /// <summary>
+    /// One line per function that differs, empty when the build matches; <paramref name="compared"/>
+    /// counts the functions compared (found in the target), of <paramref name="total"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(TargetBinary target, IEnumerable<ObjectIndex> originals, out int compared, out int total)
     {
         var differences = new List<string>();
+        var unplaced = target.Unplaced.ToLookup(u => u.Name, StringComparer.Ordinal);
+        compared = 0;
+        total = 0;
         foreach (ObjectIndex obj in originals)
         {
             foreach (ObjectFunction function in obj.Functions.Values)
             {
-                string? difference = Compare(target, obj, function);
+                total++;
+                string? difference = Compare(target, obj, function, ref compared);
+                if (difference is null)
+                {
+                    foreach ((string _, string? file, ulong address) in unplaced[function.Name])
+                    {
+                        if (file is null || obj.SourceFile is null || file == Path.GetFileName(obj.SourceFile))
+                        {
+                            compared++;
+                            difference = $"the target has other code at 0x{address:x}, where the rebuilt output has it (the rebuild does not reproduce {target.Name}, so its static functions cannot be located)";
+                            break;
+                        }
+                    }
+                }
+
                 if (difference is not null)
                 {
                     differences.Add($"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {function.Name}: {difference}");
@@ -46,13 +66,15 @@ internal static class BuildEnvironmentCheck
     public static string Summary(IReadOnlyList<string> differences) =>
         string.Join("\n  ", differences.Take(MaxNamed)) + (differences.Count > MaxNamed ? $"\n  ... and {differences.Count - MaxNamed} more" : "");
 
-    private static string? Compare(TargetBinary target, ObjectIndex obj, ObjectFunction function)
+    private static string? Compare(TargetBinary target, ObjectIndex obj, ObjectFunction function, ref int compared)
     {
         ElfSymbol? deployed = target.TryFind(function.Name, obj.SourceFile, out _);
         if (deployed is null || deployed.Type != ElfSymbolType.Func)
         {
             return null; // inlined everywhere, discarded, or ambiguous: nothing to compare with
         }
+
+        compared++;
 
         ReadOnlySpan<byte> rebuilt = function.Code.Span;
         if (deployed.Size != (ulong)rebuilt.Length)
@@ -63,7 +85,7 @@ internal static class BuildEnvironmentCheck
         byte[] bytes = new byte[rebuilt.Length];
         if (!target.File.TryReadAtAddress(deployed.Value, bytes))
         {
-            return null;
+            return $"its code at 0x{deployed.Value:x} cannot be read from {target.Name} (no file bytes at that address)";
         }
 
         bool[] masked = new bool[rebuilt.Length];

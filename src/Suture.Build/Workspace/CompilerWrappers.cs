@@ -3,8 +3,11 @@ namespace Suture.Build.Workspace;
 /// <summary>
 /// Scripts named like the compilers (gcc, cc, g++, c++) put first on PATH and in CC/CXX while a
 /// tree is built. They add only options that leave the generated code as the build's own flags
-/// make it, so the rebuilt original is comparable with the deployed binary: they keep every
-/// object file (<c>-save-temps=obj</c>, also for one-step compile-and-link builds), map the work
+/// make it, so the rebuilt original is comparable with the deployed binary: they keep the object
+/// files of one-step compile-and-link builds (<c>-save-temps=obj</c>, only for invocations
+/// without <c>-c</c>, <c>-S</c> or <c>-E</c>: gcc then compiles the preprocessed text, where
+/// warnings from macro expansions are no longer suppressed, and a <c>-Werror</c> build such as
+/// cJSON's tests fails on <c>-Waddress</c>), map the work
 /// tree's path to the source directory's in <c>__FILE__</c> (<c>-ffile-prefix-map</c>, so both
 /// trees and the deployed build agree), add debug information (<c>-g</c>, for the types of
 /// variables), and append each invocation to a log (<see cref="CompilerLog"/>): working directory
@@ -68,7 +71,9 @@ internal sealed class CompilerWrappers
                 line="$PWD	{{name}}"
                 for a in "$@"; do line="$line	$a"; done
                 printf '%s\n' "$line" >> "$SUTURE_COMPILE_LOG"
-                exec {{real}} -save-temps=obj ${SUTURE_PREFIX_MAP:+"-ffile-prefix-map=$SUTURE_PREFIX_MAP"} "$@" {{DebugInfo}}
+                temps=-save-temps=obj
+                for a in "$@"; do case "$a" in -c|-S|-E) temps= ;; esac; done
+                exec {{real}} $temps ${SUTURE_PREFIX_MAP:+"-ffile-prefix-map=$SUTURE_PREFIX_MAP"} "$@" {{DebugInfo}}
 
                 """);
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
