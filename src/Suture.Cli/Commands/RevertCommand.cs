@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Suture.Cli.Output;
 using Suture.Patching.Engine;
 using Suture.Patching.State;
 using Suture.Process.Tracing;
@@ -23,9 +24,29 @@ internal static class RevertCommand
             var options = new OperationOptions { Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)), Cancellation = cancel };
             using var tracer = new Tracer();
             AppliedPatch reverted = tracer.Run(() => PatchReverter.Revert(target, result.GetValue(id), options));
-            Console.WriteLine($"reverted {reverted.PatchId} (level {reverted.Level}) in process {target}: {string.Join(", ", reverted.Functions.Select(f => f.Symbol))} run their original code again");
+            AppliedPatch? below = PatchStatusReader.Read(target).FirstOrDefault(p => p.IsActive && p.BuildIdHex == reverted.BuildIdHex);
+            Console.WriteLine($"reverted {Printable.Text(reverted.PatchId)} (level {reverted.Level}) in process {target}: {WhatRunsNow(reverted, below)}");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>What each function of the reverted level runs now: the level below it (still loaded), or its original code.</summary>
+    private static string WhatRunsNow(AppliedPatch reverted, AppliedPatch? below)
+    {
+        var back = reverted.Functions.Where(f => below?.Functions.Any(b => b.EntryAddress == f.EntryAddress) == true).Select(f => f.Symbol).ToList();
+        var original = reverted.Functions.Select(f => f.Symbol).Except(back, StringComparer.Ordinal).ToList();
+        var parts = new List<string>();
+        if (back.Count > 0)
+        {
+            parts.Add($"{Printable.Join(back)} run{(back.Count == 1 ? "s" : "")} level {below!.Level} ({Printable.Text(below.PatchId)}) again");
+        }
+
+        if (original.Count > 0)
+        {
+            parts.Add($"{Printable.Join(original)} run{(original.Count == 1 ? "s" : "")} {(original.Count == 1 ? "its" : "their")} original code again");
+        }
+
+        return string.Join("; ", parts);
     }
 }

@@ -12,18 +12,18 @@ internal static class TextOutput
     {
         PatchFile patch = document.Patch;
         PatchMetadata m = patch.Metadata;
-        o.WriteLine($"patch:       {m.Id}");
+        o.WriteLine($"patch:       {Printable.Text(m.Id)}");
         o.WriteLine($"level:       {m.Level}");
-        o.WriteLine($"target:      {patch.Target.ObjectName}");
+        o.WriteLine($"target:      {Printable.Text(patch.Target.ObjectName)}");
         o.WriteLine($"build id:    {patch.Target.BuildIdHex}");
-        o.WriteLine($"description: {m.Description}");
-        o.WriteLine($"cves:        {(m.Cves.Count == 0 ? "-" : string.Join(", ", m.Cves))}");
+        o.WriteLine($"description: {Printable.Text(m.Description)}");
+        o.WriteLine($"cves:        {(m.Cves.Count == 0 ? "-" : Printable.Join(m.Cves))}");
         o.WriteLine($"created:     {m.CreatedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}");
-        o.WriteLine($"compiler:    {m.Compiler}");
-        o.WriteLine($"build:       {m.BuildCommand}");
+        o.WriteLine($"compiler:    {Printable.Text(m.Compiler)}");
+        o.WriteLine($"build:       {Printable.Text(m.BuildCommand)}");
         if (m.Overrides.Count > 0)
         {
-            o.WriteLine($"overrides:   {string.Join(", ", m.Overrides)}");
+            o.WriteLine($"overrides:   {Printable.Join(m.Overrides)}");
         }
 
         o.WriteLine($"sha256:      {document.Sha256}");
@@ -32,37 +32,37 @@ internal static class TextOutput
         o.WriteLine($"functions:   {patch.Functions.Count}");
         foreach (PatchFunction f in patch.Functions)
         {
-            o.WriteLine($"  {f.Symbol}: old 0x{f.OldAddress:x} ({f.OldSize} bytes, jump at +{f.EntryOffset} over {Convert.ToHexStringLower(f.ExpectedBytes)}), new +0x{f.NewOffset:x} ({f.NewSize} bytes)");
+            o.WriteLine($"  {Printable.Text(f.Symbol)}: old 0x{f.OldAddress:x} ({f.OldSize} bytes, jump at +{f.EntryOffset} over {Convert.ToHexStringLower(f.ExpectedBytes)}), new +0x{f.NewOffset:x} ({f.NewSize} bytes)");
         }
 
         foreach (IGrouping<string, PatchRelocation> external in patch.Relocations.Where(r => r.Target == PatchSymbolKind.External).GroupBy(r => r.Symbol))
         {
             PatchRelocation first = external.First();
             string kind = external.Any(r => r.IsThreadLocal) ? "thread-local " : "";
-            o.WriteLine($"  needs {kind}{first.Symbol}{(first.Version is null ? "" : "@" + first.Version)} from another object");
+            o.WriteLine($"  needs {kind}{Printable.Text(first.Symbol)}{(first.Version is null ? "" : "@" + Printable.Text(first.Version))} from another object");
         }
     }
 
     public static void WriteStatus(TextWriter o, int pid, string name, IReadOnlyList<AppliedPatch> patches, IReadOnlyList<ThreadVerdict>? verdicts)
     {
-        o.WriteLine($"process {pid} ({name}): {(patches.Count == 0 ? "no patches applied" : $"{patches.Count(p => p.IsActive)} patch(es) active")}");
+        o.WriteLine($"process {pid} ({Printable.Text(name)}): {(patches.Count == 0 ? "no patches applied" : $"{patches.Count(p => p.IsActive)} patch(es) active")}");
         foreach (AppliedPatch p in patches)
         {
-            o.WriteLine($"  {p.PatchId} level {p.Level} for {p.ObjectName} (Build ID {p.BuildIdHex}){(p.IsActive ? "" : ", superseded by a newer level")}");
+            o.WriteLine($"  {Printable.Text(p.PatchId)} level {p.Level} for {Printable.Text(p.ObjectName)} (Build ID {p.BuildIdHex}){(p.IsActive ? "" : ", superseded by a newer level")}");
             o.WriteLine($"    applied {p.AppliedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}, patch sha256 {p.PatchSha256}");
             if (p.Cves.Count > 0)
             {
-                o.WriteLine($"    fixes {string.Join(", ", p.Cves)}");
+                o.WriteLine($"    fixes {Printable.Join(p.Cves)}");
             }
 
             if (p.Description.Length > 0)
             {
-                o.WriteLine($"    {p.Description}");
+                o.WriteLine($"    {Printable.Text(p.Description)}");
             }
 
             foreach (AppliedFunction f in p.Functions)
             {
-                o.WriteLine($"    {f.Symbol}: 0x{f.EntryAddress:x} -> 0x{f.NewAddress:x}");
+                o.WriteLine($"    {Printable.Text(f.Symbol)}: 0x{f.EntryAddress:x} -> 0x{f.NewAddress:x}");
             }
         }
 
@@ -71,7 +71,7 @@ internal static class TextOutput
             o.WriteLine($"threads ({verdicts.Count(v => !v.IsSafe)} of {verdicts.Count} would block the patch now):");
             foreach (ThreadVerdict v in verdicts)
             {
-                o.WriteLine($"  {(v.IsSafe ? "free   " : "blocks ")} {v}");
+                o.WriteLine($"  {(v.IsSafe ? "free   " : "blocks ")} {Printable.Text(v.ToString())}");
             }
         }
     }
@@ -86,16 +86,16 @@ internal static class TextOutput
 
         foreach (IGrouping<string, ObjectState> group in states.GroupBy(s => s.BuildId))
         {
-            o.WriteLine($"{Path.GetFileName(group.First().ObjectPath)} (Build ID {group.Key}): {group.Count(s => s.State == "patched")} of {group.Count()} process(es) patched");
+            o.WriteLine($"{Printable.Text(Path.GetFileName(group.First().ObjectPath))} (Build ID {group.Key}): {group.Count(s => s.State == "patched")} of {group.Count()} process(es) patched");
             foreach (ObjectState s in group)
             {
                 string detail = s.State switch
                 {
-                    "patched" => $"patched at level {s.Level} ({s.PatchId})",
-                    "not patchable" => $"not patchable: {s.Reason}",
-                    _ => s.Reason is null ? "unpatched" : $"unpatched ({s.Reason})",
+                    "patched" => $"patched at level {s.Level} ({Printable.Text(s.PatchId)})",
+                    "not patchable" => $"not patchable: {Printable.Text(s.Reason)}",
+                    _ => s.Reason is null ? "unpatched" : $"unpatched ({Printable.Text(s.Reason)})",
                 };
-                o.WriteLine($"  {s.Pid,7} {s.Name,-16} {detail}");
+                o.WriteLine($"  {s.Pid,7} {Printable.Text(s.Name),-16} {detail}");
             }
         }
     }

@@ -24,9 +24,8 @@ public static class PatchReverter
         SyscallGadgets gadgets = SyscallGadgets.Find(memory, mappings);
         // The patch's code, and the inside of each entry jump about to be overwritten (a thread
         // exactly at an entry is about to jump and may run whichever bytes are there).
-        var ranges = patch.Functions
-            .Select(f => new CodeRange($"the entry jump of {f.Symbol}", f.EntryAddress + 1, f.EntryAddress + (ulong)f.SavedBytes.Length))
-            .Prepend(new CodeRange($"the new code of patch {patch.PatchId}", patch.Base, patch.Base + patch.CodeSize))
+        var ranges = NewCodeRanges.Of(patch, memory)
+            .Concat(patch.Functions.Select(f => new CodeRange($"the entry jump of {f.Symbol}", f.EntryAddress + 1, f.EntryAddress + (ulong)f.SavedBytes.Length)))
             .ToList();
 
         IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
