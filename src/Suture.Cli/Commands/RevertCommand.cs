@@ -31,11 +31,13 @@ internal static class RevertCommand
         return command;
     }
 
-    /// <summary>What each function of the reverted level runs now: the level below it (still loaded), or its original code.</summary>
+    /// <summary>What runs now: every function of the level below (still loaded) runs that level again; the reverted functions it lacks run their original code.</summary>
     private static string WhatRunsNow(AppliedPatch reverted, AppliedPatch? below)
     {
-        var back = reverted.Functions.Where(f => below?.Functions.Any(b => b.EntryAddress == f.EntryAddress) == true).Select(f => f.Symbol).ToList();
-        var original = reverted.Functions.Select(f => f.Symbol).Except(back, StringComparer.Ordinal).ToList();
+        // Reverting level N redirects every function of the level below again, including those
+        // level N had put back to their original code.
+        var back = below?.Functions.Select(f => f.Symbol).ToList() ?? [];
+        var original = reverted.Functions.Where(f => below?.Functions.Any(b => b.EntryAddress == f.EntryAddress) != true).Select(f => f.Symbol).ToList();
         var parts = new List<string>();
         if (back.Count > 0)
         {

@@ -15,7 +15,10 @@ public static class TraceDenial
     /// <summary>The reason and its remedy, as one clause for "permission denied ...: {reason}".</summary>
     public static string Explain(int pid)
     {
-        IReadOnlyList<(int Tid, int Tracer)> traced = ThreadList.Tracers(pid);
+        // Threads suture itself seized before the refusal name suture's tracer thread: not the culprit.
+        List<(int Tid, int Tracer)> traced = ThreadList.Tracers(pid)
+            .Where(t => t.Tracer != Environment.ProcessId && ThreadList.ThreadGroup(t.Tracer) != Environment.ProcessId)
+            .ToList();
         if (traced.Count > 0)
         {
             (int tid, int tracer) = traced[0];
