@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Suture needs on Debian 12, only where it is missing:
-# gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb.
+# gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb;
+# strace and python3 for the stress suite (tests/stress/run.sh: fault injection, patch mutation).
 set -euo pipefail
 
 missing=()
@@ -11,6 +12,8 @@ need patch patch
 need diff diffutils
 need setpriv util-linux
 need make make
+need strace strace
+need python3 python3
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then
