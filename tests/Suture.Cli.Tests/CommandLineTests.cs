@@ -116,6 +116,27 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
         program.WaitForLine(l => l == "alive", now);
     }
 
+    /// <summary>
+    /// Root with CAP_SYS_PTRACE and still refused: the reason is a security module. This is why
+    /// process 1 of the development machine cannot be traced: its init runs everything else in a
+    /// Landlock domain, and a process in a domain may not trace one outside it.
+    /// </summary>
+    [Fact]
+    public void Refused_by_a_security_module_although_root_the_message_says_so()
+    {
+        using var directory = new TempDirectory();
+        string sandboxed = Gcc.Compile(File.ReadAllText(TestTargets.Sandboxed), directory.File("sandboxed"));
+        using RunningProgram program = _seed.Project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+
+        ToolResult result = Tool.Run(sandboxed, [SutureCli.Path, "apply", "-p", program.Pid.ToString(), _seed.Project.PatchPath]);
+
+        AssertOneLineError(result, ExitCode.PermissionDenied, "suture runs as uid 0 with CAP_SYS_PTRACE and the process has no tracer, so a security module refuses it");
+        Assert.DoesNotContain("run suture as root", result.Stderr);
+        int now = program.LineCount;
+        program.WaitForSteady(SeedProject.OldLine, 3, now);
+    }
+
     [Fact]
     public void Control_characters_from_a_patch_file_are_escaped_in_text_and_kept_exactly_in_json()
     {

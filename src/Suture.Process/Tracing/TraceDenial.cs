@@ -54,9 +54,10 @@ public static class TraceDenial
             return "kernel.yama.ptrace_scope is 3: the kernel allows no tracing at all until reboot";
         }
 
-        return $"suture runs as uid {myUid} with CAP_SYS_PTRACE and the process has no tracer, so a security module refuses it "
-            + $"(active: {ReadTrimmed("/sys/kernel/security/lsm") ?? "see /sys/kernel/security/lsm"}): a process inside a Landlock, SELinux or AppArmor sandbox "
-            + "may not trace one outside it; run suture outside that sandbox or in the target's";
+        string? modules = ReadTrimmed("/sys/kernel/security/lsm");
+        return $"suture runs as uid {myUid} with CAP_SYS_PTRACE and the process has no tracer, so a security module refuses it"
+            + (modules is null ? "" : $" (active: {modules})")
+            + ": a process inside a Landlock, SELinux or AppArmor sandbox may not trace one outside it; run suture outside that sandbox or in the target's";
     }
 
     private static Dictionary<string, string> Status(string path)
