@@ -93,11 +93,16 @@ PID=0
 start_target() { # [vfork]
     setsid "$WORK/target" "$@" > "$WORK/out" 2>&1 &
     PID=$!
+    disown "$PID" # its SIGKILL at the end of a run is no news
     TARGETS+=("$PID")
     for _ in $(seq 200); do [ -s "$WORK/out" ] && return 0; sleep 0.01; done
     echo "stress: the target does not start" >&2; exit 1
 }
-stop_target() { kill -9 -- "-$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=0; }
+stop_target() {
+    kill -9 -- "-$PID" 2>/dev/null
+    for _ in $(seq 500); do [ -e "/proc/$PID" ] || break; sleep 0.01; done
+    PID=0
+}
 restart_target() { stop_target; start_target "$@"; }
 
 stopped_tasks() { # tasks of $PID in state t or T
@@ -193,7 +198,8 @@ if wanted killpoint; then
             begin killpoint
             to_state "$(op_level $op)" || { restart_target; to_state "$(op_level $op)"; }
             # shellcheck disable=SC2046
-            (strace -f -qq -o /dev/null -e inject="$sys":signal=KILL:when="$n" "$SUTURE" $(op_args $op) >/dev/null 2>&1) 2>/dev/null
+            # (through runsig: strace dies by the signal its tracee died of, and the shell would say so)
+            "$WORK/runsig" 0 0 strace -f -qq -o /dev/null -e inject="$sys":signal=KILL:when="$n" "$SUTURE" $(op_args $op) >/dev/null 2>&1
             check "$op killed at $sys #$n"
         done < "$WORK/chosen.$op"
     done
