@@ -23,7 +23,10 @@ public static class TraceDenial
         {
             (int tid, int tracer) = traced[0];
             string where = tid == pid ? "it" : $"its thread {tid}";
-            return $"{where} is already traced by process {tracer} ({ThreadList.Name(tracer, tracer)}; a debugger?); detach that first";
+            int owner = ThreadList.ThreadGroup(tracer);
+            return ThreadList.Name(owner, tracer) == Tracer.ThreadName
+                ? $"{where} is traced by another suture (process {owner}) working on it right now; nothing changed, try again when that one is done"
+                : $"{where} is already traced by process {tracer} ({ThreadList.Name(owner, tracer)}; a debugger?); detach that first";
         }
 
         Dictionary<string, string> self = Status("/proc/self/status");

@@ -10,12 +10,15 @@ namespace Suture.Process.Tracing;
 /// </summary>
 public sealed class Tracer : IDisposable
 {
+    /// <summary>The name of the tracer thread (its comm): how a refused suture recognises another one.</summary>
+    public const string ThreadName = "suture-tracer";
+
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread _thread;
 
     public Tracer()
     {
-        _thread = new Thread(Loop) { IsBackground = true, Name = "suture-tracer" };
+        _thread = new Thread(Loop) { IsBackground = true, Name = ThreadName };
         _thread.Start();
     }
 
