@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing Suture needs on Debian 12, only where it is missing:
-# gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb.
+# gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb, strace (kill-point tests).
 set -euo pipefail
 
 missing=()
@@ -11,6 +11,7 @@ need patch patch
 need diff diffutils
 need setpriv util-linux
 need make make
+need strace strace
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -14,6 +14,7 @@ internal static class Program
         root.Subcommands.Add(ApplyCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(RevertCommand.Create());
+        root.Subcommands.Add(GcCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

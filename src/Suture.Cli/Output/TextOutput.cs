@@ -43,12 +43,25 @@ internal static class TextOutput
         }
     }
 
-    public static void WriteStatus(TextWriter o, int pid, string name, IReadOnlyList<AppliedPatch> patches, IReadOnlyList<ThreadVerdict>? verdicts)
+    public static void WriteStatus(TextWriter o, int pid, string name, ProcessPatchStatus status, IReadOnlyList<ThreadVerdict>? verdicts)
     {
-        o.WriteLine($"process {pid} ({name}): {(patches.Count == 0 ? "no patches applied" : $"{patches.Count(p => p.IsActive)} patch(es) active")}");
-        foreach (AppliedPatch p in patches)
+        int active = status.Records.Count(v => v.Role == RecordRole.Active);
+        o.WriteLine($"process {pid} ({name}): {(status.Records.Count == 0 && status.Unreadable.Count == 0 ? "no patches applied" : $"{active} patch(es) active")}{(status.IsConsistent ? "" : "; suture's records are inconsistent (the next apply, revert or `suture gc` repairs them)")}");
+        foreach (RecordVerdict v in status.Records)
         {
-            o.WriteLine($"  {p.PatchId} level {p.Level} for {p.ObjectName} (Build ID {p.BuildIdHex}){(p.IsActive ? "" : ", superseded by a newer level")}");
+            AppliedPatch p = v.Record;
+            string role = v.Role switch
+            {
+                RecordRole.Active => "",
+                RecordRole.Superseded => ", superseded by a newer level",
+                _ => ", not running (leftover)",
+            };
+            o.WriteLine($"  {p.PatchId} level {p.Level} for {p.ObjectName} (Build ID {p.BuildIdHex}){role}");
+            if (v.Problem is not null)
+            {
+                o.WriteLine($"    inconsistent record: {v.Problem}");
+            }
+
             o.WriteLine($"    applied {p.AppliedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}, patch sha256 {p.PatchSha256}");
             if (p.Cves.Count > 0)
             {
@@ -64,6 +77,16 @@ internal static class TextOutput
             {
                 o.WriteLine($"    {f.Symbol}: 0x{f.EntryAddress:x} -> 0x{f.NewAddress:x}");
             }
+        }
+
+        foreach (UnreadableRecord u in status.Unreadable)
+        {
+            o.WriteLine($"  unreadable suture memory {u.Name} at 0x{u.Start:x}-0x{u.End:x}: {u.Reason}; its code may run and it is never unmapped");
+        }
+
+        foreach (string foreign in status.Foreign)
+        {
+            o.WriteLine($"  entry changed outside suture: {foreign}");
         }
 
         if (verdicts is not null)
