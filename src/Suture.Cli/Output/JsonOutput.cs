@@ -120,6 +120,7 @@ internal static class JsonOutput
             w.WriteString("start", $"0x{u.Start:x}");
             w.WriteString("end", $"0x{u.End:x}");
             w.WriteString("reason", u.Reason);
+            w.WriteBoolean("reclaimable", u.IsPristine);
             w.WriteEndObject();
         }
 

@@ -61,6 +61,10 @@ internal static class TextOutput
             {
                 o.WriteLine($"    inconsistent record: {v.Problem}");
             }
+            else if (v.Role == RecordRole.Leftover)
+            {
+                o.WriteLine("    kept mapped: a run was killed while deregistering its unwind table, and whether that finished cannot be told");
+            }
 
             o.WriteLine($"    applied {p.AppliedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}, patch sha256 {p.PatchSha256}");
             if (p.Cves.Count > 0)
@@ -81,7 +85,9 @@ internal static class TextOutput
 
         foreach (UnreadableRecord u in status.Unreadable)
         {
-            o.WriteLine($"  unreadable suture memory {u.Name} at 0x{u.Start:x}-0x{u.End:x}: {u.Reason}; its code may run and it is never unmapped");
+            o.WriteLine(u.IsPristine
+                ? $"  unused suture memory {u.Name} at 0x{u.Start:x}-0x{u.End:x}: an apply was killed right after mapping it, before writing anything; the next apply, revert or gc unmaps it"
+                : $"  unreadable suture memory {u.Name} at 0x{u.Start:x}-0x{u.End:x}: {u.Reason}; its code may run, and it stays mapped (nothing tells whether its unwind table is registered)");
         }
 
         foreach (string foreign in status.Foreign)

@@ -60,6 +60,8 @@ public static class OrphanCollector
         var kept = records.Unreadable.Where(u => !u.IsPristine)
             .Select(u => $"suture memory {u.Name} at 0x{u.Start:x}-0x{u.End:x} stays mapped: {u.Reason}, so whether its unwind table is registered cannot be told")
             .ToList();
+        kept.AddRange(chains.SelectMany(c => c.Verdicts).Where(IsKeptForGood).Select(v =>
+            $"{v.Record.PatchId} (level {v.Record.Level}) at 0x{v.Record.Base:x} stays mapped ({v.Record.MappedSize} bytes, unused): a run was killed while deregistering its unwind table, and whether that finished cannot be told"));
         List<int> descriptors = LeakedDescriptors(pid);
         if (chains.All(c => c.IsConsistent) && descriptors.Count == 0 && pristine.Count == 0)
         {
@@ -80,7 +82,7 @@ public static class OrphanCollector
         }
 
         var reclaimed = new List<string>();
-        var leftovers = chains.SelectMany(c => c.Verdicts).Where(v => v.Role == RecordRole.Leftover).Select(v => v.Corrected).ToList();
+        var leftovers = chains.SelectMany(c => c.Verdicts).Where(v => v.Role == RecordRole.Leftover && !IsKeptForGood(v)).Select(v => v.Corrected).ToList();
         if (leftovers.Count > 0 || pristine.Count > 0)
         {
             Reclaim(context, leftovers, pristine, reclaimed, kept);
@@ -89,6 +91,10 @@ public static class OrphanCollector
         int closed = descriptors.Count == 0 ? 0 : Close(context, descriptors);
         return new GcReport(pid, repaired, reclaimed, kept, closed);
     }
+
+    /// <summary>A leftover whose deregistration was interrupted: never unmapped, not retried.</summary>
+    private static bool IsKeptForGood(RecordVerdict verdict) =>
+        verdict.Role == RecordRole.Leftover && verdict.Record.Phase == RecordPhase.Unloading && verdict.Record.UnwindState == UnwindState.Deregistering;
 
     /// <summary>Backs out a half-done switch (with every thread stopped and none in the code it changes), then makes the records follow the entries.</summary>
     private static void Repair(Context context, ChainState chain, OperationOptions options)

@@ -121,6 +121,8 @@ public static class PatchReconciler
             RecordRole.Superseded => null,
             _ when halfDone is not null => $"{halfDone}; to be backed out to {runs}",
             _ when record.Phase == RecordPhase.Loading => $"left loading by suture process {record.WriterPid}, which did not finish; nothing jumps to it",
+            // Kept for good (see PatchUnloader): a known state, not an inconsistency.
+            _ when record.Phase == RecordPhase.Unloading && record.UnwindState == UnwindState.Deregistering => null,
             _ when record.Phase == RecordPhase.Unloading => "left unloading by an interrupted run; nothing jumps to it",
             _ when record.IsActive => $"the record says active, but the entries run {runs} (an interrupted apply or revert)",
             _ => $"the record says superseded, but no level above it runs; the entries run {runs}",
