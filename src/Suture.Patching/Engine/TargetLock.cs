@@ -24,6 +24,8 @@ public sealed class TargetLock : IDisposable
 
     public static TargetLock Acquire(int pid, OperationOptions options)
     {
+        // A missing process or missing permission to trace it is the error to report, not the lock file.
+        Suture.Process.Memory.ProcessMemory.Open(pid, writable: true).Dispose();
         string path = Path.Combine(Directory, $"{pid}.lock");
         try
         {
