@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Suture needs on Debian 12, only where it is missing:
 # gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb;
-# strace and python3 for the stress suite (tests/stress/run.sh: fault injection, patch mutation).
+# strace (kill-point tests, the stress suite's fault injection) and python3 (its patch mutator).
 set -euo pipefail
 
 missing=()

@@ -16,6 +16,7 @@ internal static class Program
         root.Subcommands.Add(ApplyCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(RevertCommand.Create());
+        root.Subcommands.Add(GcCommand.Create());
         ParseResult parsed = root.Parse(args);
         return parsed.Errors.Count > 0 && parsed.Action is ParseErrorAction ? ReportParseErrors(parsed) : parsed.Invoke();
     }

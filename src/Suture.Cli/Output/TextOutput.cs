@@ -43,12 +43,29 @@ internal static class TextOutput
         }
     }
 
-    public static void WriteStatus(TextWriter o, int pid, string name, IReadOnlyList<AppliedPatch> patches, IReadOnlyList<ThreadVerdict>? verdicts)
+    public static void WriteStatus(TextWriter o, int pid, string name, ProcessPatchStatus status, IReadOnlyList<ThreadVerdict>? verdicts)
     {
-        o.WriteLine($"process {pid} ({Printable.Text(name)}): {(patches.Count == 0 ? "no patches applied" : $"{patches.Count(p => p.IsActive)} patch(es) active")}");
-        foreach (AppliedPatch p in patches)
+        int active = status.Records.Count(v => v.Role == RecordRole.Active);
+        o.WriteLine($"process {pid} ({Printable.Text(name)}): {(status.Records.Count == 0 && status.Unreadable.Count == 0 ? "no patches applied" : $"{active} patch(es) active")}{(status.IsConsistent ? "" : "; suture's records are inconsistent (the next apply, revert or `suture gc` repairs them)")}");
+        foreach (RecordVerdict v in status.Records)
         {
-            o.WriteLine($"  {Printable.Text(p.PatchId)} level {p.Level} for {Printable.Text(p.ObjectName)} (Build ID {p.BuildIdHex}){(p.IsActive ? "" : ", superseded by a newer level")}");
+            AppliedPatch p = v.Record;
+            string role = v.Role switch
+            {
+                RecordRole.Active => "",
+                RecordRole.Superseded => ", superseded by a newer level",
+                _ => ", not running (leftover)",
+            };
+            o.WriteLine($"  {Printable.Text(p.PatchId)} level {p.Level} for {Printable.Text(p.ObjectName)} (Build ID {p.BuildIdHex}){role}");
+            if (v.Problem is not null)
+            {
+                o.WriteLine($"    inconsistent record: {Printable.Text(v.Problem)}");
+            }
+            else if (v.Role == RecordRole.Leftover)
+            {
+                o.WriteLine("    kept mapped: a run was killed while deregistering its unwind table, and whether that finished cannot be told");
+            }
+
             o.WriteLine($"    applied {p.AppliedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}, patch sha256 {p.PatchSha256}");
             if (p.Cves.Count > 0)
             {
@@ -64,6 +81,18 @@ internal static class TextOutput
             {
                 o.WriteLine($"    {Printable.Text(f.Symbol)}: 0x{f.EntryAddress:x} -> 0x{f.NewAddress:x}");
             }
+        }
+
+        foreach (UnreadableRecord u in status.Unreadable)
+        {
+            o.WriteLine(u.IsPristine
+                ? $"  unused suture memory {Printable.Text(u.Name)} at 0x{u.Start:x}-0x{u.End:x}: an apply was killed right after mapping it, before writing anything; the next apply, revert or gc unmaps it"
+                : $"  unreadable suture memory {Printable.Text(u.Name)} at 0x{u.Start:x}-0x{u.End:x}: {Printable.Text(u.Reason)}; its code may run, and it stays mapped (nothing tells whether its unwind table is registered)");
+        }
+
+        foreach (string foreign in status.Foreign)
+        {
+            o.WriteLine($"  entry changed outside suture: {Printable.Text(foreign)}");
         }
 
         if (verdicts is not null)
