@@ -13,6 +13,8 @@ public sealed class Tracer : IDisposable
     /// <summary>The name of the tracer thread (its comm): how a refused suture recognises another one.</summary>
     public const string ThreadName = "suture-tracer";
 
+    private static readonly TimeSpan StragglerPoll = TimeSpan.FromMilliseconds(5);
+
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread _thread;
 
@@ -72,9 +74,18 @@ public sealed class Tracer : IDisposable
 
     private void Loop()
     {
-        foreach (Action item in _work.GetConsumingEnumerable())
+        while (!_work.IsCompleted)
         {
-            item();
+            // While threads that did not stop in time are still seized, look for their late stop
+            // every few milliseconds and let them go at once (they are this thread's tracees).
+            if (_work.TryTake(out Action? item, Stragglers.Count > 0 ? StragglerPoll : Timeout.InfiniteTimeSpan))
+            {
+                item();
+            }
+            else
+            {
+                Stragglers.ReleaseStopped();
+            }
         }
     }
 }
