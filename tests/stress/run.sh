@@ -240,6 +240,7 @@ if wanted signal; then
 fi
 
 # --- an unstoppable thread: bounded by --timeout, answers SIGINT within a few ms ----------------
+# (issue 10: apply --timeout 2 with a thread in D state, SIGINT to suture at 3 s)
 if wanted unstoppable; then
     note "unstoppable: $UNSTOPPABLE_RUNS runs"
     for i in $(seq "$UNSTOPPABLE_RUNS"); do
@@ -253,9 +254,12 @@ if wanted unstoppable; then
         kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
         ms=${result##* }
         longest=$(awk 'BEGIN{run=0;max=0} {if ($1>0) {run++} else {run=0}; if (run>max) max=run} END{print max*100}' "$WORK/stopped.samples")
-        [ "$ms" -le 2800 ] || failed "unstoppable: apply --timeout 2 with a thread in D state took $ms ms and ended '${result% *}' ($(grep -m1 . "$WORK/err"))"
+        # Done by the timeout, or at the latest a few ms after the SIGINT at 3 s.
+        [ "$ms" -le 3200 ] || failed "unstoppable: apply --timeout 2 with a thread in D state took $ms ms and ended '${result% *}' ($(grep -m1 . "$WORK/err"))"
         [ "$longest" -le 2600 ] || failed "unstoppable: the other threads stayed stopped for about $longest ms"
         case "$result" in "exit 9 "*|"exit 130 "*) ;; *) failed "unstoppable: apply ended '${result% *}' (expected 9, refused naming the thread, or 130): $(grep -m1 . "$WORK/err")" ;; esac
+        # The fresh-suture checks once the thread is out of the kernel (the vfork child exits at 15 s).
+        for _ in $(seq 2000); do grep -q '^State:.D' /proc/$PID/task/*/status 2>/dev/null || break; sleep 0.01; done
         check "apply with a thread in D state"
         restart_target
     done

@@ -1,7 +1,7 @@
 /* Stress target: four threads call the function being patched in a loop; main prints which
    behaviour it sees every 5 ms ("old", "new" or "two" for level 2). With an argument "vfork",
-   one more thread vforks a child that sleeps 15 s before _exit: that thread sits in the kernel
-   (vfork wait) where it cannot be stopped. behaviour() is noipa: no caller may assume what it
+   one more thread vforks (once) a child that sleeps 15 s before _exit: for those 15 s that
+   thread sits in the kernel (vfork wait) where it cannot be stopped. behaviour() is noipa: no caller may assume what it
    returns, so the patched function is what runs. */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -29,12 +29,13 @@ static void *worker(void *arg)
 static void *vforker(void *arg)
 {
     (void)arg;
+    pid_t child = vfork();
+    if (child == 0) {
+        sleep(15);
+        _exit(0);
+    }
     for (;;) {
-        pid_t child = vfork();
-        if (child == 0) {
-            sleep(15);
-            _exit(0);
-        }
+        pause();
     }
     return NULL;
 }
