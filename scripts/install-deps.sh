@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Suture needs on Debian 12, only where it is missing:
 # gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb,
-# dpkg-dev + debhelper (tests that build a Debian package with dpkg-buildpackage).
+# dpkg-dev + debhelper (tests that build a Debian package with dpkg-buildpackage), strace (kill-point
+# tests, the stress suite's fault injection) and python3 (its patch mutator).
 set -euo pipefail
 
 missing=()
@@ -14,6 +15,8 @@ need setpriv util-linux
 need make make
 need dpkg-buildpackage dpkg-dev
 need dh debhelper
+need strace strace
+need python3 python3
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then

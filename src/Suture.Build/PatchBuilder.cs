@@ -96,7 +96,7 @@ public static class PatchBuilder
             Target = new PatchTarget(target.BuildId, target.Name),
             Metadata = new PatchMetadata
             {
-                Id = request.Id is null ? DefaultId(target, image) : several ? $"{request.Id}-{target.Name}" : request.Id,
+                Id = request.Id is null ? DefaultId(target, request.Level, image, functions, relocations) : several ? $"{request.Id}-{target.Name}" : request.Id,
                 Description = request.Description,
                 Cves = request.Cves,
                 Level = request.Level,
@@ -234,8 +234,32 @@ public static class PatchBuilder
         return infoA.Length == infoB.Length && File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
     }
 
-    private static string DefaultId(TargetBinary target, PatchImage image) =>
-        $"{target.Name}-{Convert.ToHexStringLower(SHA256.HashData(image.Code))[..12]}";
+    /// <summary>
+    /// The object's name and a hash of everything that makes two patches different: the Build ID
+    /// they bind to, the level, the code, data and bss, where each function goes and every
+    /// fix-up. (Code alone is not enough: two levels that differ only in a string, or a library
+    /// and an executable given the same fix, would share one id.)
+    /// </summary>
+    private static string DefaultId(TargetBinary target, int level, PatchImage image, IReadOnlyList<PatchFunction> functions, IReadOnlyList<PatchRelocation> relocations)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var text = new System.Text.StringBuilder();
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{Convert.ToHexStringLower(target.BuildId)}\n{level}\n{image.Code.Length}\n{image.Data.Length}\n{image.BssSize}\n");
+        foreach (PatchFunction f in functions)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"f {f.Symbol} {f.OldAddress:x} {f.NewOffset:x}\n");
+        }
+
+        foreach (PatchRelocation r in relocations)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"r {r.Offset:x} {r.Kind} {r.Target} {r.Symbol}@{r.Version} {r.Value:x} {r.Addend}\n");
+        }
+
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
+        hash.AppendData(image.Code);
+        hash.AppendData(image.Data);
+        return $"{target.Name}-{Convert.ToHexStringLower(hash.GetHashAndReset())[..12]}";
+    }
 
     private static string CompilerVersion()
     {

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Suture.Cli.Commands;
+using Suture.Cli.Output;
 
 namespace Suture.Cli;
 
@@ -16,6 +18,24 @@ internal static class Program
         root.Subcommands.Add(ApplyCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(RevertCommand.Create());
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(GcCommand.Create());
+        ParseResult parsed = root.Parse(args);
+        return parsed.Errors.Count > 0 && parsed.Action is ParseErrorAction ? ReportParseErrors(parsed) : parsed.Invoke();
+    }
+
+    /// <summary>
+    /// A bad command line is exit 2 (README), one line naming every problem and where to look,
+    /// instead of System.CommandLine's exit 1 with the whole help text.
+    /// </summary>
+    private static int ReportParseErrors(ParseResult parsed)
+    {
+        bool atRoot = parsed.CommandResult == parsed.RootCommandResult;
+        string command = atRoot ? "suture" : $"suture {parsed.CommandResult.Command.Name}";
+        string problems = atRoot && parsed.UnmatchedTokens.Count > 0
+            ? $"unknown command '{parsed.UnmatchedTokens[0]}'; the commands are {string.Join(", ", parsed.RootCommandResult.Command.Subcommands.Select(c => c.Name))}"
+            : string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')));
+        problems = Printable.Text(problems);
+        Console.Error.WriteLine($"error: {problems} (see '{command} --help')");
+        return (int)ExitCode.Usage;
     }
 }

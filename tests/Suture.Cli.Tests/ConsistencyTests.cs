@@ -136,7 +136,7 @@ public sealed class ConsistencyTests
         ToolResult refused = SutureCli.Run("revert", "-p", pid, "--timeout", "0.3");
 
         Assert.Equal((int)ExitCode.Busy, refused.ExitCode);
-        Assert.Contains("the new code of patch", refused.Stderr);
+        Assert.Contains("i_m_being_patched in the new code of patch", refused.Stderr);
         Assert.Contains("level 1", SutureCli.Succeed("status", "-p", pid).Stdout);
     }
 

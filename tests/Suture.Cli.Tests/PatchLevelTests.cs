@@ -35,11 +35,36 @@ public sealed class PatchLevelTests
         Assert.Equal((int)ExitCode.AlreadyApplied, downgrade.ExitCode);
         Assert.Contains("is not newer", downgrade.Stderr);
 
-        at = Step(program, () => SutureCli.Succeed("revert", "-p", pid), SeedProject.NewLine, SecondNew, at);
-        Step(program, () => SutureCli.Succeed("revert", "-p", pid), SeedProject.OldLine, SecondOld, at);
+        string toOne = "";
+        at = Step(program, () => toOne = SutureCli.Succeed("revert", "-p", pid).Stdout, SeedProject.NewLine, SecondNew, at);
+        Assert.Contains("i_m_being_patched", toOne);
+        Assert.Contains("run level 1 (fix) again", toOne);
+        Assert.DoesNotContain("original code", toOne);
+        string toOriginal = "";
+        Step(program, () => toOriginal = SutureCli.Succeed("revert", "-p", pid).Stdout, SeedProject.OldLine, SecondOld, at);
+        Assert.Contains("original code again", toOriginal);
         Assert.Equal((int)ExitCode.NothingToRevert, SutureCli.Run("revert", "-p", pid).ExitCode);
         Assert.DoesNotContain("/memfd:suture", File.ReadAllText($"/proc/{program.Pid}/maps"));
     }
+
+    [Fact]
+    public void Levels_that_differ_only_in_a_string_get_different_default_ids()
+    {
+        using var project = new SeedProject(TestTargets.Levels, "gcc -o foo foo.c");
+        string patchOne = Path.Combine(project.Root, "one.patch");
+        string patchTwo = Path.Combine(project.Root, "two.patch");
+        Assert.Equal(0, project.BuildPatchFrom(project.WriteDiff(project.OriginalSource.Replace("i'm unpatched!", "fixed, A", StringComparison.Ordinal), "one.diff"), patchOne, "--level", "1").ExitCode);
+        Assert.Equal(0, project.BuildPatchFrom(project.WriteDiff(project.OriginalSource.Replace("i'm unpatched!", "fixed, B", StringComparison.Ordinal), "two.diff"), patchTwo, "--level", "2").ExitCode);
+
+        string one = IdOf(patchOne);
+        string two = IdOf(patchTwo);
+
+        Assert.StartsWith("foo-", one);
+        Assert.NotEqual(one, two);
+    }
+
+    private static string IdOf(string patch) =>
+        SutureCli.Succeed("inspect", patch).Stdout.Split('\n').First(l => l.StartsWith("patch:", StringComparison.Ordinal))["patch:".Length..].Trim();
 
     /// <summary>Runs <paramref name="action"/> and waits until the program prints the two lines, alternating, several times.</summary>
     private static int Step(RunningProgram program, Action action, string first, string second, int from)

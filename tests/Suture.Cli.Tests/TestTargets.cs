@@ -7,6 +7,9 @@ public static class TestTargets
 
     public static string Spinner => Path.Combine(AppContext.BaseDirectory, "TestTargets", "spinner.c");
 
+    /// <summary>Runs a command inside a Landlock domain (see the file).</summary>
+    public static string Sandboxed => Path.Combine(AppContext.BaseDirectory, "TestTargets", "sandboxed.c");
+
     public static string Signals => Path.Combine(AppContext.BaseDirectory, "TestTargets", "signals.c");
 
     public static string Spawner => Path.Combine(AppContext.BaseDirectory, "TestTargets", "spawner.c");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Suture.Cli.Output;
 using System.Diagnostics;
 using Suture.Patching.Engine;
 using Suture.Patching.State;
@@ -48,7 +49,7 @@ internal static class ApplyCommand
     {
         var clock = Stopwatch.StartNew();
         AppliedPatch applied = Interruption.Guard(() => tracer.Run(() => PatchApplier.Apply(pid, document.Patch, document.Sha256, options)));
-        Console.WriteLine($"applied {applied.PatchId} (level {applied.Level}) to process {pid}: {string.Join(", ", applied.Functions.Select(f => f.Symbol))} redirected to 0x{applied.Base:x} in {clock.Elapsed.TotalMilliseconds:0.0} ms");
+        Console.WriteLine($"applied {Printable.Text(applied.PatchId)} (level {applied.Level}) to process {pid}: {Printable.Join(applied.Functions.Select(f => f.Symbol))} redirected to 0x{applied.Base:x} in {clock.Elapsed.TotalMilliseconds:0.0} ms");
         return 0;
     }
 
@@ -60,7 +61,7 @@ internal static class ApplyCommand
         int already = results.Count(r => r.Outcome == FleetOutcome.AlreadyPatched);
         int exited = results.Count(r => r.Outcome == FleetOutcome.Exited);
         int failed = results.Count(r => r.Outcome == FleetOutcome.NotPatchable);
-        Console.WriteLine($"{results.Count} process(es) map {document.Patch.Target.ObjectName} (Build ID {document.Patch.Target.BuildIdHex}): {patched} patched, {already} already patched, {failed} not patchable, {exited} exited, in {clock.Elapsed.TotalMilliseconds:0} ms");
+        Console.WriteLine($"{results.Count} process(es) map {Printable.Text(document.Patch.Target.ObjectName)} (Build ID {document.Patch.Target.BuildIdHex}): {patched} patched, {already} already patched, {failed} not patchable, {exited} exited, in {clock.Elapsed.TotalMilliseconds:0} ms");
         if (options.Cancellation.IsCancellationRequested)
         {
             throw new SutureException("apply -p all interrupted; the processes listed above are done, the others untouched", ExitCode.Interrupted);
@@ -73,7 +74,7 @@ internal static class ApplyCommand
     {
         var results = Interruption.Guard(() => tracer.Run(() => StoreApplier.Apply(store, pid, options, (document, result) =>
         {
-            Console.Write($"{document.Patch.Target.ObjectName,-16} level {document.Patch.Metadata.Level,-3} ");
+            Console.Write($"{Printable.Text(document.Patch.Target.ObjectName),-16} level {document.Patch.Metadata.Level,-3} ");
             Report(result);
         })));
         int failed = results.Count(r => r.Result.Outcome == FleetOutcome.NotPatchable);
@@ -88,12 +89,14 @@ internal static class ApplyCommand
 
     private static void Report(FleetResult result)
     {
+        string name = Printable.Text(result.Name);
+        string detail = Printable.Text(result.Detail);
         string line = result.Outcome switch
         {
-            FleetOutcome.Patched => $"patched         {result.Pid} ({result.Name}) {result.Detail}",
-            FleetOutcome.AlreadyPatched => $"already patched {result.Pid} ({result.Name})",
-            FleetOutcome.Exited => $"exited          {result.Pid} ({result.Name})",
-            _ => $"not patchable   {result.Pid} ({result.Name}): {result.Detail}",
+            FleetOutcome.Patched => $"patched         {result.Pid} ({name}) {detail}",
+            FleetOutcome.AlreadyPatched => $"already patched {result.Pid} ({name})",
+            FleetOutcome.Exited => $"exited          {result.Pid} ({name})",
+            _ => $"not patchable   {result.Pid} ({name}): {detail}",
         };
         Console.WriteLine(line);
     }

@@ -1,3 +1,4 @@
+using Suture.Cli.Output;
 using System.CommandLine;
 using Suture.Build;
 using Suture.Patching.Format;
@@ -45,7 +46,7 @@ internal static class BuildCommand
                 Level = patchLevel,
                 KeepWorkTrees = result.GetValue(keep),
                 IgnoreBuildMismatch = result.GetValue(ignoreMismatch),
-                Progress = line => Console.Error.WriteLine($"suture: {line}"),
+                Progress = line => Console.Error.WriteLine($"suture: {string.Join('\n', line.Split('\n').Select(Printable.Text))}"),
             });
             string path = result.GetValue(output)!;
             bool intoDirectory = built.Count > 1 || Directory.Exists(path);
@@ -64,11 +65,11 @@ internal static class BuildCommand
                 string file = intoDirectory ? Path.Combine(path, Path.GetFileName(one.TargetPath) + ".patch") : path;
                 PatchFile patchFile = one.Patch;
                 File.WriteAllBytes(file, PatchFileWriter.Write(patchFile));
-                Console.WriteLine($"wrote {file}: patch {patchFile.Metadata.Id} for {patchFile.Target.ObjectName} (Build ID {patchFile.Target.BuildIdHex}), {patchFile.Functions.Count} function(s) redirected: {string.Join(", ", patchFile.Functions.Select(f => f.Symbol))}");
+                Console.WriteLine($"wrote {Printable.Text(file)}: patch {Printable.Text(patchFile.Metadata.Id)} for {Printable.Text(patchFile.Target.ObjectName)} (Build ID {patchFile.Target.BuildIdHex}), {patchFile.Functions.Count} function(s) redirected: {Printable.Join(patchFile.Functions.Select(f => f.Symbol))}");
             }
 
             return 0;
-        }));
+        }, multiLine: true));
         return command;
     }
 }

@@ -9,7 +9,12 @@ namespace Suture.Cli.Commands;
 /// </summary>
 internal static class CommandRunner
 {
-    public static int Run(ParseResult result, Func<CancellationToken, int> body)
+    /// <param name="multiLine">
+    /// Whether a message may keep its line breaks (build's list of refusals, from the user's own
+    /// tree); otherwise every control character in it is escaped (<see cref="Output.Printable"/>),
+    /// since it may quote a patch file's or a process's strings.
+    /// </param>
+    public static int Run(ParseResult result, Func<CancellationToken, int> body, bool multiLine = false)
     {
         try
         {
@@ -24,7 +29,7 @@ internal static class CommandRunner
         }
         catch (SutureException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {Show(e.Message)}");
             if (result.GetValue(CommonOptions.Verbose))
             {
                 Console.Error.WriteLine(e);
@@ -36,7 +41,7 @@ internal static class CommandRunner
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Console.Error.WriteLine($"error: internal failure: {e.Message} (run with --verbose for details and report it)");
+            Console.Error.WriteLine($"error: internal failure: {Show(e.Message)} (run with --verbose for details and report it)");
             if (result.GetValue(CommonOptions.Verbose))
             {
                 Console.Error.WriteLine(e);
@@ -44,5 +49,9 @@ internal static class CommandRunner
 
             return (int)ExitCode.Failure;
         }
+
+        string Show(string message) => multiLine
+            ? string.Join('\n', message.Split('\n').Select(Output.Printable.Text))
+            : Output.Printable.Text(message);
     }
 }

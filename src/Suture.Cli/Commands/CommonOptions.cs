@@ -25,9 +25,17 @@ internal static class CommonOptions
             return null;
         }
 
-        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) && pid > 0
-            ? pid
-            : throw new SutureException($"-p expects a process id{(allowAll ? " or 'all'" : "")}, not '{text}'", ExitCode.Usage);
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) || pid <= 0)
+        {
+            throw new SutureException($"-p expects a process id{(allowAll ? " or 'all'" : "")}, not '{text}'", ExitCode.Usage);
+        }
+
+        // /proc/TID exists for every thread too (unlisted): a thread id would be traced as if it
+        // were a process, and the process's other threads would never be stopped.
+        int owner = Suture.Process.Tracing.ThreadList.ThreadGroup(pid);
+        return owner != 0 && owner != pid
+            ? throw new SutureException($"-p {pid} is a thread of process {owner} ({Output.Printable.Text(Suture.Process.Tracing.ThreadList.Name(owner, owner))}), not a process; give -p {owner}", ExitCode.Usage)
+            : pid;
     }
 
     public static Option<bool> Json() => new("--json")
@@ -35,9 +43,24 @@ internal static class CommonOptions
         Description = "Write JSON for machines instead of text",
     };
 
+    /// <summary>The longest --timeout accepted: a day (anything longer is a typo, and would overflow a TimeSpan far above).</summary>
+    public const double MaxTimeoutSeconds = 86400;
+
     public static Option<double> Timeout() => new("--timeout")
     {
-        Description = "Seconds to keep retrying while a thread is busy in code that changes",
+        Description = $"Seconds to keep retrying while a thread is busy in code that changes (more than 0, at most {MaxTimeoutSeconds})",
         DefaultValueFactory = _ => Patching.Engine.OperationOptions.DefaultTimeout.TotalSeconds,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+                && double.IsFinite(seconds) && seconds > 0 && seconds <= MaxTimeoutSeconds)
+            {
+                return seconds;
+            }
+
+            result.AddError($"--timeout expects seconds more than 0 and at most {MaxTimeoutSeconds}, not '{text}'");
+            return 0;
+        },
     };
 }

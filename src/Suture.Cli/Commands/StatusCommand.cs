@@ -39,7 +39,7 @@ internal static class StatusCommand
             if (pidText is not null)
             {
                 int target = CommonOptions.ParsePid(pidText, allowAll: false)!.Value;
-                IReadOnlyList<AppliedPatch> applied = PatchStatusReader.Read(target);
+                ProcessPatchStatus applied = PatchStatusReader.ReadStatus(target);
                 string name = ThreadList.Name(target, target);
                 IReadOnlyList<ThreadVerdict>? verdicts = null;
                 if (result.GetValue(check) is string patchPath)

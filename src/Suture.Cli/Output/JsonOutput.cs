@@ -62,19 +62,34 @@ internal static class JsonOutput
         stream.WriteByte((byte)'\n');
     }
 
-    public static void WriteStatus(Stream stream, int pid, string name, IReadOnlyList<AppliedPatch> patches, IReadOnlyList<ThreadVerdict>? verdicts)
+    public static void WriteStatus(Stream stream, int pid, string name, ProcessPatchStatus status, IReadOnlyList<ThreadVerdict>? verdicts)
     {
         using var w = new Utf8JsonWriter(stream, Options);
         w.WriteStartObject();
         w.WriteNumber("pid", pid);
         w.WriteString("name", name);
+        w.WriteBoolean("consistent", status.IsConsistent);
         w.WriteStartArray("patches");
-        foreach (AppliedPatch p in patches)
+        foreach (RecordVerdict v in status.Records)
         {
+            AppliedPatch p = v.Record;
             w.WriteStartObject();
             w.WriteString("id", p.PatchId);
             w.WriteNumber("level", p.Level);
-            w.WriteBoolean("active", p.IsActive);
+            w.WriteBoolean("active", v.Role == RecordRole.Active);
+            w.WriteString("role", v.Role.ToString().ToLowerInvariant());
+            w.WriteBoolean("recordSaysActive", p.IsActive && p.Phase == RecordPhase.Applied);
+            w.WriteString("phase", p.Phase.ToString().ToLowerInvariant());
+            w.WriteBoolean("consistent", v.IsConsistent);
+            if (v.Problem is null)
+            {
+                w.WriteNull("problem");
+            }
+            else
+            {
+                w.WriteString("problem", v.Problem);
+            }
+
             w.WriteString("object", p.ObjectName);
             w.WriteString("buildId", p.BuildIdHex);
             w.WriteString("description", p.Description);
@@ -97,6 +112,20 @@ internal static class JsonOutput
         }
 
         w.WriteEndArray();
+        w.WriteStartArray("unreadable");
+        foreach (UnreadableRecord u in status.Unreadable)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", u.Name);
+            w.WriteString("start", $"0x{u.Start:x}");
+            w.WriteString("end", $"0x{u.End:x}");
+            w.WriteString("reason", u.Reason);
+            w.WriteBoolean("reclaimable", u.IsPristine);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        WriteStrings(w, "foreign", status.Foreign);
         if (verdicts is not null)
         {
             w.WriteStartArray("threads");

@@ -12,18 +12,18 @@ internal static class TextOutput
     {
         PatchFile patch = document.Patch;
         PatchMetadata m = patch.Metadata;
-        o.WriteLine($"patch:       {m.Id}");
+        o.WriteLine($"patch:       {Printable.Text(m.Id)}");
         o.WriteLine($"level:       {m.Level}");
-        o.WriteLine($"target:      {patch.Target.ObjectName}");
+        o.WriteLine($"target:      {Printable.Text(patch.Target.ObjectName)}");
         o.WriteLine($"build id:    {patch.Target.BuildIdHex}");
-        o.WriteLine($"description: {m.Description}");
-        o.WriteLine($"cves:        {(m.Cves.Count == 0 ? "-" : string.Join(", ", m.Cves))}");
+        o.WriteLine($"description: {Printable.Text(m.Description)}");
+        o.WriteLine($"cves:        {(m.Cves.Count == 0 ? "-" : Printable.Join(m.Cves))}");
         o.WriteLine($"created:     {m.CreatedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}");
-        o.WriteLine($"compiler:    {m.Compiler}");
+        o.WriteLine($"compiler:    {Printable.Text(m.Compiler)}");
         WriteBuild(o, m.BuildCommand);
         if (m.Overrides.Count > 0)
         {
-            o.WriteLine($"overrides:   {string.Join(", ", m.Overrides)}");
+            o.WriteLine($"overrides:   {Printable.Join(m.Overrides)}");
         }
 
         o.WriteLine($"sha256:      {document.Sha256}");
@@ -32,14 +32,14 @@ internal static class TextOutput
         o.WriteLine($"functions:   {patch.Functions.Count}");
         foreach (PatchFunction f in patch.Functions)
         {
-            o.WriteLine($"  {f.Symbol}: old 0x{f.OldAddress:x} ({f.OldSize} bytes, jump at +{f.EntryOffset} over {Convert.ToHexStringLower(f.ExpectedBytes)}), new +0x{f.NewOffset:x} ({f.NewSize} bytes)");
+            o.WriteLine($"  {Printable.Text(f.Symbol)}: old 0x{f.OldAddress:x} ({f.OldSize} bytes, jump at +{f.EntryOffset} over {Convert.ToHexStringLower(f.ExpectedBytes)}), new +0x{f.NewOffset:x} ({f.NewSize} bytes)");
         }
 
         foreach (IGrouping<string, PatchRelocation> external in patch.Relocations.Where(r => r.Target == PatchSymbolKind.External).GroupBy(r => r.Symbol))
         {
             PatchRelocation first = external.First();
             string kind = external.Any(r => r.IsThreadLocal) ? "thread-local " : "";
-            o.WriteLine($"  needs {kind}{first.Symbol}{(first.Version is null ? "" : "@" + first.Version)} from another object");
+            o.WriteLine($"  needs {kind}{Printable.Text(first.Symbol)}{(first.Version is null ? "" : "@" + Printable.Text(first.Version))} from another object");
         }
     }
 
@@ -53,7 +53,7 @@ internal static class TextOutput
     private static void WriteBuild(TextWriter o, string record)
     {
         string[] lines = record.Split('\n');
-        WriteWrapped(o, "build:       ", "               ", lines[0]);
+        WriteWrapped(o, "build:       ", "               ", Printable.Text(lines[0]));
         if (lines.Length > 1)
         {
             o.WriteLine("compiled:");
@@ -61,7 +61,7 @@ internal static class TextOutput
 
         foreach (string line in lines.Skip(1))
         {
-            WriteWrapped(o, "  ", "      ", line);
+            WriteWrapped(o, "  ", "      ", Printable.Text(line));
         }
     }
 
@@ -84,27 +84,56 @@ internal static class TextOutput
         o.WriteLine(line.ToString());
     }
 
-    public static void WriteStatus(TextWriter o, int pid, string name, IReadOnlyList<AppliedPatch> patches, IReadOnlyList<ThreadVerdict>? verdicts)
+    public static void WriteStatus(TextWriter o, int pid, string name, ProcessPatchStatus status, IReadOnlyList<ThreadVerdict>? verdicts)
     {
-        o.WriteLine($"process {pid} ({name}): {(patches.Count == 0 ? "no patches applied" : $"{patches.Count(p => p.IsActive)} patch(es) active")}");
-        foreach (AppliedPatch p in patches)
+        int active = status.Records.Count(v => v.Role == RecordRole.Active);
+        o.WriteLine($"process {pid} ({Printable.Text(name)}): {(status.Records.Count == 0 && status.Unreadable.Count == 0 ? "no patches applied" : $"{active} patch(es) active")}{(status.IsConsistent ? "" : "; suture's records are inconsistent (the next apply, revert or `suture gc` repairs them)")}");
+        foreach (RecordVerdict v in status.Records)
         {
-            o.WriteLine($"  {p.PatchId} level {p.Level} for {p.ObjectName} (Build ID {p.BuildIdHex}){(p.IsActive ? "" : ", superseded by a newer level")}");
+            AppliedPatch p = v.Record;
+            string role = v.Role switch
+            {
+                RecordRole.Active => "",
+                RecordRole.Superseded => ", superseded by a newer level",
+                _ => ", not running (leftover)",
+            };
+            o.WriteLine($"  {Printable.Text(p.PatchId)} level {p.Level} for {Printable.Text(p.ObjectName)} (Build ID {p.BuildIdHex}){role}");
+            if (v.Problem is not null)
+            {
+                o.WriteLine($"    inconsistent record: {Printable.Text(v.Problem)}");
+            }
+            else if (v.Role == RecordRole.Leftover)
+            {
+                o.WriteLine("    kept mapped: a run was killed while deregistering its unwind table, and whether that finished cannot be told");
+            }
+
             o.WriteLine($"    applied {p.AppliedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}, patch sha256 {p.PatchSha256}");
             if (p.Cves.Count > 0)
             {
-                o.WriteLine($"    fixes {string.Join(", ", p.Cves)}");
+                o.WriteLine($"    fixes {Printable.Join(p.Cves)}");
             }
 
             if (p.Description.Length > 0)
             {
-                o.WriteLine($"    {p.Description}");
+                o.WriteLine($"    {Printable.Text(p.Description)}");
             }
 
             foreach (AppliedFunction f in p.Functions)
             {
-                o.WriteLine($"    {f.Symbol}: 0x{f.EntryAddress:x} -> 0x{f.NewAddress:x}");
+                o.WriteLine($"    {Printable.Text(f.Symbol)}: 0x{f.EntryAddress:x} -> 0x{f.NewAddress:x}");
             }
+        }
+
+        foreach (UnreadableRecord u in status.Unreadable)
+        {
+            o.WriteLine(u.IsPristine
+                ? $"  unused suture memory {Printable.Text(u.Name)} at 0x{u.Start:x}-0x{u.End:x}: an apply was killed right after mapping it, before writing anything; the next apply, revert or gc unmaps it"
+                : $"  unreadable suture memory {Printable.Text(u.Name)} at 0x{u.Start:x}-0x{u.End:x}: {Printable.Text(u.Reason)}; its code may run, and it stays mapped (nothing tells whether its unwind table is registered)");
+        }
+
+        foreach (string foreign in status.Foreign)
+        {
+            o.WriteLine($"  entry changed outside suture: {Printable.Text(foreign)}");
         }
 
         if (verdicts is not null)
@@ -112,7 +141,7 @@ internal static class TextOutput
             o.WriteLine($"threads ({verdicts.Count(v => !v.IsSafe)} of {verdicts.Count} would block the patch now):");
             foreach (ThreadVerdict v in verdicts)
             {
-                o.WriteLine($"  {(v.IsSafe ? "free   " : "blocks ")} {v}");
+                o.WriteLine($"  {(v.IsSafe ? "free   " : "blocks ")} {Printable.Text(v.ToString())}");
             }
         }
     }
@@ -127,16 +156,16 @@ internal static class TextOutput
 
         foreach (IGrouping<string, ObjectState> group in states.GroupBy(s => s.BuildId))
         {
-            o.WriteLine($"{Path.GetFileName(group.First().ObjectPath)} (Build ID {group.Key}): {group.Count(s => s.State == "patched")} of {group.Count()} process(es) patched");
+            o.WriteLine($"{Printable.Text(Path.GetFileName(group.First().ObjectPath))} (Build ID {group.Key}): {group.Count(s => s.State == "patched")} of {group.Count()} process(es) patched");
             foreach (ObjectState s in group)
             {
                 string detail = s.State switch
                 {
-                    "patched" => $"patched at level {s.Level} ({s.PatchId})",
-                    "not patchable" => $"not patchable: {s.Reason}",
-                    _ => s.Reason is null ? "unpatched" : $"unpatched ({s.Reason})",
+                    "patched" => $"patched at level {s.Level} ({Printable.Text(s.PatchId)})",
+                    "not patchable" => $"not patchable: {Printable.Text(s.Reason)}",
+                    _ => s.Reason is null ? "unpatched" : $"unpatched ({Printable.Text(s.Reason)})",
                 };
-                o.WriteLine($"  {s.Pid,7} {s.Name,-16} {detail}");
+                o.WriteLine($"  {s.Pid,7} {Printable.Text(s.Name),-16} {detail}");
             }
         }
     }

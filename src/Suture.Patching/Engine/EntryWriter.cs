@@ -47,9 +47,10 @@ internal sealed class EntryWriter
 
     public void Restore(AppliedFunction function) => Write(function.EntryAddress, function.SavedBytes);
 
-    public void WriteRecord(AppliedPatch patch) => Write(patch.RecordAddress, AppliedPatchCodec.Encode(patch));
+    /// <summary>Writes <paramref name="bytes"/> at an entry (backing out a half-done switch).</summary>
+    public void Put(ulong address, byte[] bytes) => Write(address, bytes);
 
-    public void ClearRecord(AppliedPatch patch) => Write(patch.RecordAddress, new byte[AppliedPatchCodec.HeaderSize]);
+    public void WriteRecord(AppliedPatch patch) => Write(patch.RecordAddress, AppliedPatchCodec.Encode(patch));
 
     /// <summary>Puts back everything written so far, newest first; tries every write even when one fails.</summary>
     public void Undo()

@@ -26,6 +26,8 @@ public static class PatchApplier
     /// <summary>Call on the tracer thread.</summary>
     public static AppliedPatch Apply(int pid, PatchFile patch, string patchSha256, OperationOptions options)
     {
+        using TargetLock held = TargetLock.Acquire(pid, options);
+        OrphanCollector.Collect(pid, options);
         IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
         IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
@@ -154,17 +156,27 @@ public static class PatchApplier
         {
             IReadOnlyList<MemoryMapping> current = attempt == 0 ? mappings : MemoryMapReader.Read(pid);
             PlacedPatch placed = PlacedPatch.Plan(pid, patch, sha, target, entries, current, unwinder is null || patch.Unwind is null ? 0 : UnwindRegistration.RecordSize);
-            if (RemoteMapper.TryMap(syscalls, memory, placed.Record.Base, placed.Layout, patch.Metadata.Id))
+            if (RemoteMapper.TryMap(syscalls, memory, placed.Record.Base, placed.Layout, patch.Metadata.Id, placed.StateRecord))
             {
                 try
                 {
                     Dictionary<(string, string?), ulong> addresses = ResolveIfuncs(externals, syscalls);
                     memory.Write(placed.Record.Base, PatchLinker.Link(patch, placed.Record.Base, target.Bias, r => addresses[(r.Symbol, r.Version)], threadLocals.Resolve));
-                    return Register(pid, patch, placed, syscalls, unwinder, walker);
+                    return Register(pid, patch, placed, syscalls, memory, unwinder, walker);
                 }
                 catch
                 {
-                    RemoteMapper.Unmap(syscalls, placed.Record.Base, placed.Layout.TotalSize);
+                    AppliedPatch? written = PatchUnloader.ReadBack(memory, placed.Record);
+                    if (written is null || written.UnwindState == UnwindState.None)
+                    {
+                        RemoteMapper.Unmap(syscalls, placed.Record.Base, placed.Layout.TotalSize);
+                    }
+                    else
+                    {
+                        // The table may be registered: unload through the record, which a later gc finishes if this fails.
+                        PatchUnloader.TryUnload(pid, syscalls, memory, walker, unwinder, PatchUnloader.Write(memory, written with { Phase = RecordPhase.Unloading }));
+                    }
+
                     throw;
                 }
             }
@@ -173,17 +185,34 @@ public static class PatchApplier
         throw new SutureException($"could not reserve memory near {target.Path} in process {pid}: the address space keeps changing; try again");
     }
 
-    /// <summary>Registers the new code's unwind table, if the patch has one and the process an unwinder; the record says so for revert.</summary>
-    private static PlacedPatch Register(int pid, PatchFile patch, PlacedPatch placed, RemoteSyscalls syscalls, UnwindRegistration? unwinder, IStackWalker walker)
+    /// <summary>
+    /// Registers the new code's unwind table, if the patch has one and the process an unwinder; the
+    /// record says so for revert, and says it is about to before the call, so a later run that
+    /// finds the memory orphaned knows to look whether the unwinder holds it.
+    /// </summary>
+    private static PlacedPatch Register(int pid, PatchFile patch, PlacedPatch placed, RemoteSyscalls syscalls, ProcessMemory memory, UnwindRegistration? unwinder, IStackWalker walker)
     {
         if (patch.Unwind is null || unwinder is null)
         {
             return placed;
         }
 
-        unwinder.Register(pid, syscalls, walker, placed.Record.UnwindTable, placed.Record.Base + placed.Layout.RuntimeOffset);
-        AppliedPatch record = placed.Record with { UnwindRegistered = true };
-        return placed with { Record = record, StateRecord = AppliedPatchCodec.Encode(record) };
+        ulong recordAddress = placed.Record.RecordAddress;
+        memory.Write(recordAddress, placed.LoadingRecord(UnwindState.Registering));
+        try
+        {
+            unwinder.Register(pid, syscalls, walker, placed.Record.UnwindTable, placed.Record.UnwindRecord);
+        }
+        catch (SutureException e) when (e.ExitCode == ExitCode.Busy)
+        {
+            // Refused before the call: nothing is registered.
+            memory.Write(recordAddress, placed.LoadingRecord(UnwindState.None));
+            throw;
+        }
+
+        PlacedPatch registered = placed with { Record = placed.Record with { UnwindState = UnwindState.Registered } };
+        memory.Write(recordAddress, registered.LoadingRecord(UnwindState.Registered));
+        return registered with { StateRecord = registered.LoadingRecord(UnwindState.Registered) };
     }
 
     /// <summary>Calls, in the target, the resolver of each IFUNC no loaded object had resolved yet.</summary>
@@ -240,19 +269,19 @@ public static class PatchApplier
         }
     }
 
-    /// <summary>Removes loaded code that was never switched to; failures here are added to the message.</summary>
+    /// <summary>
+    /// Removes loaded code that was never switched to; failures here are added to the message. The
+    /// record goes to the unloading phase first, so a kill from here on leaves an orphan that the
+    /// next run recognises and reclaims.
+    /// </summary>
     private static void Unload(int pid, ProcessMemory memory, SyscallGadgets gadgets, PlacedPatch placed, Exception failure, UnwindRegistration? unwinder, IStackWalker walker)
     {
         try
         {
             using StoppedProcess stopped = StoppedProcess.StopOneThread(pid);
             using var syscalls = new RemoteSyscalls(stopped, memory, gadgets);
-            if (placed.Record.UnwindRegistered)
-            {
-                unwinder?.Deregister(pid, syscalls, walker, placed.Record.UnwindTable);
-            }
-
-            RemoteMapper.Unmap(syscalls, placed.Record.Base, placed.Layout.TotalSize);
+            AppliedPatch unloading = PatchUnloader.Write(memory, placed.Record with { Phase = RecordPhase.Unloading, IsActive = false });
+            PatchUnloader.Unload(pid, syscalls, memory, walker, unwinder, unloading);
         }
         catch (SutureException e) when (e.ExitCode != ExitCode.NoSuchProcess)
         {

@@ -16,6 +16,8 @@ public static class PatchReverter
     /// <summary>Reverts the patch <paramref name="patchId"/>, or the newest active one. Call on the tracer thread.</summary>
     public static AppliedPatch Revert(int pid, string? patchId, OperationOptions options)
     {
+        using TargetLock held = TargetLock.Acquire(pid, options);
+        OrphanCollector.Collect(pid, options);
         IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
         IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
@@ -24,9 +26,8 @@ public static class PatchReverter
         SyscallGadgets gadgets = SyscallGadgets.Find(memory, mappings);
         // The patch's code, and the inside of each entry jump about to be overwritten (a thread
         // exactly at an entry is about to jump and may run whichever bytes are there).
-        var ranges = patch.Functions
-            .Select(f => new CodeRange($"the entry jump of {f.Symbol}", f.EntryAddress + 1, f.EntryAddress + (ulong)f.SavedBytes.Length))
-            .Prepend(new CodeRange($"the new code of patch {patch.PatchId}", patch.Base, patch.Base + patch.CodeSize))
+        var ranges = NewCodeRanges.Of(patch, memory)
+            .Concat(patch.Functions.Select(f => new CodeRange($"the entry jump of {f.Symbol}", f.EntryAddress + 1, f.EntryAddress + (ulong)f.SavedBytes.Length)))
             .ToList();
 
         IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
@@ -65,7 +66,9 @@ public static class PatchReverter
                     writer.WriteRecord(previous with { IsActive = true });
                 }
 
-                writer.ClearRecord(patch);
+                // Not cleared: the record stays readable until the memory is gone, so a run
+                // killed before the unmap leaves an orphan the next run recognises.
+                writer.WriteRecord(patch with { Phase = RecordPhase.Unloading, IsActive = false });
             }
             catch (Exception e) // any failure puts back what was written
             {
@@ -85,14 +88,13 @@ public static class PatchReverter
         using var syscalls = new RemoteSyscalls(one, memory, gadgets);
         try
         {
-            unwinder?.Deregister(pid, syscalls, walker, patch.UnwindTable);
+            PatchUnloader.Unload(pid, syscalls, memory, walker, unwinder, patch with { Phase = RecordPhase.Unloading, IsActive = false });
         }
         catch (SutureException e) when (e.ExitCode == ExitCode.Busy)
         {
-            throw new SutureException($"patch {patch.PatchId} was reverted in process {pid}, but its memory at 0x{patch.Base:x} stays mapped: {e.Message}", ExitCode.Failure, e);
+            throw new SutureException($"patch {patch.PatchId} was reverted in process {pid}, but its memory at 0x{patch.Base:x} stays mapped: {e.Message}; `suture gc -p {pid}` removes it later", ExitCode.Failure, e);
         }
 
-        RemoteMapper.Unmap(syscalls, patch.Base, patch.MappedSize);
         return patch;
     }
 

@@ -5,9 +5,16 @@ using Suture.Process.Objects;
 
 namespace Suture.Patching.Engine;
 
-/// <summary>A patch linked for one address in one process, with the record kept there.</summary>
+/// <summary>
+/// A patch linked for one address in one process, with the record kept there: <see cref="Record"/>
+/// is what the record says once switched to; until then the target holds it in the loading phase.
+/// </summary>
 internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout, byte[] StateRecord)
 {
+    /// <summary>The record as written while loading, before anything jumps to the new code.</summary>
+    public byte[] LoadingRecord(UnwindState unwind) =>
+        AppliedPatchCodec.Encode(Record with { Phase = RecordPhase.Loading, IsActive = false, UnwindState = unwind });
+
     public static PlacedPatch Plan(
         int pid,
         PatchFile patch,
@@ -31,6 +38,7 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
             CodeSize = (ulong)patch.Image.Code.Length,
             MappedSize = 0,
             Functions = entries.Select(e => new AppliedFunction(e.Function.Symbol, e.Address, e.Function.NewOffset, e.Function.ExpectedBytes, e.Start, e.Function.OldSize)).ToList(),
+            WriterPid = Environment.ProcessId,
         };
         PatchMemoryLayout layout = PatchMemoryLayout.For(patch.Image, AppliedPatchCodec.Encode(record).Length, runtimeSize);
         ulong address = AddressPlanner.FindFreeRange(mappings, target.Start, target.End, layout.TotalSize)
@@ -43,7 +51,9 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
             Functions = record.Functions.Select(f => f with { NewAddress = address + f.NewAddress }).ToList(),
             UnwindTable = patch.Unwind is null ? 0 : address + patch.Unwind.EhFrameOffset,
             UnwindTableSize = patch.Unwind?.EhFrameSize ?? 0,
+            UnwindRecord = runtimeSize == 0 ? 0 : address + layout.RuntimeOffset,
         };
-        return new PlacedPatch(record, layout, AppliedPatchCodec.Encode(record));
+        var placed = new PlacedPatch(record, layout, []);
+        return placed with { StateRecord = placed.LoadingRecord(UnwindState.None) };
     }
 }

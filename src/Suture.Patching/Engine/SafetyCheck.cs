@@ -52,6 +52,7 @@ public static class SafetyCheck
                 if (range.Contains(pc))
                 {
                     busy.Add(frame == 0 ? $"{range.Name} at 0x{pc:x}" : $"{range.Name} (frame {frame} of {stack.ProgramCounters.Count}, at 0x{pc:x})");
+                    break; // the first range that holds the frame names it (the most specific comes first)
                 }
             }
         }

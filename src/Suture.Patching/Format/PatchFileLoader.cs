@@ -1,23 +1,33 @@
+using Microsoft.Win32.SafeHandles;
+using Suture.Native;
+
 namespace Suture.Patching.Format;
 
-/// <summary>Reads a patch file from disk, refusing one larger than the limit before reading it whole.</summary>
+/// <summary>
+/// Reads a patch file from disk, refusing one larger than the limit before reading it whole, and
+/// anything but a regular file (a FIFO, a device) before reading a byte of it.
+/// </summary>
 internal static class PatchFileLoader
 {
     public static byte[] ReadAllBytes(string path, long maxFileSize)
     {
-        if (Directory.Exists(path))
+        SafeFileHandle? handle = RegularFile.TryOpenRead(path, out int errno, out string? kind);
+        if (kind is not null)
         {
-            throw new SutureException($"{path}: is a directory, not a patch file", ExitCode.Failure);
+            throw new SutureException($"{path}: is {kind}, not a patch file; give a regular file", ExitCode.Failure);
+        }
+
+        if (handle is null)
+        {
+            throw errno == Errno.ENOENT
+                ? new SutureException($"{path}: no such patch file", ExitCode.Failure)
+                : new SutureException($"{path}: cannot read the patch file: {Errno.Describe(errno)}", ExitCode.CorruptPatch);
         }
 
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-            return stream.CanSeek ? ReadSeekable(stream, path, maxFileSize) : ReadStreaming(stream, path, maxFileSize);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new SutureException($"{path}: no such patch file", ExitCode.Failure, e);
+            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            return ReadSeekable(stream, path, maxFileSize);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -36,24 +46,6 @@ internal static class PatchFileLoader
         var data = new byte[length];
         stream.ReadExactly(data);
         return data;
-    }
-
-    private static byte[] ReadStreaming(FileStream stream, string path, long maxFileSize)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk)) > 0)
-        {
-            if (buffer.Length + read > maxFileSize)
-            {
-                throw TooLarge(path, $"the file is more than {maxFileSize} bytes", maxFileSize);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static PatchFormatException TooLarge(string path, string size, long maxFileSize) =>

@@ -46,8 +46,19 @@ public sealed record AppliedPatch
     /// <summary>Bytes of <see cref="UnwindTable"/>, its terminator included.</summary>
     public ulong UnwindTableSize { get; init; }
 
-    /// <summary>Whether the table was registered with the process's unwinder (revert deregisters it before unmapping).</summary>
-    public bool UnwindRegistered { get; init; }
+    /// <summary>Whether the table is registered with the process's unwinder (revert deregisters it before unmapping).</summary>
+    public UnwindState UnwindState { get; init; }
+
+    public bool UnwindRegistered => UnwindState == UnwindState.Registered;
+
+    /// <summary>Loading, applied (active or superseded) or unloading; records of format version 1 are always applied.</summary>
+    public RecordPhase Phase { get; init; } = RecordPhase.Applied;
+
+    /// <summary>Process id of the suture run that last wrote the record (0 in version 1 records); named in messages.</summary>
+    public int WriterPid { get; init; }
+
+    /// <summary>Run-time address of the unwinder's registration record in the patch memory (0 if none).</summary>
+    public ulong UnwindRecord { get; init; }
 
     /// <summary>Where the record itself lives in the target (set when read back).</summary>
     public ulong RecordAddress { get; init; }

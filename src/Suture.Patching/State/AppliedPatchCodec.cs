@@ -4,14 +4,17 @@ namespace Suture.Patching.State;
 
 /// <summary>
 /// Binary form of <see cref="AppliedPatch"/> kept in the target: 8-byte magic, u32 version,
-/// u32 body length, body. Read back from memory that the target could have scribbled on, so
-/// every length is bounded and any inconsistency makes the record unreadable, never a crash.
+/// u32 body length, body (layout per version in docs/patch-format.md). Read back from memory
+/// that the target could have scribbled on, so every length is bounded and any inconsistency
+/// makes the record unreadable (with the reason), never a crash. Version 1 (suture before the
+/// record had a phase) is still read; version 2 is written.
 /// </summary>
 public static class AppliedPatchCodec
 {
     public const int HeaderSize = 16;
     public const int MaxBodySize = 1 << 24;
-    private const uint Version = 1;
+    public const uint Version = 2;
+    private const uint LegacyVersion = 1;
     private const int MaxString = 64 * 1024;
     private const int MaxItems = 100_000;
 
@@ -55,6 +58,10 @@ public static class AppliedPatchCodec
             writer.Write(patch.UnwindTable);
             writer.Write(patch.UnwindTableSize);
             writer.Write(patch.UnwindRegistered);
+            writer.Write((byte)patch.Phase);
+            writer.Write((byte)patch.UnwindState);
+            writer.Write(patch.WriterPid);
+            writer.Write(patch.UnwindRecord);
         }
 
         byte[] result = new byte[HeaderSize + body.Length];
@@ -66,18 +73,33 @@ public static class AppliedPatchCodec
     }
 
     /// <summary>Body length announced by a header, or -1 if the header is not a valid record header.</summary>
-    public static int ReadBodyLength(ReadOnlySpan<byte> header)
+    public static int ReadBodyLength(ReadOnlySpan<byte> header) => ReadHeader(header, out _, out _);
+
+    /// <summary>Body length and version announced by a header, or -1 with the reason.</summary>
+    public static int ReadHeader(ReadOnlySpan<byte> header, out uint version, out string? problem)
     {
-        if (header.Length < HeaderSize || !header.StartsWith(Magic) || BitConverter.ToUInt32(header[8..]) != Version)
+        version = 0;
+        if (header.Length < HeaderSize || !header.StartsWith(Magic))
         {
+            problem = header.Length >= HeaderSize && !header[..HeaderSize].ContainsAnyExcept((byte)0) ? "the record is empty" : "the record has no SUTURE:S magic";
+            return -1;
+        }
+
+        version = BitConverter.ToUInt32(header[8..]);
+        if (version is not (Version or LegacyVersion))
+        {
+            problem = $"the record has format version {version}; this suture reads versions {LegacyVersion} and {Version} (a newer suture wrote it?)";
             return -1;
         }
 
         uint length = BitConverter.ToUInt32(header[12..]);
-        return length > MaxBodySize ? -1 : (int)length;
+        problem = length > MaxBodySize ? $"the record announces {length} bytes (at most {MaxBodySize})" : null;
+        return problem is null ? (int)length : -1;
     }
 
-    public static AppliedPatch? TryDecode(byte[] body)
+    public static AppliedPatch? TryDecode(byte[] body) => TryDecode(body, Version);
+
+    public static AppliedPatch? TryDecode(byte[] body, uint version)
     {
         try
         {
@@ -111,11 +133,31 @@ public static class AppliedPatchCodec
             }
 
             bool active = reader.ReadBoolean();
-            // Absent in records written by older suture versions.
-            bool hasUnwind = reader.BaseStream.Position < reader.BaseStream.Length;
+            // Version 1 records of the first suture releases end here.
+            bool hasUnwind = version > LegacyVersion || reader.BaseStream.Position < reader.BaseStream.Length;
             ulong unwind = hasUnwind ? reader.ReadUInt64() : 0;
             ulong unwindSize = hasUnwind ? reader.ReadUInt64() : 0;
             bool registered = hasUnwind && reader.ReadBoolean();
+            RecordPhase phase = RecordPhase.Applied;
+            UnwindState unwindState = registered ? UnwindState.Registered : UnwindState.None;
+            int writer = 0;
+            ulong unwindRecord = 0;
+            if (version > LegacyVersion)
+            {
+                phase = (RecordPhase)reader.ReadByte();
+                unwindState = (UnwindState)reader.ReadByte();
+                writer = reader.ReadInt32();
+                unwindRecord = reader.ReadUInt64();
+                if (!Enum.IsDefined(phase) || !Enum.IsDefined(unwindState))
+                {
+                    throw new InvalidDataException("phase out of range");
+                }
+            }
+
+            if (reader.BaseStream.Position != reader.BaseStream.Length)
+            {
+                throw new InvalidDataException("trailing bytes");
+            }
 
             return new AppliedPatch
             {
@@ -134,7 +176,10 @@ public static class AppliedPatchCodec
                 IsActive = active,
                 UnwindTable = unwind,
                 UnwindTableSize = unwindSize,
-                UnwindRegistered = registered,
+                UnwindState = unwindState,
+                Phase = phase,
+                WriterPid = writer,
+                UnwindRecord = unwindRecord,
             };
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException or InvalidDataException)

@@ -9,37 +9,74 @@ namespace Suture.Patching.State;
 public static class AppliedPatchReader
 {
     public const string MemfdPrefix = "suture:";
-    private const string MapsPrefix = "/memfd:" + MemfdPrefix;
+    public const string MapsPrefix = "/memfd:" + MemfdPrefix;
 
-    public static IReadOnlyList<AppliedPatch> Read(IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory)
+    /// <summary>The records of switched-to patches (active and superseded), oldest first.</summary>
+    public static IReadOnlyList<AppliedPatch> Read(IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory) =>
+        Scan(mappings, memory).Applied;
+
+    /// <summary>Every record in every phase, and every suture memfd whose record does not decode.</summary>
+    public static PatchRecords Scan(IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory)
     {
-        var result = new List<AppliedPatch>();
-        foreach (MemoryMapping mapping in mappings)
+        var records = new List<AppliedPatch>();
+        var unreadable = new List<UnreadableRecord>();
+        foreach (IGrouping<(string Device, ulong Inode), MemoryMapping> memfd in mappings
+            .Where(m => m.Path.StartsWith(MapsPrefix, StringComparison.Ordinal))
+            .GroupBy(m => (m.Device, m.Inode)))
         {
-            if (!mapping.Path.StartsWith(MapsPrefix, StringComparison.Ordinal) || mapping.Permissions != "r--p")
+            MemoryMapping? state = memfd.FirstOrDefault(m => m.Permissions == "r--p");
+            string? problem = "it has no read-only record mapping";
+            if (state is not null && TryReadRecord(state, memory, out problem) is { } patch)
             {
+                records.Add(patch with { RecordAddress = state.Start });
                 continue;
             }
 
-            byte[] header = new byte[AppliedPatchCodec.HeaderSize];
-            if (!memory.TryRead(mapping.Start, header))
-            {
-                continue;
-            }
-
-            int length = AppliedPatchCodec.ReadBodyLength(header);
-            if (length < 0 || (ulong)length > mapping.Size - AppliedPatchCodec.HeaderSize)
-            {
-                continue;
-            }
-
-            byte[] body = new byte[length];
-            if (memory.TryRead(mapping.Start + AppliedPatchCodec.HeaderSize, body) && AppliedPatchCodec.TryDecode(body) is { } patch)
-            {
-                result.Add(patch with { RecordAddress = mapping.Start });
-            }
+            string name = memfd.First().Path[MapsPrefix.Length..];
+            name = name.EndsWith(" (deleted)", StringComparison.Ordinal) ? name[..^" (deleted)".Length] : name;
+            bool empty = state is not null && IsEmpty(state, memory);
+            unreadable.Add(new UnreadableRecord(name, memfd.Min(m => m.Start), memfd.Max(m => m.End), problem!, memfd.ToList(), empty));
         }
 
-        return result.OrderBy(p => p.AppliedUtc).ToList();
+        return new PatchRecords(records.OrderBy(p => p.AppliedUtc).ToList(), unreadable);
+    }
+
+    private static bool IsEmpty(MemoryMapping state, ProcessMemory memory)
+    {
+        byte[] bytes = new byte[(int)Math.Min(state.Size, 1 << 20)];
+        return memory.TryRead(state.Start, bytes) && !bytes.AsSpan().ContainsAnyExcept((byte)0);
+    }
+
+    private static AppliedPatch? TryReadRecord(MemoryMapping mapping, ProcessMemory memory, out string? problem)
+    {
+        byte[] header = new byte[AppliedPatchCodec.HeaderSize];
+        if (!memory.TryRead(mapping.Start, header))
+        {
+            problem = $"its record at 0x{mapping.Start:x} cannot be read";
+            return null;
+        }
+
+        int length = AppliedPatchCodec.ReadHeader(header, out uint version, out problem);
+        if (length < 0)
+        {
+            return null;
+        }
+
+        if ((ulong)length > mapping.Size - AppliedPatchCodec.HeaderSize)
+        {
+            problem = $"the record announces {length} bytes, more than its {mapping.Size}-byte mapping holds";
+            return null;
+        }
+
+        byte[] body = new byte[length];
+        if (!memory.TryRead(mapping.Start + AppliedPatchCodec.HeaderSize, body))
+        {
+            problem = $"its record at 0x{mapping.Start:x} cannot be read";
+            return null;
+        }
+
+        AppliedPatch? patch = AppliedPatchCodec.TryDecode(body, version);
+        problem = patch is null ? $"its version {version} record does not decode (corrupt)" : null;
+        return patch;
     }
 }

@@ -32,10 +32,24 @@ public sealed class PatchStore
             throw new SutureException($"patch store {directory} does not exist", ExitCode.Usage);
         }
 
-        var patches = Directory.EnumerateFiles(directory, "*.patch", SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal)
-            .Select(PatchDocument.Load)
-            .ToList();
+        List<string> files;
+        try
+        {
+            // Symbolic links to directories are not followed (no cycles); an unreadable directory
+            // means this is not a store suture may read, named instead of thrown raw.
+            files = Directory.EnumerateFiles(directory, "*.patch", new EnumerationOptions
+            {
+                RecurseSubdirectories = true,
+                AttributesToSkip = FileAttributes.ReparsePoint,
+                IgnoreInaccessible = false,
+            }).Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new SutureException($"patch store {directory}: cannot read it: {e.Message.TrimEnd('.')}; give a patch file or a directory of *.patch files", ExitCode.CorruptPatch, e);
+        }
+
+        var patches = files.Select(PatchDocument.Load).ToList();
         if (patches.Count == 0)
         {
             throw new SutureException($"patch store {directory} holds no *.patch files", ExitCode.Usage);

@@ -18,7 +18,7 @@ public static class MemoryMapReader
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new SutureException($"permission denied reading the memory map of process {pid}; run suture as root or with CAP_SYS_PTRACE", ExitCode.PermissionDenied, e);
+            throw new SutureException($"permission denied reading the memory map of process {pid}: {Tracing.TraceDenial.Explain(pid)}", ExitCode.PermissionDenied, e);
         }
 
         return Parse(text);

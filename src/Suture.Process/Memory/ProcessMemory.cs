@@ -32,7 +32,7 @@ public sealed class ProcessMemory : IDisposable
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new SutureException($"permission denied opening the memory of process {pid}; run suture as root or with CAP_SYS_PTRACE", ExitCode.PermissionDenied, e);
+            throw new SutureException($"permission denied opening the memory of process {pid}: {Tracing.TraceDenial.Explain(pid)}", ExitCode.PermissionDenied, e);
         }
         catch (IOException e)
         {

@@ -88,6 +88,20 @@ public sealed class RemoteSyscalls : IDisposable
         return (ulong)result;
     }
 
+    /// <summary>
+    /// Writes <paramref name="bytes"/> (at most 512) just below the recovery frame, in stack memory
+    /// the borrowed thread does not use, and returns their address: an argument for a system call
+    /// (not for <see cref="Call"/>, whose callee's stack grows over it).
+    /// </summary>
+    public ulong WriteScratch(ReadOnlySpan<byte> bytes)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes.Length, 512);
+        ulong address = (_frame - 64 - (ulong)bytes.Length) & ~15UL;
+        _memory.Write(address, bytes);
+        return address;
+    }
+
     /// <summary>The registers the borrowed thread had when it was stopped (they are restored afterwards).</summary>
     public UserRegs BorrowedRegisters => _saved;
 

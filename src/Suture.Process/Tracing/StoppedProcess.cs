@@ -322,11 +322,7 @@ public sealed class StoppedProcess : IDisposable
 
         if (errno == Errno.EPERM)
         {
-            int tracer = ThreadList.TracerPid(Pid);
-            string why = tracer != 0
-                ? $"it is already traced by process {tracer} (a debugger?); detach that first"
-                : "run suture as root or with CAP_SYS_PTRACE (and check kernel.yama.ptrace_scope)";
-            throw new SutureException($"permission denied attaching to process {Pid} (thread {tid}): {why}", ExitCode.PermissionDenied);
+            throw new SutureException($"permission denied attaching to process {Pid} (thread {tid}): {TraceDenial.Explain(Pid)}", ExitCode.PermissionDenied);
         }
 
         if (errno != 0)

@@ -41,6 +41,46 @@ public static class ThreadList
     }
 
     /// <summary>
+    /// The process a thread id belongs to (Tgid in /proc/ID/status; equal to the id for a process),
+    /// or 0 when there is no such task.
+    /// </summary>
+    public static int ThreadGroup(int id) => StatusField($"/proc/{id}/status", "Tgid:");
+
+    /// <summary>Every thread of <paramref name="pid"/> that a tracer is attached to, with the tracer's pid.</summary>
+    public static IReadOnlyList<(int Tid, int Tracer)> Tracers(int pid)
+    {
+        var result = new List<(int, int)>();
+        foreach (int tid in Read(pid).Order())
+        {
+            int tracer = StatusField($"/proc/{pid}/task/{tid}/status", "TracerPid:");
+            if (tracer != 0)
+            {
+                result.Add((tid, tracer));
+            }
+        }
+
+        return result;
+    }
+
+    private static int StatusField(string path, string field)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines(path))
+            {
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                {
+                    return int.TryParse(line.AsSpan(field.Length).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? value : 0;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return 0;
+    }
+
     /// Whether a thread is asleep in the kernel in an interruptible wait (state S in
     /// /proc/PID/task/TID/stat): it stops at once when interrupted and loses nothing while held.
     /// A thread in uninterruptible sleep (D) would only stop once the kernel lets it go.

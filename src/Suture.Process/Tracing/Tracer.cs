@@ -10,6 +10,9 @@ namespace Suture.Process.Tracing;
 /// </summary>
 public sealed class Tracer : IDisposable
 {
+    /// <summary>The name of the tracer thread (its comm): how a refused suture recognises another one.</summary>
+    public const string ThreadName = "suture-tracer";
+
     private static readonly TimeSpan StragglerPoll = TimeSpan.FromMilliseconds(5);
 
     private readonly BlockingCollection<Action> _work = new();
@@ -17,7 +20,7 @@ public sealed class Tracer : IDisposable
 
     public Tracer()
     {
-        _thread = new Thread(Loop) { IsBackground = true, Name = "suture-tracer" };
+        _thread = new Thread(Loop) { IsBackground = true, Name = ThreadName };
         _thread.Start();
     }
 
