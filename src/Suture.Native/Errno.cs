@@ -14,6 +14,8 @@ public static class Errno
     public const int EFAULT = Interop.EFAULT;
     public const int EEXIST = Interop.EEXIST;
     public const int EINVAL = Interop.EINVAL;
+    public const int EAGAIN = Interop.EAGAIN;
+    public const int ECHILD = Interop.ECHILD;
 
     public static string Describe(int errno)
     {

@@ -111,8 +111,10 @@ public static class Ptrace
         }
     }
 
-    /// <summary>Sends <paramref name="signal"/> to one thread; false when it is gone.</summary>
-    public static bool TrySendSignal(int tgid, int tid, int signal) => Interop.TgKill(tgid, tid, signal) == 0;
+    /// <summary>Sends <paramref name="signal"/> to one thread.</summary>
+    /// <returns>0 on success, else the errno (ESRCH: the thread is gone; EAGAIN: the target's queue of real-time signals is full).</returns>
+    public static int TrySendSignal(int tgid, int tid, int signal) =>
+        Interop.TgKill(tgid, tid, signal) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     public static unsafe ulong GetEventMessage(int tid)
     {

@@ -31,6 +31,8 @@ public static class TestTargets
 
     public static string Declared => Path.Combine(AppContext.BaseDirectory, "TestTargets", "declared.c");
 
+    public static string Vforker => Path.Combine(AppContext.BaseDirectory, "TestTargets", "vforker.c");
+
     public static string Seed => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "foo.c");
 
     public static string SeedDiff => Path.Combine(AppContext.BaseDirectory, "examples", "seed", "fix.diff");

@@ -47,7 +47,7 @@ internal static class ApplyCommand
     private static int ApplyOne(Tracer tracer, int pid, PatchDocument document, OperationOptions options)
     {
         var clock = Stopwatch.StartNew();
-        AppliedPatch applied = tracer.Run(() => PatchApplier.Apply(pid, document.Patch, document.Sha256, options));
+        AppliedPatch applied = Interruption.Guard(() => tracer.Run(() => PatchApplier.Apply(pid, document.Patch, document.Sha256, options)));
         Console.WriteLine($"applied {applied.PatchId} (level {applied.Level}) to process {pid}: {string.Join(", ", applied.Functions.Select(f => f.Symbol))} redirected to 0x{applied.Base:x} in {clock.Elapsed.TotalMilliseconds:0.0} ms");
         return 0;
     }
@@ -55,7 +55,7 @@ internal static class ApplyCommand
     private static int ApplyAll(Tracer tracer, PatchDocument document, OperationOptions options)
     {
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<FleetResult> results = tracer.Run(() => FleetApplier.ApplyAll(document.Patch, document.Sha256, options, Report));
+        IReadOnlyList<FleetResult> results = Interruption.Guard(() => tracer.Run(() => FleetApplier.ApplyAll(document.Patch, document.Sha256, options, Report)));
         int patched = results.Count(r => r.Outcome == FleetOutcome.Patched);
         int already = results.Count(r => r.Outcome == FleetOutcome.AlreadyPatched);
         int exited = results.Count(r => r.Outcome == FleetOutcome.Exited);
@@ -71,11 +71,11 @@ internal static class ApplyCommand
 
     private static int ApplyStore(Tracer tracer, PatchStore store, int? pid, OperationOptions options)
     {
-        var results = tracer.Run(() => StoreApplier.Apply(store, pid, options, (document, result) =>
+        var results = Interruption.Guard(() => tracer.Run(() => StoreApplier.Apply(store, pid, options, (document, result) =>
         {
             Console.Write($"{document.Patch.Target.ObjectName,-16} level {document.Patch.Metadata.Level,-3} ");
             Report(result);
-        }));
+        })));
         int failed = results.Count(r => r.Result.Outcome == FleetOutcome.NotPatchable);
         Console.WriteLine($"{store.Newest.Count} object(s) in the store, {results.Count} process/object pair(s): {results.Count(r => r.Result.Outcome == FleetOutcome.Patched)} patched, {results.Count(r => r.Result.Outcome == FleetOutcome.AlreadyPatched)} already patched, {failed} not patchable, {results.Count(r => r.Result.Outcome == FleetOutcome.Exited)} exited");
         if (options.Cancellation.IsCancellationRequested)

@@ -1,23 +1,26 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 
 namespace Suture.Cli.Commands;
 
 /// <summary>
 /// Runs a command body and turns anticipated failures into one line on stderr and the exit code
-/// they carry. SIGINT and SIGTERM request cancellation instead of killing suture, so a target that
-/// is stopped is always resumed first.
+/// they carry. SIGINT and SIGTERM request cancellation (<see cref="Interruption"/>) instead of
+/// killing suture, so a target that is stopped is always resumed first.
 /// </summary>
 internal static class CommandRunner
 {
     public static int Run(ParseResult result, Func<CancellationToken, int> body)
     {
-        using var cancellation = new CancellationTokenSource();
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
         try
         {
-            return body(cancellation.Token);
+            int code = body(Interruption.Token);
+            if (Interruption.Token.IsCancellationRequested)
+            {
+                // The signal came after the commit point: the change was made and is reported as such.
+                Console.Error.WriteLine($"suture: {Interruption.Signal} arrived after the operation had taken effect; it was completed as reported above and not undone");
+            }
+
+            return code;
         }
         catch (SutureException e)
         {
@@ -40,12 +43,6 @@ internal static class CommandRunner
             }
 
             return (int)ExitCode.Failure;
-        }
-
-        void Cancel(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            cancellation.Cancel();
         }
     }
 }

@@ -22,7 +22,7 @@ internal static class RevertCommand
             int target = CommonOptions.ParsePid(result.GetValue(pid)!, allowAll: false)!.Value;
             var options = new OperationOptions { Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)), Cancellation = cancel };
             using var tracer = new Tracer();
-            AppliedPatch reverted = tracer.Run(() => PatchReverter.Revert(target, result.GetValue(id), options));
+            AppliedPatch reverted = Interruption.Guard(() => tracer.Run(() => PatchReverter.Revert(target, result.GetValue(id), options)));
             Console.WriteLine($"reverted {reverted.PatchId} (level {reverted.Level}) in process {target}: {string.Join(", ", reverted.Functions.Select(f => f.Symbol))} run their original code again");
             return 0;
         }));

@@ -28,7 +28,7 @@ internal static class StatusCommand
         {
             pid, all, json, check, patches,
         };
-        command.SetAction(result => CommandRunner.Run(result, _ =>
+        command.SetAction(result => CommandRunner.Run(result, cancel =>
         {
             string? pidText = result.GetValue(pid);
             if (result.GetValue(all) == (pidText is not null))
@@ -46,7 +46,7 @@ internal static class StatusCommand
                 {
                     PatchDocument document = PatchDocument.Load(patchPath);
                     using var tracer = new Tracer();
-                    verdicts = tracer.Run(() => PatchCheck.Run(target, document.Patch));
+                    verdicts = Interruption.Guard(() => tracer.Run(() => PatchCheck.Run(target, document.Patch, cancel)));
                 }
 
                 if (result.GetValue(json))

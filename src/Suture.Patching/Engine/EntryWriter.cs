@@ -52,12 +52,47 @@ internal sealed class EntryWriter
 
     public void WriteRecord(AppliedPatch patch) => Write(patch.RecordAddress, AppliedPatchCodec.Encode(patch));
 
-    /// <summary>Puts back everything written so far, newest first.</summary>
+    /// <summary>Puts back everything written so far, newest first; tries every write even when one fails.</summary>
     public void Undo()
     {
+        Exception? first = null;
+        int failed = 0;
         while (_undo.TryPop(out (ulong Address, byte[] Bytes) item))
         {
-            _memory.Write(item.Address, item.Bytes);
+            try
+            {
+                _memory.Write(item.Address, item.Bytes);
+            }
+#pragma warning disable CA1031 // the others are still put back; reported below
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                first ??= e;
+                failed++;
+            }
+        }
+
+        if (first is not null)
+        {
+            throw new SutureException($"{failed} write(s) could not be put back ({first.Message})", ExitCode.Failure, first);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Undo"/> after <paramref name="failure"/>; if putting the bytes back fails too,
+    /// says so plainly instead of hiding the first failure.
+    /// </summary>
+    public void UndoAfter(Exception failure, string operation)
+    {
+        try
+        {
+            Undo();
+        }
+        catch (SutureException e)
+        {
+            throw new UndoFailedException(
+                $"{operation} failed while writing ({failure.Message}), and then {e.Message}: the process may run a mix of old and new code, so the new code stays mapped; check with suture status and restart the process if it misbehaves",
+                failure);
         }
     }
 

@@ -39,7 +39,7 @@ public static class FleetApplier
             var applied = PatchApplier.Apply(pid, patch, sha, options);
             return new FleetResult(pid, name, FleetOutcome.Patched, $"level {applied.Level}", ExitCode.Success);
         }
-        catch (SutureException e)
+        catch (SutureException e) when (!LeftThreadsStopped(e)) // else suture must exit (the kernel then lets them go) instead of moving on
         {
             FleetOutcome outcome = e.ExitCode switch
             {
@@ -50,5 +50,18 @@ public static class FleetApplier
             };
             return new FleetResult(pid, name, outcome, e.Message, e.ExitCode);
         }
+    }
+
+    private static bool LeftThreadsStopped(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is ThreadsNotReleasedException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -116,9 +116,9 @@ public static class OrphanCollector
                         writer.Put(change.Function.EntryAddress, change.Bytes);
                     }
                 }
-                catch
+                catch (Exception e)
                 {
-                    writer.Undo();
+                    writer.UndoAfter(e, $"the repair of process {context.Pid}");
                     throw;
                 }
 

@@ -69,7 +69,7 @@ public static class PatchApplier
 
         var threadLocals = new ThreadLocalResolver(pid, objects, memory, files, target, resolver.FindDefinition);
         UnwindRegistration? unwinder = patch.Unwind is null ? null : UnwindRegistration.Find(pid, resolver);
-        PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, threadLocals, memory, gadgets, mappings, unwinder, walker);
+        PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, threadLocals, memory, gadgets, mappings, unwinder, walker, options);
         try
         {
             return QuiescentStop.Run(pid, "apply", ranges, options, walker, coroutines is null ? null : () => coroutines.Read(memory), stopped =>
@@ -78,11 +78,25 @@ public static class PatchApplier
                 return placed.Record;
             });
         }
-        catch (SutureException failure)
+        catch (Exception failure) when (MayUnload(failure)) // every failure, not only anticipated ones: the loaded code must go
         {
             Unload(pid, memory, gadgets, placed, failure, unwinder, walker);
             throw;
         }
+    }
+
+    /// <summary>False when an entry may jump to the loaded code: the switch was made, or undoing it failed.</summary>
+    private static bool MayUnload(Exception? failure)
+    {
+        for (; failure is not null; failure = failure.InnerException)
+        {
+            if (failure is UndoFailedException or ThreadsNotReleasedException { Committed: true })
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void CheckLevel(int pid, PatchFile patch, LoadedObject target, AppliedPatch? current, OperationOptions options)
@@ -135,9 +149,10 @@ public static class PatchApplier
         SyscallGadgets gadgets,
         IReadOnlyList<MemoryMapping> mappings,
         UnwindRegistration? unwinder,
-        IStackWalker walker)
+        IStackWalker walker,
+        OperationOptions options)
     {
-        using StoppedProcess stopped = StoppedProcess.StopOneThread(pid);
+        using StoppedProcess stopped = StoppedProcess.StopOneThread(pid, options.Timeout, options.Cancellation);
         using var syscalls = new RemoteSyscalls(stopped, memory, gadgets);
         threadLocals.UseThreadPointer(() => stopped.GetRegisters(stopped.Threads.First()).FsBase);
         for (int attempt = 0; attempt < MaxPlacementAttempts; attempt++)
@@ -245,9 +260,9 @@ public static class PatchApplier
                 writer.Restore(dropped);
             }
         }
-        catch (Exception e) when (e is SutureException or IOException)
+        catch (Exception e) // any failure (an overflow, a write refused by the kernel) puts back what was written
         {
-            writer.Undo();
+            writer.UndoAfter(e, $"apply to process {pid}");
             if (e is SutureException { ExitCode: ExitCode.TargetMismatch })
             {
                 throw;

@@ -12,8 +12,8 @@ namespace Suture.Patching.Engine;
 /// </summary>
 public static class PatchCheck
 {
-    /// <summary>Call on the tracer thread.</summary>
-    public static IReadOnlyList<ThreadVerdict> Run(int pid, PatchFile patch)
+    /// <summary>Call on the tracer thread. A thread that does not stop within 10 s, or a cancellation, ends it with every thread resumed.</summary>
+    public static IReadOnlyList<ThreadVerdict> Run(int pid, PatchFile patch, CancellationToken cancellation = default)
     {
         IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: false);
@@ -26,7 +26,7 @@ public static class PatchCheck
         IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, applied, files);
         CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
         IReadOnlyList<ThreadVerdict> verdicts;
-        using (StoppedProcess stopped = StoppedProcess.Stop(pid))
+        using (StoppedProcess stopped = StoppedProcess.Stop(pid, StoppedProcess.DefaultTimeout, cancellation))
         {
             verdicts = SafetyCheck.Inspect(stopped, ranges, walker, coroutines is null ? null : () => coroutines.Read(memory));
         }

@@ -75,10 +75,15 @@ public static class PatchReverter
                 // killed before the unmap leaves an orphan the next run recognises.
                 writer.WriteRecord(patch with { Phase = RecordPhase.Unloading, IsActive = false });
             }
-            catch (Exception e) when (e is SutureException or IOException)
+            catch (Exception e) // any failure puts back what was written
             {
-                writer.Undo();
-                throw;
+                writer.UndoAfter(e, $"revert in process {pid}");
+                if (e is SutureException)
+                {
+                    throw;
+                }
+
+                throw new SutureException($"revert of {patch.PatchId} in process {pid} failed while restoring the entries ({e.Message}); the process was put back to running the patch", ExitCode.Failure, e);
             }
 
             return 0;

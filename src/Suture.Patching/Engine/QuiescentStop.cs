@@ -12,6 +12,7 @@ public static class QuiescentStop
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan LongestDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ShortestStop = TimeSpan.FromMilliseconds(100);
 
     public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action)
     {
@@ -26,14 +27,42 @@ public static class QuiescentStop
             }
 
             attempts++;
+            StoppedProcess stopped = StopAll(pid, what, options, clock.Elapsed);
             List<ThreadVerdict> busy;
-            using (StoppedProcess stopped = StoppedProcess.Stop(pid))
+            T result = default!;
+            try
             {
                 busy = SafetyCheck.Inspect(stopped, ranges, walker, coroutines).Where(v => !v.IsSafe).ToList();
                 if (busy.Count == 0)
                 {
-                    return action(stopped);
+                    // The commit point: a SIGINT/SIGTERM noticed before it backs out, one after it
+                    // lets the change finish (reported as done, see docs/consistency.md).
+                    if (options.Cancellation.IsCancellationRequested)
+                    {
+                        throw new SutureException($"{what} of process {pid} interrupted; the process was left unchanged", ExitCode.Interrupted);
+                    }
+
+                    result = action(stopped);
                 }
+            }
+            catch (Exception failure)
+            {
+                Resume(stopped, failure);
+                throw;
+            }
+
+            try
+            {
+                stopped.Resume();
+            }
+            catch (ThreadsNotReleasedException e) when (busy.Count == 0)
+            {
+                throw e.AfterCommit($"{what} of process {pid} was done");
+            }
+
+            if (busy.Count == 0)
+            {
+                return result;
             }
 
             if (clock.Elapsed + delay > options.Timeout)
@@ -43,8 +72,43 @@ public static class QuiescentStop
                     ExitCode.Busy);
             }
 
-            Thread.Sleep(delay);
+            options.Cancellation.WaitHandle.WaitOne(delay); // a signal ends the pause at once
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestDelay.Ticks));
+        }
+    }
+
+    /// <summary>Resumes after <paramref name="failure"/>; a thread that cannot be let go is reported together with it.</summary>
+    private static void Resume(StoppedProcess stopped, Exception failure)
+    {
+        try
+        {
+            stopped.Resume();
+        }
+        catch (ThreadsNotReleasedException e)
+        {
+            throw e.After(failure);
+        }
+    }
+
+    /// <summary>
+    /// Stops every thread within what is left of the timeout (at least <see cref="ShortestStop"/>,
+    /// so a nearly spent budget does not fail an ordinary stop); a thread that does not stop in
+    /// time ends the operation, since the budget is then spent.
+    /// </summary>
+    private static StoppedProcess StopAll(int pid, string what, OperationOptions options, TimeSpan elapsed)
+    {
+        TimeSpan left = options.Timeout - elapsed;
+        try
+        {
+            return StoppedProcess.Stop(pid, left > ShortestStop ? left : ShortestStop, options.Cancellation);
+        }
+        catch (ThreadsNotStoppedException e)
+        {
+            throw new SutureException($"{what} of process {pid} refused: {e.Message}", ExitCode.Busy, e);
+        }
+        catch (SutureException e) when (e.ExitCode == ExitCode.Interrupted)
+        {
+            throw new SutureException($"{what} of process {pid} interrupted while its threads were being stopped; every thread runs again and the process was left unchanged", ExitCode.Interrupted, e);
         }
     }
 }

@@ -64,6 +64,7 @@ public sealed class RemoteSyscalls : IDisposable
     internal void Prepare(long number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureHeld();
         UserRegs regs = Borrowed(_gadgets.SyscallReturn, _frame);
         regs.Rax = (ulong)number;
         regs.Rdi = a0;
@@ -112,6 +113,7 @@ public sealed class RemoteSyscalls : IDisposable
     public ulong Call(ulong function, ulong a0 = 0, ulong a1 = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureHeld();
         ulong stack = _frame - 8; // as after a call: the return address on top, rsp + 8 16-byte aligned
         _memory.Write(stack, BitConverter.GetBytes(_gadgets.SyscallReturn));
         UserRegs regs = Borrowed(function, stack);
@@ -146,7 +148,7 @@ public sealed class RemoteSyscalls : IDisposable
         }
 
         _disposed = true;
-        if (_thread.IsAlive)
+        if (_thread.IsStopped) // not if it exited, or was left to finish a call that did not come back in time
         {
             Ptrace.SetRegisters(_thread.Tid, _saved);
         }
@@ -185,6 +187,14 @@ public sealed class RemoteSyscalls : IDisposable
         }
 
         throw Unexpected($"{what} did not reach its system call {(exit ? "exit" : "entry")}");
+    }
+
+    private void EnsureHeld()
+    {
+        if (!_thread.IsStopped)
+        {
+            throw new SutureException($"thread {_thread.Tid} of process {_process.Pid} is no longer held by suture (it exited, or did not come back from an earlier call in time); no further calls run in it");
+        }
     }
 
     private SutureException Unexpected(string what) => new($"thread {_thread.Tid} of process {_process.Pid}: {what}; its registers were restored");

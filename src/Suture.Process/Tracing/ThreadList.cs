@@ -40,18 +40,64 @@ public static class ThreadList
         return 0;
     }
 
-    /// <summary>Whether a thread is asleep in the kernel (state S or D in /proc/PID/task/TID/stat).</summary>
-    public static bool IsSleeping(int pid, int tid)
+    /// <summary>
+    /// Whether a thread is asleep in the kernel in an interruptible wait (state S in
+    /// /proc/PID/task/TID/stat): it stops at once when interrupted and loses nothing while held.
+    /// A thread in uninterruptible sleep (D) would only stop once the kernel lets it go.
+    /// </summary>
+    public static bool IsSleeping(int pid, int tid) => State(pid, tid) == 'S';
+
+    /// <summary>The scheduler state of a thread (R, S, D, T, t, Z, ...) from /proc/PID/task/TID/stat, or '?' when it is gone.</summary>
+    public static char State(int pid, int tid)
     {
         try
         {
             string stat = File.ReadAllText($"/proc/{pid}/task/{tid}/stat");
             int end = stat.LastIndexOf(')');
-            return end > 0 && end + 2 < stat.Length && stat[end + 2] is 'S' or 'D';
+            return end > 0 && end + 2 < stat.Length ? stat[end + 2] : '?';
         }
         catch (IOException)
         {
-            return false;
+            return '?';
+        }
+    }
+
+    /// <summary>
+    /// What a thread is doing, for messages about a thread that does not stop: its state from
+    /// /proc/PID/task/TID/stat and the kernel function it waits in (/proc/PID/task/TID/wchan),
+    /// e.g. "state D (uninterruptible sleep) in wait_for_vfork_done".
+    /// </summary>
+    public static string Describe(int pid, int tid)
+    {
+        char state = State(pid, tid);
+        string meaning = state switch
+        {
+            'R' => "running",
+            'S' => "sleeping",
+            'D' => "uninterruptible sleep: waiting in the kernel, e.g. for a vfork child, a disk, NFS or FUSE",
+            'T' => "stopped",
+            't' => "stopped by a tracer",
+            'Z' => "zombie",
+            'X' => "dead",
+            'I' => "idle",
+            '?' => "gone",
+            _ => "unknown",
+        };
+        string wchan = WaitChannel(pid, tid);
+        return wchan.Length > 0 ? $"state {state} ({meaning}) in {wchan}" : $"state {state} ({meaning})";
+    }
+
+    /// <summary>The kernel function a sleeping thread waits in (wchan), or "" when it is not known.</summary>
+    private static string WaitChannel(int pid, int tid)
+    {
+        try
+        {
+            string wchan = File.ReadAllText($"/proc/{pid}/task/{tid}/wchan").Trim();
+            return wchan == "0" ? "" : wchan;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
         }
     }
 

@@ -10,6 +10,8 @@ namespace Suture.Process.Tracing;
 /// </summary>
 public sealed class Tracer : IDisposable
 {
+    private static readonly TimeSpan StragglerPoll = TimeSpan.FromMilliseconds(5);
+
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread _thread;
 
@@ -69,9 +71,18 @@ public sealed class Tracer : IDisposable
 
     private void Loop()
     {
-        foreach (Action item in _work.GetConsumingEnumerable())
+        while (!_work.IsCompleted)
         {
-            item();
+            // While threads that did not stop in time are still seized, look for their late stop
+            // every few milliseconds and let them go at once (they are this thread's tracees).
+            if (_work.TryTake(out Action? item, Stragglers.Count > 0 ? StragglerPoll : Timeout.InfiniteTimeSpan))
+            {
+                item();
+            }
+            else
+            {
+                Stragglers.ReleaseStopped();
+            }
         }
     }
 }

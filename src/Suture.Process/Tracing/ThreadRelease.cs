@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Suture.Native;
+
+namespace Suture.Process.Tracing;
+
+/// <summary>Lets one stopped thread run again, with the signals that arrived while it was held.</summary>
+internal static class ThreadRelease
+{
+    /// <summary>How long a signal that finds the target's real-time queue full is retried once the thread runs and can drain it.</summary>
+    private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Detaches <paramref name="thread"/>, delivering the first kept signal with the detach itself
+    /// and the others again with tgkill (queued while it is still stopped; retried after the
+    /// detach if the queue was full). A signal that cannot be re-delivered is reported as a
+    /// warning, never dropped silently. Throws <see cref="NativeCallException"/> when the detach
+    /// fails; the thread then stays <see cref="ThreadHold.Held"/> so that it can be tried again.
+    /// </summary>
+    public static void Release(int pid, TracedThread thread)
+    {
+        IReadOnlyList<int> signals = thread.PendingSignals;
+        var refused = new List<int>();
+        foreach (int signal in signals.Skip(1))
+        {
+            int errno = Ptrace.TrySendSignal(pid, thread.Tid, signal);
+            if (errno == Errno.EAGAIN)
+            {
+                refused.Add(signal);
+            }
+            else if (errno != 0 && errno != Errno.ESRCH)
+            {
+                Lost(pid, thread.Tid, signal, errno);
+            }
+        }
+
+        bool alive = Ptrace.TryDetach(thread.Tid, signals.Count > 0 ? signals[0] : 0);
+        thread.Hold = alive ? ThreadHold.Released : ThreadHold.Gone;
+        thread.ForgetSignals();
+        foreach (int signal in refused)
+        {
+            Resend(pid, thread.Tid, signal);
+        }
+    }
+
+    private static void Resend(int pid, int tid, int signal)
+    {
+        var clock = Stopwatch.StartNew();
+        int pause = 0;
+        while (true)
+        {
+            int errno = Ptrace.TrySendSignal(pid, tid, signal);
+            if (errno == 0 || errno == Errno.ESRCH)
+            {
+                return; // delivered, or the thread has exited since
+            }
+
+            if (errno != Errno.EAGAIN || clock.Elapsed > QueueFullRetry)
+            {
+                Lost(pid, tid, signal, errno);
+                return;
+            }
+
+            Backoff.Pause(pause++);
+        }
+    }
+
+    private static void Lost(int pid, int tid, int signal, int errno) => TracingWarnings.Raise(
+        $"signal {signal} arrived for thread {tid} of process {pid} while suture held it and could not be delivered again: tgkill failed with {Errno.Describe(errno)}{(errno == Errno.EAGAIN ? "; its queue of pending real-time signals is full (RLIMIT_SIGPENDING)" : "")}; the process did not receive it");
+}
