@@ -13,6 +13,10 @@ public static class TestTargets
 
     public static string Sender => Path.Combine(AppContext.BaseDirectory, "TestTargets", "sender.c");
 
+    public static string OpenSsl => Path.Combine(AppContext.BaseDirectory, "TestTargets", "openssl.c");
+
+    public static string Resident => Path.Combine(AppContext.BaseDirectory, "TestTargets", "resident.c");
+
     public static string Coroutine => Path.Combine(AppContext.BaseDirectory, "TestTargets", "coroutine.c");
 
     public static string Reader => Path.Combine(AppContext.BaseDirectory, "TestTargets", "reader.c");

@@ -65,6 +65,6 @@ public sealed class DwarfStackWalker : IStackWalker
             pcs.Add(registers.Rip); // not even the first frame unwound: the check still sees where it is
         }
 
-        return new ThreadFrames(pcs, result.IsComplete ? null : result.Failure ?? "the stack could not be walked to its outermost frame");
+        return new ThreadFrames(pcs, result.IsComplete ? null : result.Failure ?? "the stack could not be walked to its outermost frame", result.Frames);
     }
 }

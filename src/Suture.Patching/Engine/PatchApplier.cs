@@ -39,11 +39,12 @@ public static class PatchApplier
         IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
         AppliedPatch? current = PatchChain.For(applied, target.BuildId ?? []).Active;
         CheckLevel(pid, patch, target, current, options);
+        UnwindTableCheck.Verify(patch, $"apply to process {pid} refused");
         var files = new ObjectFiles(pid);
         CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
         if (coroutines is null)
         {
-            RefuseCoroutines(pid, objects, files, options);
+            RefuseCoroutines(pid, objects, files, memory, options);
         }
 
         var entries = patch.Functions.Select(f => new FunctionEntry(f, target.Bias)).ToList();
@@ -76,7 +77,7 @@ public static class PatchApplier
             {
                 Switch(pid, memory, placed, current);
                 return placed.Record;
-            });
+            }, new ReturnWatch(pid, memory, gadgets, walker, () => UnwindRegistration.Find(pid, resolver)));
         }
         catch (Exception failure) when (MayUnload(failure)) // every failure, not only anticipated ones: the loaded code must go
         {
@@ -119,14 +120,14 @@ public static class PatchApplier
         }
     }
 
-    private static void RefuseCoroutines(int pid, IReadOnlyList<LoadedObject> objects, ObjectFiles files, OperationOptions options)
+    private static void RefuseCoroutines(int pid, IReadOnlyList<LoadedObject> objects, ObjectFiles files, ProcessMemory memory, OperationOptions options)
     {
         if (options.AllowCoroutines)
         {
             return;
         }
 
-        IReadOnlyList<(string Object, string Symbol)> users = CoroutineDetector.Find(objects, files);
+        IReadOnlyList<(string Object, string Symbol)> users = CoroutineDetector.Find(objects, files, memory);
         if (users.Count > 0)
         {
             string which = string.Join(", ", users.Select(u => $"{u.Object} uses {u.Symbol}"));

@@ -87,7 +87,7 @@ public static class PatchReverter
             }
 
             return 0;
-        });
+        }, new ReturnWatch(pid, memory, gadgets, walker, () => UnwindRegistration.Find(pid, new ExternalSymbolResolver(pid, objects, memory, files))));
 
         using StoppedProcess one = StoppedProcess.StopOneThread(pid);
         using var syscalls = new RemoteSyscalls(one, memory, gadgets);

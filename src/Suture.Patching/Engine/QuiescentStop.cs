@@ -14,7 +14,24 @@ public static class QuiescentStop
     private static readonly TimeSpan LongestDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ShortestStop = TimeSpan.FromMilliseconds(100);
 
-    public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action)
+    /// <param name="watch">
+    /// When given, threads busy only because a frame of theirs has not returned yet are let run to
+    /// that return and caught there (<see cref="ReturnWatch"/>), instead of waiting for a moment at
+    /// which they happen to be outside.
+    /// </param>
+    public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action, ReturnWatch? watch = null)
+    {
+        try
+        {
+            return RunRounds(pid, what, ranges, options, walker, coroutines, action, watch);
+        }
+        finally
+        {
+            watch?.Release(); // after the last stop put every watched thread back
+        }
+    }
+
+    private static T RunRounds<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action, ReturnWatch? watch)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan delay = FirstDelay;
@@ -23,6 +40,7 @@ public static class QuiescentStop
         {
             if (options.Cancellation.IsCancellationRequested)
             {
+                Disarm(pid, watch);
                 throw new SutureException($"{what} of process {pid} interrupted; the process was left unchanged", ExitCode.Interrupted);
             }
 
@@ -30,8 +48,10 @@ public static class QuiescentStop
             StoppedProcess stopped = StopAll(pid, what, options, clock.Elapsed);
             List<ThreadVerdict> busy;
             T result = default!;
+            bool armed = false;
             try
             {
+                watch?.Settle(stopped); // threads caught at their return stand there now
                 busy = SafetyCheck.Inspect(stopped, ranges, walker, coroutines).Where(v => !v.IsSafe).ToList();
                 if (busy.Count == 0)
                 {
@@ -43,6 +63,10 @@ public static class QuiescentStop
                     }
 
                     result = action(stopped);
+                }
+                else
+                {
+                    armed = clock.Elapsed + delay < options.Timeout && watch is not null && watch.Arm(stopped, busy, ranges);
                 }
             }
             catch (Exception failure)
@@ -65,6 +89,17 @@ public static class QuiescentStop
                 return result;
             }
 
+            if (armed)
+            {
+                watch!.WaitForReturns(DateTime.UtcNow + (options.Timeout - clock.Elapsed), options.Cancellation);
+                continue;
+            }
+
+            if (watch is { NeedsPage: true } && clock.Elapsed + delay < options.Timeout && watch.Prepare())
+            {
+                continue; // stop again at once and watch
+            }
+
             if (clock.Elapsed + delay > options.Timeout)
             {
                 throw new SutureException(
@@ -75,6 +110,18 @@ public static class QuiescentStop
             options.Cancellation.WaitHandle.WaitOne(delay); // a signal ends the pause at once
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestDelay.Ticks));
         }
+    }
+
+    /// <summary>Puts back what a watch changed before giving up; the threads run again afterwards.</summary>
+    private static void Disarm(int pid, ReturnWatch? watch)
+    {
+        if (watch is null || watch.Count == 0)
+        {
+            return;
+        }
+
+        using StoppedProcess stopped = StoppedProcess.Stop(pid);
+        watch.Settle(stopped);
     }
 
     /// <summary>Resumes after <paramref name="failure"/>; a thread that cannot be let go is reported together with it.</summary>

@@ -1,3 +1,5 @@
+using Suture.Process.Unwinding;
+
 namespace Suture.Patching.Engine;
 
 /// <summary>
@@ -6,4 +8,5 @@ namespace Suture.Patching.Engine;
 /// signal frame, where it is the interrupted instruction itself). <see cref="Failure"/> is set when the stack could not be walked to
 /// its end, which makes the thread count as unsafe.
 /// </summary>
-public sealed record ThreadFrames(IReadOnlyList<ulong> ProgramCounters, string? Failure);
+/// <param name="Frames">The unwound frames themselves (pc, CFA), when the walker has them: used to watch a frame's return.</param>
+public sealed record ThreadFrames(IReadOnlyList<ulong> ProgramCounters, string? Failure, IReadOnlyList<StackFrame>? Frames = null);

@@ -55,4 +55,27 @@ public sealed partial class EhFrameTable
 
         return problems;
     }
+
+    /// <summary>
+    /// The code ranges [begin, end) of the indexed FDEs, lowest first; an FDE that does not decode
+    /// is reported in <paramref name="problems"/> instead.
+    /// </summary>
+    public IReadOnlyList<(ulong Begin, ulong End)> Ranges(List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        var ranges = new List<(ulong, ulong)>(_starts.Length);
+        for (int i = 0; i < _starts.Length; i++)
+        {
+            if (TryGetFde(_offsets[i], out FrameDescriptionEntry? fde, out string? error))
+            {
+                ranges.Add((fde.PcBegin, fde.PcEnd));
+            }
+            else
+            {
+                problems.Add(error);
+            }
+        }
+
+        return ranges;
+    }
 }
