@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Suture needs on Debian 12, only where it is missing:
-# gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb, strace (kill-point tests).
+# gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb,
+# dpkg-dev + debhelper (tests that build a Debian package with dpkg-buildpackage), strace (kill-point tests).
 set -euo pipefail
 
 missing=()
@@ -11,6 +12,8 @@ need patch patch
 need diff diffutils
 need setpriv util-linux
 need make make
+need dpkg-buildpackage dpkg-dev
+need dh debhelper
 need strace strace
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 

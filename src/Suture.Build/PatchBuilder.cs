@@ -36,13 +36,10 @@ public static class PatchBuilder
         }
 
         var wrappers = CompilerWrappers.Create(tree.Root);
-        request.Progress("building the original tree");
-        CompilerLog originalLog = TreeBuild.Run(tree.Original, request.SourceDirectory, request.BuildCommand, wrappers, "original", request.Progress);
-        request.Progress("building the patched tree");
-        CompilerLog patchedLog = TreeBuild.Run(tree.Patched, request.SourceDirectory, request.BuildCommand, wrappers, "patched", request.Progress);
+        (CompilerLog originalLog, CompilerLog patchedLog) = BuildBoth(tree, wrappers, request);
 
         request.Progress("comparing objects");
-        List<ObjectChanges> changes = Compare(tree);
+        List<ObjectChanges> changes = Compare(tree, request, originalLog, patchedLog, wrappers);
         if (changes.Count == 0)
         {
             throw new SutureException($"the fix {request.DiffPath} changes no compiled function; nothing to patch", ExitCode.BuildFailed);
@@ -60,17 +57,40 @@ public static class PatchBuilder
         {
             IReadOnlyList<string> overrides = CheckBuildEnvironment(binding, tree, originalLog, request);
             request.Progress($"assembling the patch for {binding.Target.Name} ({string.Join(", ", binding.Changes.Select(c => c.RelativePath))})");
-            built.Add(new BuiltPatch(binding.Target.Path, Assemble(binding, request, originalLog, overrides, several: bound.Count > 1)));
+            built.Add(new BuiltPatch(binding.Target.Path, Assemble(binding, request, patchedLog, overrides, several: bound.Count > 1)));
         }
 
         return built;
+    }
+
+    /// <summary>
+    /// Builds the original and the patched tree at the same time (they share nothing but the
+    /// wrappers), so the two builds take about as long as one where the package's own build
+    /// leaves a core free; a failure of either is reported after both have ended.
+    /// </summary>
+    private static (CompilerLog Original, CompilerLog Patched) BuildBoth(WorkTree tree, CompilerWrappers wrappers, PatchBuildRequest request)
+    {
+        request.Progress("building the original and the patched tree");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Task<CompilerLog> original = Task.Run(() => TreeBuild.Run(tree.Original, request.SourceDirectory, request.BuildCommand, wrappers, "original", request.Progress));
+        Task<CompilerLog> patched = Task.Run(() => TreeBuild.Run(tree.Patched, request.SourceDirectory, request.BuildCommand, wrappers, "patched", request.Progress));
+        try
+        {
+            Task.WaitAll(original, patched);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is SutureException) is SutureException first)
+        {
+            throw first;
+        }
+
+        request.Progress($"built both trees in {started.Elapsed.TotalSeconds:0.0} s");
+        return (original.Result, patched.Result);
     }
 
     private static PatchFile Assemble(BoundTarget binding, PatchBuildRequest request, CompilerLog log, IReadOnlyList<string> overrides, bool several)
     {
         TargetBinary target = binding.Target;
         (PatchImage image, IReadOnlyList<PatchFunction> functions, IReadOnlyList<PatchRelocation> relocations, PatchUnwindTable? unwind) = new PatchAssembler(target, binding.Changes).Assemble();
-        IReadOnlyList<string> compiles = log.CommandLines;
         return new PatchFile
         {
             Target = new PatchTarget(target.BuildId, target.Name),
@@ -82,7 +102,7 @@ public static class PatchBuilder
                 Level = request.Level,
                 CreatedUtc = DateTimeOffset.UtcNow,
                 Compiler = CompilerVersion(),
-                BuildCommand = compiles.Count > 0 ? $"{request.BuildCommand} ({string.Join("; ", compiles)})" : request.BuildCommand,
+                BuildCommand = BuildRecord.Format(request.BuildCommand, binding.Changes.Select(c => c.RelativePath), log),
                 Overrides = overrides,
             },
             Functions = functions,
@@ -96,12 +116,33 @@ public static class PatchBuilder
     private static IReadOnlyList<string> CheckBuildEnvironment(BoundTarget binding, WorkTree tree, CompilerLog originalLog, PatchBuildRequest request)
     {
         IReadOnlyList<string> linked = binding.Output is null ? [] : originalLog.ObjectsOf(binding.Output);
-        Dictionary<string, ObjectIndex> known = binding.Changes.ToDictionary(c => c.RelativePath, c => c.Original, StringComparer.Ordinal);
-        IEnumerable<ObjectIndex> originals = linked.Count == 0
-            ? known.Values
-            : linked.Select(o => known.GetValueOrDefault(o) ?? (File.Exists(Path.Combine(tree.Original, o)) ? ObjectIndex.Load(Path.Combine(tree.Original, o)) : null)).OfType<ObjectIndex>();
+        // The tree's own objects, built with the build's flags only (not the recompiles with function sections the diff uses).
+        IEnumerable<string> objects = linked.Count == 0 ? binding.Changes.Select(c => c.RelativePath) : linked;
+        IEnumerable<ObjectIndex> originals = objects.Select(o => Path.Combine(tree.Original, o)).Where(File.Exists).Select(ObjectIndex.Load);
         request.Progress($"checking the rebuilt original against {binding.Target.Path}");
-        IReadOnlyList<string> differences = BuildEnvironmentCheck.Differences(binding.Target, originals);
+        TargetBinary target = binding.Target;
+        if (target.NeedsSymbols)
+        {
+            LocateStrippedSymbols(binding, tree, request);
+        }
+
+        List<ObjectIndex> checkedObjects = originals.ToList();
+        IReadOnlyList<string> differences = BuildEnvironmentCheck.Differences(target, checkedObjects, out int compared, out int total);
+        if (compared == 0)
+        {
+            string nothing = $"the build-environment check found none of the {total} function(s) of the rebuilt {string.Join(", ", checkedObjects.Select(o => Path.GetRelativePath(tree.Original, o.Path)).Take(5))}{(checkedObjects.Count > 5 ? ", ..." : "")} in {target.Path} (symbols from {target.SymbolSource}), so it compared nothing";
+            if (request.IgnoreBuildMismatch)
+            {
+                request.Progress($"warning: {nothing}; building anyway (--ignore-build-mismatch)");
+                return [$"{IgnoreBuildMismatchOverride}: compared no function with {target.Name}"];
+            }
+
+            throw new SutureException(
+                $"{nothing}: the patch cannot be checked against the code the target runs; give the binary the build produces (or its installed copy with its debug file), or pass --ignore-build-mismatch to build anyway (recorded in the patch)",
+                ExitCode.TargetMismatch);
+        }
+
+        request.Progress($"compared {compared} function(s) with {target.Name} (symbols from {target.SymbolSource})");
         if (differences.Count == 0)
         {
             return [];
@@ -114,32 +155,83 @@ public static class PatchBuilder
             return [$"{IgnoreBuildMismatchOverride}: {differences.Count} function(s) differ from {binding.Target.Name}: {string.Join(", ", differences.Take(10).Select(d => d.Split(':')[1].Trim()))}"];
         }
 
+        string why = BuildProvenance.Explain(target, checkedObjects, binding.Output is null ? null : Path.Combine(tree.Original, binding.Output));
         throw new SutureException(
             $"the rebuilt original does not match the deployed {binding.Target.Path}; {differences.Count} function(s) differ:\n  {summary}\n"
+            + (why.Length > 0 ? why + "\n" : "")
             + $"the build environment differs from the one that built the target: build with the same compiler ({CompilerVersion()}) and flags as the deployed binary, or pass --ignore-build-mismatch to build anyway (recorded in the patch)",
             ExitCode.TargetMismatch);
     }
 
-    private static List<ObjectChanges> Compare(WorkTree tree)
+    /// <summary>A stripped target without a debug file takes its local symbols from the rebuilt original's link output.</summary>
+    private static void LocateStrippedSymbols(BoundTarget binding, WorkTree tree, PatchBuildRequest request)
+    {
+        TargetBinary target = binding.Target;
+        string? rebuilt = binding.Output is null ? null : Path.Combine(tree.Original, binding.Output);
+        if (rebuilt is null || !File.Exists(rebuilt))
+        {
+            throw new SutureException(
+                $"{target.Path} is stripped (no .symtab), no debug file with Build ID {Convert.ToHexStringLower(target.BuildId)} is installed ({DebugFiles.Where(Convert.ToHexStringLower(target.BuildId))}), and no link step of the build produced it, so suture cannot locate its static functions; install its debug file (Debian: the -dbgsym package) or give the unstripped binary",
+                ExitCode.Unpatchable);
+        }
+
+        int adopted = target.AdoptFromRebuild(rebuilt);
+        request.Progress($"{target.Name} is stripped: located {adopted} function(s) through the rebuilt {binding.Output} (equal code at equal addresses){(target.Unplaced.Count > 0 ? $", {target.Unplaced.Count} static function(s) not found at their address" : "")}");
+    }
+
+    /// <summary>
+    /// The objects whose bytes differ between the trees are compiled again in both, with function
+    /// and data sections (<see cref="SectionBuild"/>), and those builds are compared function by
+    /// function; an object with the same bytes in both trees is unchanged.
+    /// </summary>
+    private static List<ObjectChanges> Compare(WorkTree tree, PatchBuildRequest request, CompilerLog originalLog, CompilerLog patchedLog, CompilerWrappers wrappers)
     {
         Dictionary<string, string> original = TreeBuild.Objects(tree.Original);
         Dictionary<string, string> patched = TreeBuild.Objects(tree.Patched);
-        var changes = new List<ObjectChanges>();
-        foreach ((string relative, string path) in patched.OrderBy(p => p.Key, StringComparer.Ordinal))
+        List<string> differing = patched.Keys
+            .Where(relative => original.TryGetValue(relative, out string? before) && !SameFile(before, patched[relative]))
+            .Where(relative => !Path.GetFileName(relative).Contains(".ltrans", StringComparison.Ordinal)) // the link-time optimiser's temporaries; their -flto inputs are refused
+            .Order(StringComparer.Ordinal)
+            .ToList(); // an object only the fix adds is linked in through its callers' changes
+        var originalSections = new SectionBuild(tree.Original, request.SourceDirectory, originalLog, wrappers, Path.Combine(tree.Root, "sections", "original"));
+        var patchedSections = new SectionBuild(tree.Patched, request.SourceDirectory, patchedLog, wrappers, Path.Combine(tree.Root, "sections", "patched"));
+        if (differing.Count > 0)
         {
-            if (!original.TryGetValue(relative, out string? before))
-            {
-                continue; // an object only the fix adds is linked in through its callers' changes
-            }
-
-            ObjectChanges change = ObjectDiff.Compare(relative, ObjectIndex.Load(before), ObjectIndex.Load(path));
-            if (!change.IsEmpty)
-            {
-                changes.Add(change);
-            }
+            request.Progress($"compiling {differing.Count} changed object(s) again with function sections");
         }
 
-        return changes;
+        LineMap lines = LineMap.Read(request.DiffPath);
+        var results = new ObjectChanges?[differing.Count];
+        try
+        {
+            Parallel.For(0, differing.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            {
+                string relative = differing[i];
+                // An -flto object is refused as it is; recompiling it with sections would not give the deployed code either.
+                bool lto = ObjectDiff.IsLinkTimeOptimised(Suture.Elf.ElfFile.Load(original[relative])) || ObjectDiff.IsLinkTimeOptimised(Suture.Elf.ElfFile.Load(patched[relative]));
+                results[i] = lto
+                    ? ObjectDiff.Compare(relative, ObjectIndex.Load(original[relative]), ObjectIndex.Load(patched[relative]), lines)
+                    : ObjectDiff.Compare(relative, ObjectIndex.Load(originalSections.Compile(relative)), ObjectIndex.Load(patchedSections.Compile(relative)), lines);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is SutureException) is SutureException first)
+        {
+            throw first;
+        }
+
+        foreach (ObjectChanges change in results.OfType<ObjectChanges>().Where(c => c.LineNumbersOnly.Count > 0))
+        {
+            request.Progress($"note: leaving {change.LineNumbersOnly.Count} function(s) of {change.Patched.DisplayName} alone, their code differs only in the line numbers of assertions the fix moved: {string.Join(", ", change.LineNumbersOnly)}");
+        }
+
+        return results.OfType<ObjectChanges>().Where(c => !c.IsEmpty).ToList();
+    }
+
+    private static bool SameFile(string a, string b)
+    {
+        var infoA = new FileInfo(a);
+        var infoB = new FileInfo(b);
+        return infoA.Length == infoB.Length && File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
     }
 
     private static string DefaultId(TargetBinary target, PatchImage image) =>

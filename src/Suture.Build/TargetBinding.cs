@@ -59,6 +59,7 @@ internal static class TargetBinding
             return [bound[targets[0]]];
         }
 
+        unlinked = WithoutStaticArchiveOnly(unlinked, log, progress);
         if (unlinked.Count > 0)
         {
             throw new SutureException(
@@ -80,5 +81,37 @@ internal static class TargetBinding
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Drops the changed objects that no link step uses but that a static archive of the tree
+    /// holds (libtool's non-PIC copies for <c>libfoo.a</c>, say): the deployed system does not run
+    /// them, so they are not a reason to stop. Reports each.
+    /// </summary>
+    private static List<ObjectChanges> WithoutStaticArchiveOnly(List<ObjectChanges> unlinked, CompilerLog log, Action<string> progress)
+    {
+        if (unlinked.Count == 0)
+        {
+            return unlinked;
+        }
+
+        var archives = new ArchiveIndex(log.Tree);
+        List<(string Archive, HashSet<string> Members)> all = Directory.EnumerateFiles(log.Tree, "*.a", SearchOption.AllDirectories)
+            .Select(a => (Path.GetRelativePath(log.Tree, a), archives.Members(a).Select(m => m.RelativePath).ToHashSet(StringComparer.Ordinal)))
+            .ToList();
+        var kept = new List<ObjectChanges>();
+        foreach (ObjectChanges change in unlinked)
+        {
+            List<string> holding = all.Where(a => a.Members.Contains(change.RelativePath)).Select(a => a.Archive).ToList();
+            if (holding.Count == 0)
+            {
+                kept.Add(change);
+                continue;
+            }
+
+            progress($"note: {change.RelativePath} only goes into the static archive {string.Join(", ", holding)}, which no link step the wrappers saw uses; the deployed binaries do not run it, so it is not patched");
+        }
+
+        return kept;
     }
 }

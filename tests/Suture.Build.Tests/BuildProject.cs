@@ -69,6 +69,10 @@ public sealed class BuildProject : IDisposable
     public ToolResult BuildPatch(string diff, string buildCommand, string output, IEnumerable<string> targets, params string[] extra) => SutureCli.Run(
         ["build", "--source", Source, "--patch", diff, "--build", buildCommand, .. targets.SelectMany(t => new[] { "--target", Deployed(t) }), "-o", output, .. extra]);
 
+    /// <summary>Like <see cref="BuildPatch"/>, with extra environment variables for suture.</summary>
+    public ToolResult BuildPatchWith(IReadOnlyDictionary<string, string> environment, string diff, string buildCommand, string output, IEnumerable<string> targets, params string[] extra) => SutureCli.RunWith(
+        environment, ["build", "--source", Source, "--patch", diff, "--build", buildCommand, .. targets.SelectMany(t => new[] { "--target", Deployed(t) }), "-o", output, .. extra]);
+
     public string Output(string name) => _directory.File(name);
 
     public RunningProgram Start(string name) => RunningProgram.Start(Deployed(name));

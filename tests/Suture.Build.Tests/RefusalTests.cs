@@ -88,4 +88,62 @@ public sealed class RefusalTests
         Assert.True(built.ExitCode == 11, built.ToString());
         Assert.Contains("t.c: get: uses TLS descriptors (R_X86_64_GOTPC32_TLSDESC) for level; build the fix with -mtls-dialect=gnu", built.Stderr);
     }
+
+    [Fact]
+    public void An_object_built_with_lto_is_refused_naming_the_flag_to_use()
+    {
+        const string build = "gcc -O2 -flto -c foo.c -o foo.o && gcc -O2 -flto -o foo foo.o";
+        using var project = new BuildProject("refusal-lto", build, new Dictionary<string, string> { ["foo.c"] = Source });
+        string diff = project.Fix("fix", ("foo.c", "printf(\"step\\n\");", "printf(\"step %d\\n\", 2);"));
+
+        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+
+        Assert.True(built.ExitCode == 11, built.ToString());
+        Assert.Contains("foo.c: (every function): built with -flto", built.Stderr);
+        Assert.Contains("build with -fno-lto", built.Stderr);
+    }
+
+    /// <summary>
+    /// The fix makes fatal() exit, gcc infers it is noreturn and compiles the call in the server
+    /// loop differently: the loop changed without being touched or inlined into.
+    /// </summary>
+    [Fact]
+    public void A_loop_changed_by_an_attribute_gcc_inferred_from_a_callee_says_so_and_how_to_avoid_it()
+    {
+        const string build = "gcc -O2 -g -o foo foo.c";
+        const string source = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <unistd.h>
+
+            volatile int state;
+
+            __attribute__((noinline)) void fatal(const char *message)
+            {
+                fprintf(stderr, "fatal: %s\n", message);
+            }
+
+            __attribute__((noinline)) void serve_forever(void)
+            {
+                for (;;) {
+                    if (state == 42)
+                        fatal("bad state");
+                    printf("serving\n");
+                    usleep(20000);
+                }
+            }
+
+            int main(void) { serve_forever(); }
+
+            """;
+        using var project = new BuildProject("refusal-inferred", build, new Dictionary<string, string> { ["foo.c"] = source });
+        string diff = project.Fix("fix", ("foo.c", "    fprintf(stderr, \"fatal: %s\\n\", message);\n", "    fprintf(stderr, \"fatal: %s\\n\", message);\n    exit(1);\n"));
+
+        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+
+        Assert.True(built.ExitCode == 11, built.ToString());
+        Assert.Contains("foo.c: serve_forever: the fix changes serve_forever: nothing of its own changed, but gcc compiles its call to fatal differently", built.Stderr);
+        Assert.Contains("mark fatal __attribute__((noipa)) in the fix", built.Stderr);
+        Assert.DoesNotContain("inlined into it", built.Stderr);
+    }
 }

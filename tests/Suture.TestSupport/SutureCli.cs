@@ -9,6 +9,9 @@ public static class SutureCli
 
     public static ToolResult Run(params string[] arguments) => Tool.Run(Path, arguments, timeout: TimeSpan.FromMinutes(3));
 
+    /// <summary>Runs suture with extra environment variables.</summary>
+    public static ToolResult RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments) => Tool.Run(Path, arguments, timeout: TimeSpan.FromMinutes(3), environment: environment);
+
     public static ToolResult Succeed(params string[] arguments)
     {
         ToolResult result = Run(arguments);

@@ -7,27 +7,55 @@ namespace Suture.Build.Assembly;
 /// <summary>
 /// Checks that the rebuilt original is the code the deployed target runs: every function of the
 /// original objects linked into the target must have the same size and the same bytes there,
-/// except at relocation sites (their values depend on the layout). A function that reaches data
-/// of another object through the GOT is skipped: the wrappers build with
-/// <c>-mno-direct-extern-access</c>, so its rebuilt code loads the address from the GOT where the
-/// deployed code may access the data directly.
+/// except at relocation sites (their values depend on the layout), and every initialised
+/// variable the same bytes. The objects are the tree build's, compiled with the build's own
+/// flags only (the wrappers add nothing that changes code), so nothing else may differ.
 /// </summary>
 internal static class BuildEnvironmentCheck
 {
     private const int MaxNamed = 10;
 
-    /// <summary>One line per function that differs, empty when the build matches.</summary>
-    public static IReadOnlyList<string> Differences(TargetBinary target, IEnumerable<ObjectIndex> originals)
+    /// <summary>
+    /// One line per function that differs, empty when the build matches; <paramref name="compared"/>
+    /// counts the functions compared (found in the target), of <paramref name="total"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(TargetBinary target, IEnumerable<ObjectIndex> originals, out int compared, out int total)
     {
         var differences = new List<string>();
+        var unplaced = target.Unplaced.ToLookup(u => u.Name, StringComparer.Ordinal);
+        compared = 0;
+        total = 0;
         foreach (ObjectIndex obj in originals)
         {
             foreach (ObjectFunction function in obj.Functions.Values)
             {
-                string? difference = Compare(target, obj, function);
+                total++;
+                string? difference = Compare(target, obj, function, ref compared);
+                if (difference is null)
+                {
+                    foreach ((string _, string? file, ulong address) in unplaced[function.Name])
+                    {
+                        if (file is null || obj.SourceFile is null || file == Path.GetFileName(obj.SourceFile))
+                        {
+                            compared++;
+                            difference = $"the target has other code at 0x{address:x}, where the rebuilt output has it (the rebuild does not reproduce {target.Name}, so its static functions cannot be located)";
+                            break;
+                        }
+                    }
+                }
+
                 if (difference is not null)
                 {
                     differences.Add($"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {function.Name}: {difference}");
+                }
+            }
+
+            foreach (ElfSymbol variable in obj.Variables.Values)
+            {
+                string? difference = CompareVariable(target, obj, variable);
+                if (difference is not null)
+                {
+                    differences.Add($"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {variable.Name}: {difference}");
                 }
             }
         }
@@ -38,7 +66,7 @@ internal static class BuildEnvironmentCheck
     public static string Summary(IReadOnlyList<string> differences) =>
         string.Join("\n  ", differences.Take(MaxNamed)) + (differences.Count > MaxNamed ? $"\n  ... and {differences.Count - MaxNamed} more" : "");
 
-    private static string? Compare(TargetBinary target, ObjectIndex obj, ObjectFunction function)
+    private static string? Compare(TargetBinary target, ObjectIndex obj, ObjectFunction function, ref int compared)
     {
         ElfSymbol? deployed = target.TryFind(function.Name, obj.SourceFile, out _);
         if (deployed is null || deployed.Type != ElfSymbolType.Func)
@@ -46,16 +74,18 @@ internal static class BuildEnvironmentCheck
             return null; // inlined everywhere, discarded, or ambiguous: nothing to compare with
         }
 
+        compared++;
+
         ReadOnlySpan<byte> rebuilt = function.Code.Span;
         if (deployed.Size != (ulong)rebuilt.Length)
         {
-            return UsesGotForExternalData(obj, function) ? null : $"{rebuilt.Length} bytes in the rebuild, {deployed.Size} in {target.Name}";
+            return $"{rebuilt.Length} bytes in the rebuild, {deployed.Size} in {target.Name}";
         }
 
         byte[] bytes = new byte[rebuilt.Length];
         if (!target.File.TryReadAtAddress(deployed.Value, bytes))
         {
-            return null;
+            return $"its code at 0x{deployed.Value:x} cannot be read from {target.Name} (no file bytes at that address)";
         }
 
         bool[] masked = new bool[rebuilt.Length];
@@ -73,7 +103,7 @@ internal static class BuildEnvironmentCheck
         {
             if (!masked[i] && rebuilt[i] != bytes[i])
             {
-                return UsesGotForExternalData(obj, function) ? null : $"code differs at offset {i} (0x{deployed.Value + (ulong)i:x} in {target.Name})";
+                return $"code differs at offset {i} (0x{deployed.Value + (ulong)i:x} in {target.Name})";
             }
         }
 
@@ -99,6 +129,50 @@ internal static class BuildEnvironmentCheck
     private static IEnumerable<ElfRelocation> Relocations(ObjectIndex obj, ObjectFunction function) =>
         obj.File.GetRelocations(function.Section).Where(r => r.Offset >= function.Symbol.Value && r.Offset < function.Symbol.Value + (ulong)function.Code.Length);
 
-    private static bool UsesGotForExternalData(ObjectIndex obj, ObjectFunction function) =>
-        Relocations(obj, function).Any(r => r.Type is R.GotPcRel or R.GotPcRelX or R.RexGotPcRelX && r.Symbol is { IsDefined: false });
+    /// <summary>
+    /// An initialised variable (not <c>.bss</c>) must have its size and bytes in the target, except
+    /// where a relocation fills in an address. Variables the target does not have (discarded) or
+    /// cannot tell apart are skipped.
+    /// </summary>
+    private static string? CompareVariable(TargetBinary target, ObjectIndex obj, ElfSymbol variable)
+    {
+        ReadOnlySpan<byte> rebuilt = obj.InitialValue(variable);
+        ElfSymbol? deployed = target.TryFind(variable.Name, obj.SourceFile, out _);
+        if (rebuilt.IsEmpty || deployed is null || deployed.Type != ElfSymbolType.Object)
+        {
+            return null;
+        }
+
+        if (deployed.Size != variable.Size)
+        {
+            return $"{variable.Size} bytes in the rebuild, {deployed.Size} in {target.Name}";
+        }
+
+        byte[] bytes = new byte[rebuilt.Length];
+        if (!target.File.TryReadAtAddress(deployed.Value, bytes))
+        {
+            return null;
+        }
+
+        bool[] masked = new bool[rebuilt.Length];
+        foreach (ElfRelocation relocation in obj.File.GetRelocations(obj.File.Sections[variable.SectionIndex]))
+        {
+            long at = (long)relocation.Offset - (long)variable.Value;
+            int width = relocation.Type is R.R64 or R.Pc64 ? 8 : 4;
+            for (long i = Math.Max(at, 0); i < Math.Min(at + width, masked.Length); i++)
+            {
+                masked[i] = true;
+            }
+        }
+
+        for (int i = 0; i < rebuilt.Length; i++)
+        {
+            if (!masked[i] && rebuilt[i] != bytes[i])
+            {
+                return $"initial value differs at offset {i} (0x{deployed.Value + (ulong)i:x} in {target.Name})";
+            }
+        }
+
+        return null;
+    }
 }

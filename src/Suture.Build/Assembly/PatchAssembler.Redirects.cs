@@ -71,15 +71,50 @@ internal sealed partial class PatchAssembler
         return functions;
     }
 
-    /// <summary>New code for a function that never returns could never run. Say why it changed, if it is inlining.</summary>
+    /// <summary>
+    /// New code for a function that never returns could never run. Say why it changed: its own
+    /// source, a changed function gcc inlined into it (from the debug information), or a call to
+    /// a changed function that gcc now compiles differently (it infers attributes such as
+    /// <c>noreturn</c> or <c>pure</c> from the callee's body), and what to do about each.
+    /// </summary>
     private void RefuseNeverReturning(SectionRef section, ObjectChanges change, ObjectFunction function, string why)
     {
         ObjectFunction? old = change.Original.Functions.GetValueOrDefault(function.Key);
-        var inlined = change.Changed
-            .Where(f => f != function && !SymbolKeys.IsColdPart(f.Key) && old is not null && !old.RelocationKeys.Any(k => k.Contains(":" + f.Key + "+", StringComparison.Ordinal) || k.EndsWith(":" + f.Key, StringComparison.Ordinal)))
-            .Select(f => f.Name)
-            .ToList();
-        string because = inlined.Count > 0 ? $" because {string.Join(", ", inlined)} {(inlined.Count == 1 ? "is" : "are")} inlined into it" : "";
-        Refuse(section, $"the fix changes {function.Name}{because}; {why}, so changed code in it can never take effect live (build the program so the function is not inlined, e.g. __attribute__((noinline)) or -fno-inline, or move the change out of {function.Name} into a function it calls)");
+        List<ObjectFunction> others = change.Changed.Where(f => f != function && !SymbolKeys.IsColdPart(f.Key)).ToList();
+        IReadOnlySet<string>? fromDebugInfo = InlinedCalls.Into(change.Patched.File, function.Name);
+        List<string> inlined = fromDebugInfo is not null
+            ? change.Changed.Concat(change.Added).Where(f => f != function).Select(f => SymbolKeys.Normalize(f.Name).Split('.')[0]).Where(fromDebugInfo.Contains).Distinct().ToList()
+            : others.Where(f => old is not null && !Calls(old, f.Key)).Select(f => f.Name).ToList();
+        List<string> called = others.Where(f => old is not null && Calls(old, f.Key) && Calls(function, f.Key) && !inlined.Contains(f.Name)).Select(f => f.Name).ToList();
+        string what = $"the fix changes {function.Name}";
+        string remedy = $"move the change out of {function.Name} into a function it calls, or restart the program with the fixed build";
+        if (inlined.Count > 0)
+        {
+            what += $" because {string.Join(", ", inlined)} {(inlined.Count == 1 ? "is" : "are")} inlined into it";
+            remedy = $"build the program so {(inlined.Count == 1 ? "it is" : "they are")} not inlined (__attribute__((noinline)) or -fno-inline), or restart the program with the fixed build";
+        }
+        else if (called.Count > 0 && old is not null && function.Code.Length != 0 && SameOwnCode(old, function, called))
+        {
+            what += $": nothing of its own changed, but gcc compiles its call{(called.Count == 1 ? "" : "s")} to {string.Join(", ", called)} differently now that {(called.Count == 1 ? "it changed" : "they changed")} (it infers attributes such as noreturn, pure or const from a callee's body)";
+            remedy = $"mark {string.Join(", ", called)} __attribute__((noipa)) in the fix so callers are compiled as before, or restart the program with the fixed build";
+        }
+
+        Refuse(section, $"{what}; {why}, so changed code in it can never take effect live ({remedy})");
+    }
+
+    /// <summary>Whether one of the function's relocations names the function with key <paramref name="key"/>.</summary>
+    private static bool Calls(ObjectFunction function, string key) =>
+        function.RelocationKeys.Any(k => k.Contains(":" + key + "+", StringComparison.Ordinal) || k.Contains(":" + key + "-", StringComparison.Ordinal) || k.EndsWith(":" + key, StringComparison.Ordinal));
+
+    /// <summary>
+    /// True when the function's references, apart from those to the changed callees, are the
+    /// same before and after: its own source did not change what it uses (a heuristic; the code
+    /// around the calls may differ).
+    /// </summary>
+    private static bool SameOwnCode(ObjectFunction old, ObjectFunction @new, List<string> callees)
+    {
+        static IEnumerable<string> Targets(ObjectFunction f) => f.RelocationKeys.Select(k => k.Split(':', 3) is { Length: 3 } p ? p[2] : k).Order(StringComparer.Ordinal);
+        return Targets(old).Where(t => !callees.Any(c => t.StartsWith(c, StringComparison.Ordinal))).Distinct().SequenceEqual(
+            Targets(@new).Where(t => !callees.Any(c => t.StartsWith(c, StringComparison.Ordinal))).Distinct());
     }
 }

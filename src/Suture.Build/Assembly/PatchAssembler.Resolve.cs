@@ -88,7 +88,8 @@ internal sealed partial class PatchAssembler
             return old is null ? null : SymbolTarget.InObject(named.Name, old.Value - (isSectionSymbol ? named.Value : 0));
         }
 
-        bool existing = named is not null && owner.Original.Variables.ContainsKey(owner.Patched.KeyOf(named.Name));
+        // A constant (__func__, a switch table) is the new code's data, copied with it; only state is shared with the old code.
+        bool existing = named is not null && !owner.Patched.IsConstant(named) && owner.Original.Variables.ContainsKey(owner.Patched.KeyOf(named.Name));
         if (existing)
         {
             ElfSymbol? old = FindInTarget(from, OriginalName(owner, named!.Name), mustExist: true);

@@ -2,8 +2,14 @@ using Suture.Elf;
 
 namespace Suture.Build.Assembly;
 
-/// <summary>The deployed binary a patch is built for: its Build ID, symbols (with the source file of each local one) and code.</summary>
-internal sealed class TargetBinary
+/// <summary>
+/// The deployed binary a patch is built for: its Build ID, symbols (with the source file of each
+/// local one) and code. The code always comes from the binary itself; the symbols from its
+/// <c>.symtab</c>, or for a stripped binary (<c>.dynsym</c> only, as distributions ship them) from
+/// its separate debug file found by Build ID (<see cref="DebugFiles"/>), or else from the rebuilt
+/// original's link output, where it has equal code at equal addresses (<see cref="AdoptFromRebuild"/>).
+/// </summary>
+internal sealed partial class TargetBinary
 {
     private readonly Dictionary<string, List<ElfSymbol>> _defined = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _importVersions = new(StringComparer.Ordinal);
@@ -14,34 +20,28 @@ internal sealed class TargetBinary
         Path = path;
         File = ElfFile.Load(path);
         BuildId = File.BuildId ?? throw new SutureException($"{path} has no GNU Build ID note; link it with -Wl,--build-id so patches can be bound to it", ExitCode.Unpatchable);
-        if (File.Symbols.Count == 0)
+        if (IsSeparateDebugFile(File))
         {
-            throw new SutureException($"{path} has no symbol table (it is stripped); give suture the unstripped binary or its debug file", ExitCode.Unpatchable);
+            throw new SutureException(
+                $"{path} is a separate debug file (its code sections are empty, SHT_NOBITS); give the installed binary with Build ID {File.BuildIdHex} as --target: suture reads the code from it and finds this debug file by its Build ID",
+                ExitCode.Usage);
         }
 
-        string? file = null;
-        foreach (ElfSymbol symbol in File.Symbols)
+        if (File.Symbols.Count > 0)
         {
-            if (symbol.Type == ElfSymbolType.File)
-            {
-                file = symbol.Name.Length > 0 ? System.IO.Path.GetFileName(symbol.Name) : null;
-                continue;
-            }
-
-            if (symbol.IsDefined && symbol.Name.Length > 0 && symbol.Type is ElfSymbolType.Func or ElfSymbolType.Object or ElfSymbolType.NoType or ElfSymbolType.Tls or ElfSymbolType.GnuIfunc)
-            {
-                string name = BaseName(symbol.Name);
-                if (!_defined.TryGetValue(name, out List<ElfSymbol>? list))
-                {
-                    _defined[name] = list = [];
-                }
-
-                list.Add(symbol);
-                if (symbol.Binding == ElfSymbolBinding.Local && file is not null)
-                {
-                    _files[symbol] = file;
-                }
-            }
+            Index(File.Symbols);
+            SymbolSource = "its symbol table";
+        }
+        else if (DebugFiles.Find(File.BuildIdHex!) is { } debug)
+        {
+            DebugFile = debug;
+            Index(ElfFile.Load(debug).Symbols);
+            SymbolSource = $"its debug file {debug}";
+        }
+        else
+        {
+            // Stripped and no debug file: the exported functions until the rebuild supplies the rest.
+            Index(File.DynamicSymbols);
         }
 
         foreach (ElfSymbol symbol in File.DynamicSymbols)
@@ -63,6 +63,24 @@ internal sealed class TargetBinary
     public ElfFile File { get; }
 
     public byte[] BuildId { get; }
+
+    /// <summary>The separate debug file the symbols came from, if any.</summary>
+    public string? DebugFile { get; }
+
+    /// <summary>Where the symbols come from (for messages); null while a stripped target has only its exported ones.</summary>
+    public string? SymbolSource { get; private set; }
+
+    /// <summary>True for a stripped target without a debug file whose local symbols must still come from the rebuild.</summary>
+    public bool NeedsSymbols => SymbolSource is null;
+
+    /// <summary>
+    /// Functions of the rebuilt original's link output that the stripped target does not have at
+    /// the same address with the same code (name, source file, address): the rebuild did not
+    /// reproduce them, so they could not be located.
+    /// </summary>
+    public IReadOnlyList<(string Name, string? File, ulong Address)> Unplaced => _unplaced;
+
+    private readonly List<(string Name, string? File, ulong Address)> _unplaced = [];
 
     /// <summary>
     /// The definition of <paramref name="name"/> in the target, null if it has none. Static
@@ -105,6 +123,38 @@ internal sealed class TargetBinary
 
     /// <summary>The symbol version the target binds an imported name to (e.g. GLIBC_2.2.5), if it imports it.</summary>
     public string? ImportVersion(string name) => _importVersions.GetValueOrDefault(name);
+
+    private void Index(IEnumerable<ElfSymbol> symbols, Func<ElfSymbol, string?, bool>? accept = null)
+    {
+        string? file = null;
+        foreach (ElfSymbol symbol in symbols)
+        {
+            if (symbol.Type == ElfSymbolType.File)
+            {
+                file = symbol.Name.Length > 0 ? System.IO.Path.GetFileName(symbol.Name) : null;
+                continue;
+            }
+
+            if (symbol.IsDefined && symbol.Name.Length > 0 && symbol.Type is ElfSymbolType.Func or ElfSymbolType.Object or ElfSymbolType.NoType or ElfSymbolType.Tls or ElfSymbolType.GnuIfunc
+                && (accept is null || accept(symbol, symbol.Binding == ElfSymbolBinding.Local ? file : null)))
+            {
+                string name = BaseName(symbol.Name);
+                if (!_defined.TryGetValue(name, out List<ElfSymbol>? list))
+                {
+                    _defined[name] = list = [];
+                }
+
+                list.Add(symbol);
+                if (symbol.Binding == ElfSymbolBinding.Local && file is not null)
+                {
+                    _files[symbol] = file;
+                }
+            }
+        }
+    }
+
+    private static bool IsSeparateDebugFile(ElfFile file) =>
+        file.FindSection(".text") is { Type: ElfSectionType.NoBits } && file.Symbols.Count > 0;
 
     private static string BaseName(string name)
     {

@@ -8,7 +8,9 @@ namespace Suture.Build.Diff;
 /// Splits unnamed data (string literals and constants in <c>.rodata</c>, which gcc emits at -O0
 /// without symbols) into the pieces the code references: every offset a relocation points at
 /// starts a piece, which ends where the next one starts. A reference then compares by the bytes
-/// of its piece, so moving a literal does not look like a change and changing one does.
+/// of its piece without the zeros at its end (alignment padding before the next piece, or a
+/// string's terminator), so moving or removing a neighbouring literal does not look like a change
+/// and changing one does.
 /// </summary>
 internal sealed class LiteralBoundaries
 {
@@ -71,7 +73,10 @@ internal sealed class LiteralBoundaries
             }
         }
 
-        ReadOnlySpan<byte> piece = data[(int)offset..(int)end];
+        // The zeros before the next piece are the assembler's alignment padding as often as they are
+        // data (a string's terminator, a constant's zero bytes): removing a neighbour moves the next
+        // start or the section's end and changes the padding, not what the code reads.
+        ReadOnlySpan<byte> piece = data[(int)offset..(int)end].TrimEnd((byte)0);
         return piece.Length <= MaxInlineBytes
             ? Convert.ToHexStringLower(piece)
             : Convert.ToHexStringLower(SHA256.HashData(piece));

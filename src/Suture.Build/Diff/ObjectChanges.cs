@@ -13,5 +13,8 @@ internal sealed record ObjectChanges(
     IReadOnlyList<ObjectFunction> Added,
     IReadOnlyList<string> Refusals)
 {
+    /// <summary>Functions left alone because only the line numbers they pass to an assertion reporter moved, each with the lines.</summary>
+    public IReadOnlyList<string> LineNumbersOnly { get; init; } = [];
+
     public bool IsEmpty => Changed.Count == 0 && Added.Count == 0 && Refusals.Count == 0;
 }

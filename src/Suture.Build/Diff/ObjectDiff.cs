@@ -9,11 +9,18 @@ namespace Suture.Build.Diff;
 /// </summary>
 internal static class ObjectDiff
 {
-    public static ObjectChanges Compare(string relativePath, ObjectIndex original, ObjectIndex patched)
+    public static ObjectChanges Compare(string relativePath, ObjectIndex original, ObjectIndex patched, LineMap? lines = null)
     {
         var changed = new List<ObjectFunction>();
         var added = new List<ObjectFunction>();
         var refusals = new List<string>();
+        var lineNumbersOnly = new List<string>();
+        if (IsLinkTimeOptimised(original.File) || IsLinkTimeOptimised(patched.File))
+        {
+            refusals.Add($"{patched.DisplayName}: (every function): built with -flto: the code is generated when the program is linked, so the object cannot be compared or copied function by function (build with -fno-lto, in CFLAGS and LDFLAGS, both the deployed binary and the patch)");
+            return new ObjectChanges(relativePath, original, patched, changed, added, refusals);
+        }
+
         foreach ((string name, ObjectFunction function) in patched.Functions)
         {
             if (!original.Functions.TryGetValue(name, out ObjectFunction? before))
@@ -22,7 +29,14 @@ internal static class ObjectDiff
             }
             else if (!function.SameAs(before))
             {
-                changed.Add(function);
+                if (LineNumberChange.Find(before, function, lines ?? LineMap.Empty) is { } moved)
+                {
+                    lineNumbersOnly.Add($"{function.Name} ({string.Join(", ", moved.Lines.Distinct().Select(l => $"{moved.File}:{l.Old} -> {l.New}"))} passed to {moved.Callee})");
+                }
+                else
+                {
+                    changed.Add(function);
+                }
             }
         }
 
@@ -30,22 +44,22 @@ internal static class ObjectDiff
         bool sameDebugInformation = SameDebugInformation(original.File, patched.File);
         foreach ((string name, ElfSymbol variable) in patched.Variables)
         {
-            if (!original.Variables.TryGetValue(name, out ElfSymbol? before))
+            if (!original.Variables.TryGetValue(name, out ElfSymbol? before) || patched.IsConstant(variable))
             {
-                continue; // a new variable lives in the patch's own data
+                continue; // a new variable lives in the patch's own data, and so does a constant its users compare by content
             }
 
             if (variable.Size != before.Size)
             {
-                refusals.Add($"{patched.DisplayName}: {variable.Name}: the size of an existing variable changes ({before.Size} -> {variable.Size} bytes); the running process keeps the old layout");
+                refusals.Add($"{patched.DisplayName}: {variable.Name}: the size of an existing variable changes ({before.Size} -> {variable.Size} bytes); the running process keeps the old layout (keep the variable as it is and put new state in a new variable, or restart the program with the fixed build)");
             }
             else if (!sameDebugInformation && TypeChange(original, before, patched, variable) is { } change)
             {
-                refusals.Add($"{patched.DisplayName}: {variable.Name}: the type of an existing variable changes ({change}); the running process keeps the old layout");
+                refusals.Add($"{patched.DisplayName}: {variable.Name}: the type of an existing variable changes ({change}); the running process keeps the old layout (keep the old members in their places and add new state in a new variable, or restart the program with the fixed build)");
             }
             else if (!patched.InitialValue(variable).SequenceEqual(original.InitialValue(before)))
             {
-                refusals.Add($"{patched.DisplayName}: {variable.Name}: the initial value of an existing variable changes; the running process already initialised it");
+                refusals.Add($"{patched.DisplayName}: {variable.Name}: the initial value of an existing variable changes; the running process already initialised it (set the new value from the fixed code, or restart the program with the fixed build)");
             }
         }
 
@@ -54,7 +68,7 @@ internal static class ObjectDiff
             refusals.Add($"{patched.DisplayName}: {name}: new thread-local variables cannot be added to running threads");
         }
 
-        return new ObjectChanges(relativePath, original, patched, changed, added, refusals);
+        return new ObjectChanges(relativePath, original, patched, changed, added, refusals) { LineNumbersOnly = lineNumbersOnly };
     }
 
     /// <summary>
@@ -82,6 +96,9 @@ internal static class ObjectDiff
         return before.Count == after.Count
             && before.Zip(after).All(p => p.First.Name == p.Second.Name && p.First.Data.Span.SequenceEqual(p.Second.Data.Span));
     }
+
+    /// <summary>An object built with <c>-flto</c> carries GCC's intermediate code (<c>.gnu.lto_*</c> sections), with or without fat code beside it.</summary>
+    public static bool IsLinkTimeOptimised(ElfFile file) => file.Sections.Any(s => s.Name.StartsWith(".gnu.lto_", StringComparison.Ordinal));
 
     /// <summary>
     /// A changed cold part is only reached by jumps from its function, which must then be

@@ -47,7 +47,7 @@ internal sealed class ObjectIndex
         }
 
         _keys = SymbolKeys.Assign(functionSymbols.Select(f => f.Symbol.Name));
-        foreach ((string name, string key) in SymbolKeys.Assign(variables.Select(v => v.Name)))
+        foreach ((string name, string key) in SymbolKeys.AssignVariables(variables, StaticOwners(file, functionSymbols)))
         {
             _keys.TryAdd(name, key);
         }
@@ -121,6 +121,61 @@ internal sealed class ObjectIndex
         return best;
     }
 
+    /// <summary>
+    /// A compiler-generated or <c>static const</c> read-only object of this file
+    /// (<c>__func__.N</c>, <c>__PRETTY_FUNCTION__.N</c>, <c>CSWTCH.N</c>, a constant table): not
+    /// state to keep but data of the code that uses it, compared by content and carried with it.
+    /// </summary>
+    public bool IsConstant(ElfSymbol symbol) =>
+        symbol.Type == ElfSymbolType.Object && symbol.Binding == ElfSymbolBinding.Local && symbol.SectionIndex < File.Sections.Count
+        && File.Sections[symbol.SectionIndex] is { Type: not ElfSectionType.NoBits } section
+        && (section.Flags & (ElfSectionFlags.Write | ElfSectionFlags.Tls)) == 0 && (section.Flags & ElfSectionFlags.Alloc) != 0;
+
+    /// <summary>
+    /// The keys of the functions that reference each variable, in symbol table order: a
+    /// function-local static (<c>count.2</c>) belongs to the function that uses it.
+    /// </summary>
+    private Dictionary<ElfSymbol, List<string>> StaticOwners(ElfFile file, List<(ElfSymbol Symbol, ElfSection Section)> functions)
+    {
+        var owners = new Dictionary<ElfSymbol, List<string>>();
+        foreach ((ElfSymbol function, ElfSection section) in functions)
+        {
+            ulong size = Math.Min(function.Size, (ulong)section.Data.Length - Math.Min(function.Value, (ulong)section.Data.Length));
+            InstructionMap? instructions = null;
+            foreach (ElfRelocation relocation in file.GetRelocations(section))
+            {
+                if (relocation.Offset < function.Value || relocation.Offset >= function.Value + size || relocation.Symbol is not { } target
+                    || !target.IsDefined || target.SectionIndex >= file.Sections.Count)
+                {
+                    continue;
+                }
+
+                ElfSymbol? variable = target.Type == ElfSymbolType.Object ? target : null;
+                if (target.Type == ElfSymbolType.Section && (file.Sections[target.SectionIndex].Flags & ElfSectionFlags.ExecInstr) == 0)
+                {
+                    instructions ??= InstructionMap.Decode(section.Data.Span.Slice((int)function.Value, (int)size));
+                    variable = SymbolAt(file.Sections[target.SectionIndex], TargetOffset(relocation, instructions, function.Value), ElfSymbolType.Object);
+                }
+
+                if (variable is not null)
+                {
+                    if (!owners.TryGetValue(variable, out List<string>? list))
+                    {
+                        owners[variable] = list = [];
+                    }
+
+                    string key = KeyOf(function.Name);
+                    if (!list.Contains(key))
+                    {
+                        list.Add(key);
+                    }
+                }
+            }
+        }
+
+        return owners;
+    }
+
     public static bool IsPcRelative(uint type) => type is X86_64RelocationType.Pc32 or X86_64RelocationType.Plt32
         or X86_64RelocationType.GotPcRel or X86_64RelocationType.GotPcRelX or X86_64RelocationType.RexGotPcRelX
         or X86_64RelocationType.Pc64 or X86_64RelocationType.GotPc32 or X86_64RelocationType.TlsGd
@@ -175,7 +230,7 @@ internal sealed class ObjectIndex
         bool label = symbol.Type == ElfSymbolType.NoType && symbol.Binding == ElfSymbolBinding.Local && symbol.IsDefined;
         if (symbol.Type != ElfSymbolType.Section && !label || symbol.SectionIndex >= File.Sections.Count)
         {
-            return $"{KeyOf(symbol.Name)}{relocation.Addend:+0;-0}";
+            return IsConstant(symbol) ? $"const:{Content(symbol)}{relocation.Addend:+0;-0}" : $"{KeyOf(symbol.Name)}{relocation.Addend:+0;-0}";
         }
 
         ElfSection section = File.Sections[symbol.SectionIndex];
@@ -187,9 +242,16 @@ internal sealed class ObjectIndex
 
         ElfSymbolType kind = (section.Flags & ElfSectionFlags.ExecInstr) != 0 ? ElfSymbolType.Func : ElfSymbolType.Object;
         ElfSymbol? named = SymbolAt(section, offset, kind);
-        return named is not null
-            ? $"{KeyOf(named.Name)}+{offset - (long)named.Value}"
-            : "lit:" + _literalBoundaries.Describe(section, offset);
+        return named is null ? "lit:" + _literalBoundaries.Describe(section, offset)
+            : IsConstant(named) ? $"const:{Content(named)}+{offset - (long)named.Value}"
+            : $"{KeyOf(named.Name)}+{offset - (long)named.Value}";
+    }
+
+    /// <summary>A constant's bytes as text for a key (a digest when long).</summary>
+    private string Content(ElfSymbol constant)
+    {
+        ReadOnlySpan<byte> bytes = InitialValue(constant);
+        return bytes.Length <= 256 ? Convert.ToHexStringLower(bytes) : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
     }
 
     private static string ReadString(ElfSection section, long offset)

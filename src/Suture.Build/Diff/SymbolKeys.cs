@@ -18,6 +18,38 @@ internal static class SymbolKeys
         return all.ToDictionary(n => n, n => counts[Normalize(n)] == 1 ? Normalize(n) : n, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Keys of variables: a local one with a number gcc added (<c>count.2</c>,
+    /// <c>__PRETTY_FUNCTION__.5</c>, <c>CSWTCH.12</c>) is keyed by its name without the number
+    /// and the function that references it first (<c>count@tick</c>), since the numbers count all
+    /// such variables of the file and shift when the fix adds or removes one anywhere; several of
+    /// one name in one function are told apart by their order. Other variables follow
+    /// <see cref="Assign"/>.
+    /// </summary>
+    public static Dictionary<string, string> AssignVariables(IReadOnlyList<Suture.Elf.ElfSymbol> variables, IReadOnlyDictionary<Suture.Elf.ElfSymbol, List<string>> owners)
+    {
+        Dictionary<string, string> keys = Assign(variables.Select(v => v.Name));
+        var owned = variables
+            .Where(v => v.Binding == Suture.Elf.ElfSymbolBinding.Local && Normalize(v.Name) != v.Name && owners.ContainsKey(v))
+            .GroupBy(v => Normalize(v.Name) + "@" + owners[v][0], StringComparer.Ordinal);
+        foreach (IGrouping<string, Suture.Elf.ElfSymbol> group in owned)
+        {
+            int index = 0;
+            foreach (Suture.Elf.ElfSymbol variable in group.OrderBy(v => Number(v.Name)))
+            {
+                keys[variable.Name] = index++ == 0 ? group.Key : $"{group.Key}#{index - 1}";
+            }
+        }
+
+        return keys;
+    }
+
+    private static long Number(string name)
+    {
+        string last = name[(name.LastIndexOf('.') + 1)..];
+        return long.TryParse(last, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long n) ? n : long.MaxValue;
+    }
+
     /// <summary><c>foo.constprop.0.isra.3</c> becomes <c>foo.constprop.isra</c>; names without dots stay.</summary>
     public static string Normalize(string name)
     {

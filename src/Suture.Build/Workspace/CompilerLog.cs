@@ -7,12 +7,18 @@ namespace Suture.Build.Workspace;
 /// </summary>
 internal sealed class CompilerLog
 {
+    private readonly Dictionary<string, CompileStep> _steps = new(StringComparer.Ordinal);
+
     private CompilerLog(string tree, IReadOnlyList<CompilerRun> runs)
     {
         Tree = tree;
         Runs = runs;
         var archives = new ArchiveIndex(tree);
         Links = runs.Select(r => LinkStep.From(tree, r, archives)).OfType<LinkStep>().ToList();
+        foreach (CompileStep step in runs.SelectMany(CompileStep.Of))
+        {
+            _steps[System.IO.Path.GetRelativePath(tree, step.Object)] = step; // the last run that wrote an object made it
+        }
     }
 
     /// <summary>The built tree the paths are relative to.</summary>
@@ -22,8 +28,8 @@ internal sealed class CompilerLog
 
     public IReadOnlyList<LinkStep> Links { get; }
 
-    /// <summary>The distinct command lines, for the patch metadata.</summary>
-    public IReadOnlyList<string> CommandLines => Runs.Select(r => r.CommandLine).Distinct().ToList();
+    /// <summary>The compile that wrote the object (path relative to the tree), the last one when several did; null when none was logged.</summary>
+    public CompileStep? StepWriting(string relativeObject) => _steps.GetValueOrDefault(relativeObject);
 
     public static CompilerLog Read(string path, string tree)
     {

@@ -2,12 +2,18 @@ namespace Suture.Build.Workspace;
 
 /// <summary>
 /// Scripts named like the compilers (gcc, cc, g++, c++) put first on PATH and in CC/CXX while a
-/// tree is built. They add function and data sections (so each function can be compared and
-/// copied on its own) and keep every object file (<c>-save-temps=obj</c>, also for one-step
-/// compile-and-link builds), map the work tree's path to the source directory's in
-/// <c>__FILE__</c> (<c>-ffile-prefix-map</c>, so both trees and the deployed build agree), add
-/// debug information (<c>-g</c>, for the types of variables), and append each invocation to a
-/// log (<see cref="CompilerLog"/>): working directory and arguments, tab-separated.
+/// tree is built. They add only options that leave the generated code as the build's own flags
+/// make it, so the rebuilt original is comparable with the deployed binary: they keep the object
+/// files of one-step compile-and-link builds (<c>-save-temps=obj</c>, only for invocations
+/// without <c>-c</c>, <c>-S</c> or <c>-E</c>: gcc then compiles the preprocessed text, where
+/// warnings from macro expansions are no longer suppressed, and a <c>-Werror</c> build such as
+/// cJSON's tests fails on <c>-Waddress</c>), map the work
+/// tree's path to the source directory's in <c>__FILE__</c> (<c>-ffile-prefix-map</c>, so both
+/// trees and the deployed build agree), add debug information (<c>-g</c>, for the types of
+/// variables), and append each invocation to a log (<see cref="CompilerLog"/>): working directory
+/// and arguments, tab-separated. The options that do change code (function and data sections,
+/// GOT access to extern data) are only used when <see cref="SectionBuild"/> recompiles the
+/// objects the fix changes (<see cref="ExtractionFlags"/>).
 /// </summary>
 internal sealed class CompilerWrappers
 {
@@ -28,9 +34,14 @@ internal sealed class CompilerWrappers
     /// </summary>
     private const string DebugInfo = "-g";
 
-    private CompilerWrappers(string directory)
+    private static readonly string[] SectionFlags = ["-ffunction-sections", "-fdata-sections"];
+
+    private readonly Dictionary<string, (string Real, string[] Extraction)> _compilers;
+
+    private CompilerWrappers(string directory, Dictionary<string, (string Real, string[] Extraction)> compilers)
     {
         Directory = directory;
+        _compilers = compilers;
     }
 
     public string Directory { get; }
@@ -41,6 +52,7 @@ internal sealed class CompilerWrappers
     {
         string directory = Path.Combine(root, "wrappers");
         System.IO.Directory.CreateDirectory(directory);
+        var compilers = new Dictionary<string, (string Real, string[] Extraction)>(StringComparer.Ordinal);
         foreach (string name in CompilerNames)
         {
             string? real = FindOnPath(name);
@@ -50,21 +62,38 @@ internal sealed class CompilerWrappers
             }
 
             string script = Path.Combine(directory, name);
-            string extra = Supports(real, name.Contains('+', StringComparison.Ordinal) ? "c++" : "c", IndirectExternData) ? " " + IndirectExternData : "";
+            compilers[name] = (real, Supports(real, name.Contains('+', StringComparison.Ordinal) ? "c++" : "c", IndirectExternData)
+                ? [.. SectionFlags, IndirectExternData]
+                : SectionFlags);
             // One write per line (the line is built first), so parallel make jobs do not interleave.
             File.WriteAllText(script, $$"""
                 #!/bin/sh
                 line="$PWD	{{name}}"
                 for a in "$@"; do line="$line	$a"; done
                 printf '%s\n' "$line" >> "$SUTURE_COMPILE_LOG"
-                exec {{real}} -ffunction-sections -fdata-sections -save-temps=obj{{extra}} ${SUTURE_PREFIX_MAP:+"-ffile-prefix-map=$SUTURE_PREFIX_MAP"} "$@" {{DebugInfo}}
+                temps=-save-temps=obj
+                for a in "$@"; do case "$a" in -c|-S|-E) temps= ;; esac; done
+                exec {{real}} $temps ${SUTURE_PREFIX_MAP:+"-ffile-prefix-map=$SUTURE_PREFIX_MAP"} "$@" {{DebugInfo}}
 
                 """);
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
 
-        return new CompilerWrappers(directory);
+        return new CompilerWrappers(directory, compilers);
     }
+
+    /// <summary>The compiler a wrapper named <paramref name="name"/> runs, null when it was not found.</summary>
+    public string? RealCompiler(string name) => _compilers.TryGetValue(name, out var c) ? c.Real : null;
+
+    /// <summary>
+    /// What <see cref="SectionBuild"/> adds to a recompile of a changed object: every function
+    /// and variable in its own section (so it can be compared and copied alone) and, where the
+    /// compiler has it, <c>-mno-direct-extern-access</c>. These change the code (branch
+    /// relaxation, extern data addressing), which is why the tree builds do not use them.
+    /// </summary>
+    public IReadOnlyList<string> ExtractionFlags(string name) => _compilers.TryGetValue(name, out var c) ? c.Extraction : SectionFlags;
+
+    public const string Debug = DebugInfo;
 
     private static bool Supports(string compiler, string language, string flag)
     {

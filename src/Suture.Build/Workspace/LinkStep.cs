@@ -3,7 +3,7 @@ namespace Suture.Build.Workspace;
 /// <summary>
 /// A compiler invocation that links: its output and the object files in it, as paths relative to
 /// the tree. Sources compiled and linked in one step (<c>gcc -o foo foo.c</c>) count with the
-/// object <c>-save-temps=obj</c> leaves for them, <c>foo-foo.o</c> beside the output. Static
+/// object <c>-save-temps=obj</c> leaves for them (<see cref="CompileStep.SaveTempsObject"/>). Static
 /// archives on the command line (<c>libx.a</c>, or <c>-L DIR -lx</c> where DIR has only
 /// <c>libx.a</c>) count with those of their members the output contains (<see cref="ArchiveIndex"/>).
 /// </summary>
@@ -66,7 +66,7 @@ internal sealed record LinkStep(string Output, IReadOnlySet<string> Objects)
         }
 
         string outputPath = Path.GetFullPath(output, run.Directory);
-        string outputStem = Path.Combine(Path.GetDirectoryName(outputPath)!, Path.GetFileName(outputPath));
+        int sourceCount = inputs.Count(i => SourceExtensions.Contains(Path.GetExtension(i)));
         var objects = new HashSet<string>(StringComparer.Ordinal);
         var archivePaths = new List<string>();
         foreach (string input in inputs)
@@ -78,7 +78,7 @@ internal sealed record LinkStep(string Output, IReadOnlySet<string> Objects)
             }
             else if (SourceExtensions.Contains(extension))
             {
-                objects.Add(Relative(tree, outputStem + "-" + Path.GetFileNameWithoutExtension(input) + ".o"));
+                objects.Add(Relative(tree, CompileStep.SaveTempsObject(outputPath, Path.GetFileNameWithoutExtension(input), sourceCount)));
             }
             else if (extension == ".a")
             {

@@ -10,7 +10,19 @@ internal static class TreeBuild
     {
         string log = Path.Combine(Path.GetDirectoryName(tree)!, label + "-compile.log");
         var started = System.Diagnostics.Stopwatch.StartNew();
-        (int exit, string output) = ShellCommand.Run("/bin/sh", ["-c", command], tree, wrappers.Environment(log, tree, source), ProgressInterval,
+        (string run, IReadOnlyDictionary<string, string> extra, string? note) = DebianBuild.Adapt(command);
+        if (note is not null && label == "original")
+        {
+            progress(note);
+        }
+
+        Dictionary<string, string> environment = wrappers.Environment(log, tree, source);
+        foreach ((string key, string value) in extra)
+        {
+            environment[key] = value;
+        }
+
+        (int exit, string output) = ShellCommand.Run("/bin/sh", ["-c", run], tree, environment, ProgressInterval,
             () => progress($"building the {label} tree: {CountLines(log)} compiler run(s) so far, {started.Elapsed.TotalSeconds:0} s"));
         if (exit != 0)
         {

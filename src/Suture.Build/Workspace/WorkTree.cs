@@ -1,24 +1,28 @@
 namespace Suture.Build.Workspace;
 
 /// <summary>
-/// A scratch directory holding two copies of the source tree: <c>original/</c> as given and
-/// <c>patched/</c> with the fix applied. Removed on dispose unless kept.
+/// A scratch directory holding two copies of the source tree: <c>original/NAME</c> as given and
+/// <c>patched/NAME</c> with the fix applied (NAME is the source directory's name). Each copy has
+/// a parent of its own, so builds that write beside the tree (dpkg-buildpackage puts the .deb
+/// files in <c>..</c>) can run in both at once. Removed on dispose unless kept.
 /// </summary>
 internal sealed class WorkTree : IDisposable
 {
     private readonly bool _keep;
 
-    private WorkTree(string root, bool keep)
+    private WorkTree(string root, string name, bool keep)
     {
         Root = root;
         _keep = keep;
+        Original = Path.Combine(Root, "original", name);
+        Patched = Path.Combine(Root, "patched", name);
     }
 
     public string Root { get; }
 
-    public string Original => Path.Combine(Root, "original");
+    public string Original { get; }
 
-    public string Patched => Path.Combine(Root, "patched");
+    public string Patched { get; }
 
     public static WorkTree Create(string source, string diff, bool keep)
     {
@@ -32,7 +36,8 @@ internal sealed class WorkTree : IDisposable
             throw new SutureException($"patch file {diff} does not exist", ExitCode.Usage);
         }
 
-        var tree = new WorkTree(Directory.CreateTempSubdirectory("suture-build-").FullName, keep);
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(source)));
+        var tree = new WorkTree(Directory.CreateTempSubdirectory("suture-build-").FullName, name.Length > 0 ? name : "source", keep);
         try
         {
             tree.Copy(source, tree.Original);

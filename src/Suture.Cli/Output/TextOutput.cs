@@ -20,7 +20,7 @@ internal static class TextOutput
         o.WriteLine($"cves:        {(m.Cves.Count == 0 ? "-" : string.Join(", ", m.Cves))}");
         o.WriteLine($"created:     {m.CreatedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}");
         o.WriteLine($"compiler:    {m.Compiler}");
-        o.WriteLine($"build:       {m.BuildCommand}");
+        WriteBuild(o, m.BuildCommand);
         if (m.Overrides.Count > 0)
         {
             o.WriteLine($"overrides:   {string.Join(", ", m.Overrides)}");
@@ -41,6 +41,47 @@ internal static class TextOutput
             string kind = external.Any(r => r.IsThreadLocal) ? "thread-local " : "";
             o.WriteLine($"  needs {kind}{first.Symbol}{(first.Version is null ? "" : "@" + first.Version)} from another object");
         }
+    }
+
+    private const int Width = 100;
+
+    /// <summary>
+    /// The build command on its line, then each compile the patch was built from on its own
+    /// lines, wrapped at argument boundaries (a patch written before the record had lines prints
+    /// its single line wrapped the same way).
+    /// </summary>
+    private static void WriteBuild(TextWriter o, string record)
+    {
+        string[] lines = record.Split('\n');
+        WriteWrapped(o, "build:       ", "               ", lines[0]);
+        if (lines.Length > 1)
+        {
+            o.WriteLine("compiled:");
+        }
+
+        foreach (string line in lines.Skip(1))
+        {
+            WriteWrapped(o, "  ", "      ", line);
+        }
+    }
+
+    private static void WriteWrapped(TextWriter o, string first, string next, string text)
+    {
+        var line = new System.Text.StringBuilder(first);
+        int start = line.Length;
+        foreach (string word in text.Split(' '))
+        {
+            if (line.Length > start && line.Length + 1 + word.Length > Width)
+            {
+                o.WriteLine(line.ToString());
+                line.Clear().Append(next);
+                start = line.Length;
+            }
+
+            line.Append(line.Length > start ? " " : "").Append(word);
+        }
+
+        o.WriteLine(line.ToString());
     }
 
     public static void WriteStatus(TextWriter o, int pid, string name, ProcessPatchStatus status, IReadOnlyList<ThreadVerdict>? verdicts)

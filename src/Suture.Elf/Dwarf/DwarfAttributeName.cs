@@ -11,6 +11,7 @@ public static class DwarfAttributeName
     public const int BitSize = 0x0d;
     public const int ContainingType = 0x1d;
     public const int LowerBound = 0x22;
+    public const int Producer = 0x25;
     public const int UpperBound = 0x2f;
     public const int AbstractOrigin = 0x31;
     public const int Count = 0x37;

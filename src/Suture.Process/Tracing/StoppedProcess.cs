@@ -24,6 +24,9 @@ public sealed class StoppedProcess : IDisposable
 
     private const int MaxRounds = 1000;
 
+    /// <summary>The least time a stop gets, so that a nearly spent budget does not fail an ordinary stop.</summary>
+    private static readonly TimeSpan ShortestTimeout = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long one candidate for <see cref="StopOneThread(int, TimeSpan, CancellationToken)"/> may take before the next is tried too.</summary>
     private static readonly TimeSpan CandidateWait = TimeSpan.FromMilliseconds(250);
 
@@ -41,7 +44,7 @@ public sealed class StoppedProcess : IDisposable
     private StoppedProcess(int pid, TimeSpan timeout, CancellationToken cancellation)
     {
         Pid = pid;
-        _timeout = timeout;
+        _timeout = timeout > ShortestTimeout ? timeout : ShortestTimeout;
         _cancellation = cancellation;
     }
 
@@ -166,7 +169,7 @@ public sealed class StoppedProcess : IDisposable
     {
         long started = Stopwatch.GetTimestamp();
         TimeSpan limit = _timeout > MinimumCallWait ? _timeout : MinimumCallWait;
-        for (int attempt = 0; ; attempt++)
+        while (true)
         {
             if (Ptrace.Wait(thread.Tid, noHang: true) is WaitStatus status)
             {
@@ -191,7 +194,7 @@ public sealed class StoppedProcess : IDisposable
                     ExitCode.Failure);
             }
 
-            Backoff.Pause(attempt);
+            Backoff.Pause(started);
         }
     }
 
@@ -260,7 +263,8 @@ public sealed class StoppedProcess : IDisposable
     private bool AwaitStops(TimeSpan budget, Func<bool> done, bool cancellable)
     {
         long started = Stopwatch.GetTimestamp();
-        for (int attempt = 0; ; attempt++)
+        long idle = started; // since the last stop seen
+        while (true)
         {
             bool progress = false;
             foreach (TracedThread thread in Pending.ToList())
@@ -279,7 +283,7 @@ public sealed class StoppedProcess : IDisposable
 
             if (progress)
             {
-                attempt = -1;
+                idle = Stopwatch.GetTimestamp();
                 continue;
             }
 
@@ -293,7 +297,7 @@ public sealed class StoppedProcess : IDisposable
                 return false;
             }
 
-            Backoff.Pause(attempt);
+            Backoff.Pause(idle);
         }
     }
 

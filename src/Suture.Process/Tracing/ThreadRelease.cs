@@ -45,7 +45,7 @@ internal static class ThreadRelease
     private static void Resend(int pid, int tid, int signal)
     {
         var clock = Stopwatch.StartNew();
-        int pause = 0;
+        long started = Stopwatch.GetTimestamp();
         while (true)
         {
             int errno = Ptrace.TrySendSignal(pid, tid, signal);
@@ -60,7 +60,7 @@ internal static class ThreadRelease
                 return;
             }
 
-            Backoff.Pause(pause++);
+            Backoff.Pause(started);
         }
     }
 

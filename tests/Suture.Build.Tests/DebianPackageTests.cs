@@ -1,0 +1,82 @@
+using Suture.Elf;
+using Suture.TestSupport;
+
+namespace Suture.Build.Tests;
+
+/// <summary>
+/// A Debian source package built with <c>dpkg-buildpackage -b -uc -us</c> (dh, dpkg-buildflags'
+/// hardening flags and <c>-ffile-prefix-map</c>), its binary installed stripped by dh_strip: the
+/// patch is built with the same command and applied to the stripped binary, and the work trees
+/// run only up to <c>debian/rules build</c> without the test suite.
+/// </summary>
+public sealed class DebianPackageTests
+{
+    private const string Program = """
+        #include <stdio.h>
+        #include <string.h>
+        #include <unistd.h>
+
+        __attribute__((noinline)) static int checked_length(const char *text) { return (int)strlen(text); }
+
+        __attribute__((noinline)) static void report(const char *text) { printf("length %d\n", checked_length(text)); }
+
+        int main(void)
+        {
+            setvbuf(stdout, NULL, _IOLBF, 0);
+            for (;;) {
+                report("abcdef");
+                usleep(20000);
+            }
+        }
+
+        """;
+
+    private static readonly Dictionary<string, string> Package = new()
+    {
+        ["foo.c"] = Program,
+        ["Makefile"] = "foo: foo.c\n\t$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o foo foo.c\n",
+        ["debian/control"] = """
+            Source: suture-test-foo
+            Section: misc
+            Priority: optional
+            Maintainer: Suture Tests <tests@suture.invalid>
+            Build-Depends: debhelper-compat (= 13)
+            Standards-Version: 4.6.2
+            Rules-Requires-Root: no
+
+            Package: suture-test-foo
+            Architecture: any
+            Depends: ${shlibs:Depends}, ${misc:Depends}
+            Description: test program for suture
+             A program that reports the length of a string.
+
+            """,
+        ["debian/changelog"] = "suture-test-foo (1.0) unstable; urgency=medium\n\n  * Test package.\n\n -- Suture Tests <tests@suture.invalid>  Tue, 01 Dec 2026 00:00:00 +0000\n",
+        ["debian/source/format"] = "3.0 (native)\n",
+        // The test suite and the install step fail unless the deployed build asks for them: the
+        // work trees must run neither.
+        ["debian/rules"] = "#!/usr/bin/make -f\n%:\n\tdh $@\n\noverride_dh_auto_test:\n\ttest -n \"$(FULL_BUILD)\"\n\noverride_dh_auto_install:\n\ttest -n \"$(FULL_BUILD)\"\n\tinstall -D -m 755 foo debian/suture-test-foo/usr/bin/foo\n",
+    };
+
+    private const string Installed = "debian/suture-test-foo/usr/bin/foo";
+
+    [Fact]
+    public void A_dpkg_buildpackage_build_patches_the_stripped_installed_binary()
+    {
+        using var project = new BuildProject("debian-package", "chmod +x debian/rules && FULL_BUILD=1 dpkg-buildpackage -b -uc -us", Package);
+        Assert.Empty(ElfFile.Load(project.Deployed(Installed)).Symbols);
+        File.SetUnixFileMode(Path.Combine(project.Source, "debian/rules"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using RunningProgram program = project.Start(Installed);
+        program.WaitForLine(l => l == "length 6");
+        string diff = project.Fix("fix", ("foo.c", "return (int)strlen(text);", "return (int)strnlen(text, 4);"));
+
+        ToolResult built = project.BuildPatch(diff, "dpkg-buildpackage -b -uc -us", project.Output("foo.patch"), [Installed]);
+
+        Assert.True(built.ExitCode == 0, built.ToString());
+        Assert.Contains("runs up to debian/rules build", built.Stderr);
+        Assert.Contains("foo is stripped: located", built.Stderr);
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        program.WaitForLine(l => l == "length 4", before);
+    }
+}

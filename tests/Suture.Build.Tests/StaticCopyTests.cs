@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Suture.TestSupport;
+
+namespace Suture.Build.Tests;
+
+/// <summary>
+/// A library built the way libtool builds it: PIC objects for the shared library and non-PIC
+/// copies of the same sources for a static archive no program links. The copies change with the
+/// fix too, but the deployed system does not run them.
+/// </summary>
+public sealed class StaticCopyTests
+{
+    private const string Build = "mkdir -p .libs && gcc -O2 -fPIC -c lib.c -o .libs/lib.o && gcc -shared -Wl,-soname,libfoo.so.1 -o .libs/libfoo.so.1 .libs/lib.o"
+        + " && gcc -O2 -c lib.c -o lib.o && ar cru .libs/libfoo.a lib.o";
+
+    [Fact]
+    public void Non_pic_copies_that_only_reach_an_unused_static_archive_do_not_stop_the_build()
+    {
+        using var project = new BuildProject("static-copy", Build, new Dictionary<string, string>
+        {
+            ["lib.c"] = "#include <stdio.h>\nvoid hello(int n) { printf(\"hello %d\\n\", n); }\n",
+        });
+        string diff = project.Fix("fix", ("lib.c", "\"hello %d\\n\"", "\"hello fixed %d\\n\""));
+
+        ToolResult built = project.BuildPatch(diff, Build, project.Output("p.patch"), [".libs/libfoo.so.1"]);
+
+        Assert.True(built.ExitCode == 0, built.ToString());
+        Assert.Contains("note: lib.o only goes into the static archive .libs/libfoo.a", built.Stderr + built.Stdout);
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        Assert.Equal("hello", Assert.Single(json.RootElement.GetProperty("functions").EnumerateArray()).GetProperty("symbol").GetString());
+        Assert.Contains(".libs/lib.o: gcc -O2 -fPIC", json.RootElement.GetProperty("buildCommand").GetString());
+    }
+}

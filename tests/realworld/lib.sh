@@ -1,0 +1,103 @@
+# Shared helpers of the real-world corpus (sourced by run.sh and the cases).
+# Everything downloaded goes under $CACHE (default /var/cache/suture-realworld); the system's
+# apt sources are never touched: apt-get runs with a private configuration that has deb-src lines
+# for bookworm and bookworm-security.
+
+CACHE=${REALWORLD_CACHE:-/var/cache/suture-realworld}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SUTURE=${SUTURE:-}
+if [ -z "$SUTURE" ]; then
+    for candidate in "$ROOT/artifacts/suture" "$ROOT/.build/bin/Suture.Cli/debug/suture" "$ROOT/.build/bin/Suture.Cli/release/suture"; do
+        [ -x "$candidate" ] && SUTURE=$candidate && break
+    done
+fi
+
+log() { printf 'realworld: %s\n' "$*" >&2; }
+fail() { log "FAIL: $*"; return 1; }
+
+# The private apt configuration (deb-src for bookworm and bookworm-security), updated once a day.
+apt_private() {
+    local etc=$CACHE/etc
+    mkdir -p "$etc" "$CACHE/apt/lists/partial" "$CACHE/apt/archives/partial"
+    if [ ! -f "$etc/sources.list" ]; then
+        cat > "$etc/sources.list" <<'LIST'
+deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
+deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
+LIST
+        cat > "$etc/apt.conf" <<CONF
+Dir::Etc::SourceList "$etc/sources.list";
+Dir::Etc::SourceParts "/nonexistent";
+Dir::State::Lists "$CACHE/apt/lists";
+Dir::Cache "$CACHE/apt";
+CONF
+    fi
+    export APT_CONFIG=$etc/apt.conf
+    if [ -z "$(find "$CACHE/apt/lists" -name '*Sources*' -mtime -1 2>/dev/null | head -1)" ]; then
+        apt-get update -qq || return 1
+    fi
+}
+
+# fetch_source PACKAGE VERSION: the unpacked source package in $CACHE/src/PACKAGE-VERSION (cached).
+fetch_source() {
+    local package=$1 version=$2 dir=$CACHE/src
+    mkdir -p "$dir"
+    if [ ! -d "$dir/$package-$version" ]; then
+        apt_private || return 1
+        (cd "$dir" && apt-get source -qq --download-only "$package=$version" >/dev/null 2>&1) \
+            || { fail "apt-get source $package=$version failed (is the version still in bookworm or bookworm-security?)"; return 1; }
+        local dsc=$dir/${package}_${version#*:}.dsc
+        dpkg-source -q -x "$dsc" "$dir/$package-$version.tmp" >/dev/null 2>&1 || { fail "dpkg-source -x $dsc failed"; return 1; }
+        mv "$dir/$package-$version.tmp" "$dir/$package-$version"
+    fi
+    printf '%s\n' "$dir/$package-$version"
+}
+
+# unapply_patches TREE PATCH...: the tree as it was before the named debian/patches (newest
+# first), with the series and quilt state to match: the version Debian shipped before them.
+unapply_patches() {
+    local tree=$1; shift
+    local p
+    for p in "$@"; do
+        patch -d "$tree" -R -p1 -s < "$tree/debian/patches/$p" || { fail "reversing $p failed"; return 1; }
+        sed -i "/^$(printf '%s' "$p" | sed 's/[.[\*^$/]/\\&/g')\$/d" "$tree/debian/patches/series"
+        [ -f "$tree/.pc/applied-patches" ] && sed -i "/^$(printf '%s' "$p" | sed 's/[.[\*^$/]/\\&/g')\$/d" "$tree/.pc/applied-patches"
+        rm -rf "$tree/.pc/$p"
+        rm -f "$tree/debian/patches/$p"
+    done
+}
+
+# drop_changelog_entry TREE: removes the newest debian/changelog entry.
+drop_changelog_entry() {
+    awk 'NR > 1 && /^[a-z0-9][a-z0-9.+-]* \(/ { keep = 1 } keep' "$1/debian/changelog" > "$1/debian/changelog.new" \
+        && mv "$1/debian/changelog.new" "$1/debian/changelog"
+}
+
+# seconds COMMAND...: runs it, prints the elapsed seconds on fd 3.
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# wait_for FILE PATTERN SECONDS: waits until the last line of FILE matches PATTERN.
+wait_for() {
+    local file=$1 pattern=$2 deadline=$(( $(date +%s) + ${3:-30} ))
+    while [ "$(date +%s)" -lt "$deadline" ]; do
+        tail -n 1 "$file" 2>/dev/null | grep -qE "$pattern" && return 0
+        sleep 0.1
+    done
+    fail "$file: no line matching '$pattern' within ${3:-30} s (last: $(tail -n 1 "$file" 2>/dev/null))"
+}
+
+# result CASE CVE FUNCTIONS OWN_BUILD_S SUTURE_BUILD_S PATCH_BYTES APPLY_MS: one row of the table.
+result() {
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RESULTS"
+}
+
+# kill_started PID...: ends the processes this run started (and only those).
+kill_started() {
+    local pid
+    for pid in "$@"; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in "$@"; do
+        wait "$pid" 2>/dev/null
+    done
+}
