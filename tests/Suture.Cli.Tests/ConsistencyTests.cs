@@ -77,7 +77,7 @@ public sealed class ConsistencyTests
             program.WaitForLine(l => l == SeedProject.OldLine || l == SeedProject.NewLine, from);
             Assert.False(program.HasExited, $"target died after suture was killed in round {round}");
             string status = SutureCli.Succeed("status", "-p", pid).Stdout;
-            if (status.Contains("level 1", StringComparison.Ordinal))
+            if (status.Contains("1 patch(es) active", StringComparison.Ordinal))
             {
                 program.WaitForSteady(SeedProject.NewLine, 10, from);
                 SutureCli.Succeed("revert", "-p", pid);

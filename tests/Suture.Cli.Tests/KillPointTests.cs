@@ -45,13 +45,13 @@ public sealed class KillPointTests
         };
 
         levels.Reach(program, before);
-        (ToolResult clean, int writes) = global::Suture.TestSupport.Strace.Count("pwrite64", operation);
+        (ToolResult clean, int writes) = Writes(operation);
         Assert.True(clean.ExitCode == 0, clean.ToString());
         Assert.True(writes >= 3, $"only {writes} writes");
         for (int n = 1; n <= writes; n++)
         {
             levels.Reach(program, before);
-            ToolResult killed = global::Suture.TestSupport.Strace.KillAt("pwrite64", n, operation);
+            ToolResult killed = KillAtWrite(n, operation);
             Assert.NotEqual(0, killed.ExitCode);
 
             // status reads the state without failing: when the records are consistent, the
@@ -94,7 +94,7 @@ public sealed class KillPointTests
             SutureCli.Succeed("apply", "-p", pid, patch);
         }
 
-        (ToolResult clean, int writes) = global::Suture.TestSupport.Strace.Count("pwrite64", operation);
+        (ToolResult clean, int writes) = Writes(operation);
         Assert.True(clean.ExitCode == 0, clean.ToString());
         var kept = new List<int>();
         for (int n = 1; n <= writes; n++)
@@ -104,7 +104,7 @@ public sealed class KillPointTests
                 SutureCli.Succeed("apply", "-p", pid, patch);
             }
 
-            Assert.NotEqual(0, global::Suture.TestSupport.Strace.KillAt("pwrite64", n, operation).ExitCode);
+            Assert.NotEqual(0, KillAtWrite(n, operation).ExitCode);
             ToolResult gc = SutureCli.Succeed("gc", "-p", pid);
             if (SuturePatchCount(program.Pid) > ActiveLevelCount(pid) + kept.Count)
             {
@@ -140,12 +140,12 @@ public sealed class KillPointTests
         using RunningProgram program = levels.Project.Start();
         program.WaitForLine(l => l == SecondOld);
         string pid = program.Pid.ToString(CultureInfo.InvariantCulture);
-        (ToolResult clean, int writes) = global::Suture.TestSupport.Strace.Count("pwrite64", "apply", "-p", pid, levels.One);
+        (ToolResult clean, int writes) = Writes("apply", "-p", pid, levels.One);
         Assert.Equal(0, clean.ExitCode);
         levels.Reach(program, 0);
 
         // The last two writes are the jumps: killed at the first, the record says active.
-        Assert.NotEqual(0, global::Suture.TestSupport.Strace.KillAt("pwrite64", writes - 1, "apply", "-p", pid, levels.One).ExitCode);
+        Assert.NotEqual(0, KillAtWrite(writes - 1, "apply", "-p", pid, levels.One).ExitCode);
         LevelsTarget.WaitFor(program, 0);
         string status = SutureCli.Succeed("status", "-p", pid).Stdout;
         Assert.Contains("inconsistent", status);
@@ -217,6 +217,17 @@ public sealed class KillPointTests
         LevelsTarget.WaitFor(program, 0);
         Assert.Equal(0, SuturePatchCount(program.Pid));
     }
+
+    /// <summary>Runs suture to completion; returns its result and how many pwrite64 calls it made.</summary>
+    private static (ToolResult Result, int Writes) Writes(params string[] arguments)
+    {
+        (ToolResult result, IReadOnlyList<string> calls) = Strace.Trace("pwrite64", arguments);
+        return (result, calls.Count);
+    }
+
+    /// <summary>Runs suture and SIGKILLs it on entry to its <paramref name="n"/>-th pwrite64 (that write never happens).</summary>
+    private static ToolResult KillAtWrite(int n, params string[] arguments) =>
+        Strace.RunInjecting("pwrite64", $"pwrite64:signal=KILL:when={n}", arguments);
 
     /// <summary>The level the entries run per status --json (0: none), and whether the records say so.</summary>
     private static int ActiveLevel(string json, out bool consistent)

@@ -126,6 +126,9 @@ public sealed partial class ReturnWatchTests
         program.WaitForLine(l => l == "released", timeout: TimeSpan.FromSeconds(20));
         program.WaitForLine(l => l == "alive", program.LineCount);
         Assert.False(program.HasExited);
+        // The killed apply's loaded code runs nowhere; gc (or the next apply) removes it.
+        Assert.Contains("0 patch(es) active", SutureCli.Succeed("status", "-p", pid).Stdout);
+        SutureCli.Succeed("gc", "-p", pid);
         Assert.Contains("no patches applied", SutureCli.Succeed("status", "-p", pid).Stdout);
     }
 

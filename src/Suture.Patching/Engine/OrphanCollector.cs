@@ -52,8 +52,13 @@ public static class OrphanCollector
     /// <summary>Repairs and reclaims in a process whose lock the caller holds.</summary>
     public static GcReport Collect(int pid, OperationOptions options)
     {
-        IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
+        return Collect(pid, options, MemoryMapReader.Read(pid), memory);
+    }
+
+    /// <summary>The same with the maps and memory the operation already read; when the report says it did anything, read the maps again.</summary>
+    public static GcReport Collect(int pid, OperationOptions options, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory)
+    {
         PatchRecords records = AppliedPatchReader.Scan(mappings, memory);
         IReadOnlyList<ChainState> chains = PatchReconciler.Analyze(pid, records.Records, memory);
         var pristine = records.Unreadable.Where(u => u.IsPristine).ToList();
@@ -111,9 +116,9 @@ public static class OrphanCollector
                         writer.Put(change.Function.EntryAddress, change.Bytes);
                     }
                 }
-                catch
+                catch (Exception e)
                 {
-                    writer.Undo();
+                    writer.UndoAfter(e, $"the repair of process {context.Pid}");
                     throw;
                 }
 

@@ -27,9 +27,13 @@ public static class PatchApplier
     public static AppliedPatch Apply(int pid, PatchFile patch, string patchSha256, OperationOptions options)
     {
         using TargetLock held = TargetLock.Acquire(pid, options);
-        OrphanCollector.Collect(pid, options);
         IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
+        if (OrphanCollector.Collect(pid, options, mappings, memory).DidAnything)
+        {
+            mappings = MemoryMapReader.Read(pid);
+        }
+
         IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
         LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
         IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);

@@ -17,9 +17,13 @@ public static class PatchReverter
     public static AppliedPatch Revert(int pid, string? patchId, OperationOptions options)
     {
         using TargetLock held = TargetLock.Acquire(pid, options);
-        OrphanCollector.Collect(pid, options);
         IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
         using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
+        if (OrphanCollector.Collect(pid, options, mappings, memory).DidAnything)
+        {
+            mappings = MemoryMapReader.Read(pid);
+        }
+
         IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
         AppliedPatch patch = Choose(pid, patchId, applied);
         AppliedPatch? previous = PatchChain.For(applied, patch.BuildId).Previous;
