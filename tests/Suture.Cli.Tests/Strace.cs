@@ -56,6 +56,18 @@ internal static partial class Strace
     public static ToolResult RunInjecting(string syscall, string inject, params string[] arguments) =>
         Tool.Run(Injecting(syscall, inject)[0], [.. Injecting(syscall, inject).Skip(1), SutureCli.Path, .. arguments], timeout: TimeSpan.FromMinutes(3));
 
+    /// <summary>
+    /// Runs suture with <paramref name="inject"/> while logging <paramref name="syscall"/>; returns
+    /// the result and how many calls of it suture entered (the faulted one included).
+    /// </summary>
+    public static (ToolResult Result, int Entered) TraceInjecting(string syscall, string inject, params string[] arguments)
+    {
+        using var directory = new TempDirectory("suture-strace");
+        string log = directory.File("log");
+        ToolResult result = Tool.Run("strace", ["-f", "-qq", "-o", log, "-e", $"trace={syscall}", "-e", $"inject={inject}", SutureCli.Path, .. arguments], timeout: TimeSpan.FromMinutes(3));
+        return (result, File.ReadLines(log).Count(l => l.Contains(syscall + "(", StringComparison.Ordinal)));
+    }
+
     [GeneratedRegex(@"pwrite64\(\d+, "".*""(?:\.\.\.)?, (\d+), \d+\)")]
     private static partial Regex WriteCount();
 }
