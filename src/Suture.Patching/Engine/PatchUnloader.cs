@@ -86,25 +86,8 @@ internal static class PatchUnloader
     }
 
     /// <summary>The record as the target holds it now, or null if it does not decode.</summary>
-    public static AppliedPatch? ReadBack(ProcessMemory memory, AppliedPatch record)
-    {
-        byte[] header = new byte[AppliedPatchCodec.HeaderSize];
-        if (!memory.TryRead(record.RecordAddress, header))
-        {
-            return null;
-        }
-
-        int length = AppliedPatchCodec.ReadHeader(header, out uint version, out _);
-        if (length < 0)
-        {
-            return null;
-        }
-
-        byte[] body = new byte[length];
-        return memory.TryRead(record.RecordAddress + AppliedPatchCodec.HeaderSize, body) && AppliedPatchCodec.TryDecode(body, version) is { } read
-            ? read with { RecordAddress = record.RecordAddress }
-            : null;
-    }
+    public static AppliedPatch? ReadBack(ProcessMemory memory, AppliedPatch record) =>
+        AppliedPatchReader.TryReadRecord(memory, record.RecordAddress, ulong.MaxValue, out _);
 
     /// <summary>Writes the record back in place; returns it.</summary>
     public static AppliedPatch Write(ProcessMemory memory, AppliedPatch record)

@@ -91,7 +91,7 @@ public sealed class ReturnWatch
             UserRegs regs = stopped.GetRegisters(thread);
             if (InPage(regs.Rip))
             {
-                (UserRegs returned, _) = Returned(regs);
+                UserRegs returned = Returned(regs);
                 returned.OrigRax = ulong.MaxValue; // the parking nanosleep is not restarted
                 Ptrace.SetRegisters(thread.Tid, returned);
             }
@@ -162,11 +162,22 @@ public sealed class ReturnWatch
         DateTime? firstParked = null;
         while (DateTime.UtcNow < deadline && !cancellation.IsCancellationRequested)
         {
-            int parked = _watched.Count(IsParked);
-
             // A thread that left the frame another way (an exception, longjmp) overwrote or
             // abandoned its slot: it will not park; stop waiting for it.
-            int passed = _watched.Count(w => !IsParked(w) && _memory.TryReadWord(w.Slot) != w.Stub);
+            int parked = 0;
+            int passed = 0;
+            foreach (Watched watch in _watched)
+            {
+                if (IsParked(watch))
+                {
+                    parked++;
+                }
+                else if (_memory.TryReadWord(watch.Slot) != watch.Stub)
+                {
+                    passed++;
+                }
+            }
+
             if (parked + passed >= _watched.Count)
             {
                 return;
@@ -388,8 +399,8 @@ public sealed class ReturnWatch
 
     private bool InPage(ulong address) => _page != 0 && address >= _page && address < _page + (2 * PageSize);
 
-    /// <summary>The registers of a thread in a stub, moved on to the return address; and that address.</summary>
-    private (UserRegs Regs, ulong ReturnAddress) Returned(UserRegs regs)
+    /// <summary>The registers of a thread in a stub, moved on to the return address.</summary>
+    private UserRegs Returned(UserRegs regs)
     {
         ulong stub = _page + ((regs.Rip - _page) / StubSize * StubSize);
         if (stub == _page || regs.Rip >= _page + TableOffset)
@@ -407,7 +418,7 @@ public sealed class ReturnWatch
         }
 
         regs.Rip = returnAddress;
-        return (regs, returnAddress);
+        return regs;
     }
 
     /// <summary>True when the thread sleeps in its stub's nanosleep (read from /proc, without stopping it).</summary>

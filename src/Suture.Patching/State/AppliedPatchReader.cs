@@ -26,9 +26,9 @@ public static class AppliedPatchReader
         {
             MemoryMapping? state = memfd.FirstOrDefault(m => m.Permissions == "r--p");
             string? problem = "it has no read-only record mapping";
-            if (state is not null && TryReadRecord(state, memory, out problem) is { } patch)
+            if (state is not null && TryReadRecord(memory, state.Start, state.Size, out problem) is { } patch)
             {
-                records.Add(patch with { RecordAddress = state.Start });
+                records.Add(patch);
                 continue;
             }
 
@@ -47,12 +47,16 @@ public static class AppliedPatchReader
         return memory.TryRead(state.Start, bytes) && !bytes.AsSpan().ContainsAnyExcept((byte)0);
     }
 
-    private static AppliedPatch? TryReadRecord(MemoryMapping mapping, ProcessMemory memory, out string? problem)
+    /// <summary>
+    /// The record at <paramref name="address"/> (in a mapping of <paramref name="size"/> bytes), with
+    /// its <see cref="AppliedPatch.RecordAddress"/> set; null with <paramref name="problem"/> saying why not.
+    /// </summary>
+    internal static AppliedPatch? TryReadRecord(ProcessMemory memory, ulong address, ulong size, out string? problem)
     {
         byte[] header = new byte[AppliedPatchCodec.HeaderSize];
-        if (!memory.TryRead(mapping.Start, header))
+        if (!memory.TryRead(address, header))
         {
-            problem = $"its record at 0x{mapping.Start:x} cannot be read";
+            problem = $"its record at 0x{address:x} cannot be read";
             return null;
         }
 
@@ -62,21 +66,21 @@ public static class AppliedPatchReader
             return null;
         }
 
-        if ((ulong)length > mapping.Size - AppliedPatchCodec.HeaderSize)
+        if ((ulong)length > size - AppliedPatchCodec.HeaderSize)
         {
-            problem = $"the record announces {length} bytes, more than its {mapping.Size}-byte mapping holds";
+            problem = $"the record announces {length} bytes, more than its {size}-byte mapping holds";
             return null;
         }
 
         byte[] body = new byte[length];
-        if (!memory.TryRead(mapping.Start + AppliedPatchCodec.HeaderSize, body))
+        if (!memory.TryRead(address + AppliedPatchCodec.HeaderSize, body))
         {
-            problem = $"its record at 0x{mapping.Start:x} cannot be read";
+            problem = $"its record at 0x{address:x} cannot be read";
             return null;
         }
 
         AppliedPatch? patch = AppliedPatchCodec.TryDecode(body, version);
         problem = patch is null ? $"its version {version} record does not decode (corrupt)" : null;
-        return patch;
+        return patch is null ? null : patch with { RecordAddress = address };
     }
 }

@@ -20,26 +20,6 @@ public static class ThreadList
         }
     }
 
-    /// <summary>The pid tracing <paramref name="pid"/> (TracerPid in /proc/PID/status), 0 if none.</summary>
-    public static int TracerPid(int pid)
-    {
-        try
-        {
-            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("TracerPid:", StringComparison.Ordinal))
-                {
-                    return int.Parse(line.AsSpan(10).Trim(), CultureInfo.InvariantCulture);
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return 0;
-    }
-
     /// <summary>
     /// The process a thread id belongs to (Tgid in /proc/ID/status; equal to the id for a process),
     /// or 0 when there is no such task.
@@ -81,6 +61,7 @@ public static class ThreadList
         return 0;
     }
 
+    /// <summary>
     /// Whether a thread is asleep in the kernel in an interruptible wait (state S in
     /// /proc/PID/task/TID/stat): it stops at once when interrupted and loses nothing while held.
     /// A thread in uninterruptible sleep (D) would only stop once the kernel lets it go.

@@ -44,7 +44,6 @@ internal static class ThreadRelease
 
     private static void Resend(int pid, int tid, int signal)
     {
-        var clock = Stopwatch.StartNew();
         long started = Stopwatch.GetTimestamp();
         while (true)
         {
@@ -54,7 +53,7 @@ internal static class ThreadRelease
                 return; // delivered, or the thread has exited since
             }
 
-            if (errno != Errno.EAGAIN || clock.Elapsed > QueueFullRetry)
+            if (errno != Errno.EAGAIN || Stopwatch.GetElapsedTime(started) > QueueFullRetry)
             {
                 Lost(pid, tid, signal, errno);
                 return;
