@@ -66,8 +66,7 @@ internal static class BuildProvenance
 
         foreach (DwarfUnit unit in info.Units)
         {
-            DwarfDie? root = info.Entries().FirstOrDefault(d => d.Unit == unit && d.Parent is null && d.Tag == DwarfTag.CompileUnit);
-            if (root?.Find(DwarfAttributeName.Producer)?.Text is { } producer)
+            if (unit.Root is { Tag: DwarfTag.CompileUnit } root && root.Find(DwarfAttributeName.Producer)?.Text is { } producer)
             {
                 foreach (string word in producer.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.StartsWith('-')))
                 {
