@@ -156,7 +156,7 @@ internal static class BuildEnvironmentCheck
         byte[] bytes = new byte[rebuilt.Length];
         if (!target.File.TryReadAtAddress(deployed.Value, bytes))
         {
-            return null;
+            return $"its initial value at 0x{deployed.Value:x} cannot be read from {target.Name} (no file bytes at that address)";
         }
 
         long start = (long)variable.Value;
