@@ -88,26 +88,31 @@ internal static class BuildEnvironmentCheck
             return $"its code at 0x{deployed.Value:x} cannot be read from {target.Name} (no file bytes at that address)";
         }
 
-        bool[] masked = new bool[rebuilt.Length];
-        foreach (ElfRelocation relocation in Relocations(obj, function))
+        int differs = FirstDifference(rebuilt, bytes, Relocations(obj, function).Select(r => RelaxableBytes(r.Type, (long)(r.Offset - function.Symbol.Value))));
+        return differs < 0 ? null : $"code differs at offset {differs} (0x{deployed.Value + (ulong)differs:x} in {target.Name})";
+    }
+
+    /// <summary>The first offset where <paramref name="rebuilt"/> and <paramref name="deployed"/> differ outside the <paramref name="masked"/> ranges, -1 when none.</summary>
+    private static int FirstDifference(ReadOnlySpan<byte> rebuilt, byte[] deployed, IEnumerable<(long From, long To)> masked)
+    {
+        bool[] skip = new bool[rebuilt.Length];
+        foreach ((long from, long to) in masked)
         {
-            int at = (int)(relocation.Offset - function.Symbol.Value);
-            (int from, int to) = RelaxableBytes(relocation.Type, at);
-            for (int i = Math.Max(from, 0); i < Math.Min(to, masked.Length); i++)
+            for (long i = Math.Max(from, 0); i < Math.Min(to, skip.Length); i++)
             {
-                masked[i] = true;
+                skip[i] = true;
             }
         }
 
         for (int i = 0; i < rebuilt.Length; i++)
         {
-            if (!masked[i] && rebuilt[i] != bytes[i])
+            if (!skip[i] && rebuilt[i] != deployed[i])
             {
-                return $"code differs at offset {i} (0x{deployed.Value + (ulong)i:x} in {target.Name})";
+                return i;
             }
         }
 
-        return null;
+        return -1;
     }
 
     /// <summary>
@@ -117,7 +122,7 @@ internal static class BuildEnvironmentCheck
     /// immediate moves, and general- and local-dynamic sequences (<c>lea</c> and the call to
     /// <c>__tls_get_addr</c>) become <c>%fs</c> loads.
     /// </summary>
-    private static (int From, int To) RelaxableBytes(uint type, int at) => type switch
+    private static (long From, long To) RelaxableBytes(uint type, long at) => type switch
     {
         R.GotPcRelX or R.RexGotPcRelX or R.GotPcRel or R.GotTpOff => (at - 3, at + 4),
         R.TlsGd => (at - 4, at + 12),
@@ -151,28 +156,12 @@ internal static class BuildEnvironmentCheck
         byte[] bytes = new byte[rebuilt.Length];
         if (!target.File.TryReadAtAddress(deployed.Value, bytes))
         {
-            return null;
+            return $"its initial value at 0x{deployed.Value:x} cannot be read from {target.Name} (no file bytes at that address)";
         }
 
-        bool[] masked = new bool[rebuilt.Length];
-        foreach (ElfRelocation relocation in obj.File.GetRelocations(obj.File.Sections[variable.SectionIndex]))
-        {
-            long at = (long)relocation.Offset - (long)variable.Value;
-            int width = relocation.Type is R.R64 or R.Pc64 ? 8 : 4;
-            for (long i = Math.Max(at, 0); i < Math.Min(at + width, masked.Length); i++)
-            {
-                masked[i] = true;
-            }
-        }
-
-        for (int i = 0; i < rebuilt.Length; i++)
-        {
-            if (!masked[i] && rebuilt[i] != bytes[i])
-            {
-                return $"initial value differs at offset {i} (0x{deployed.Value + (ulong)i:x} in {target.Name})";
-            }
-        }
-
-        return null;
+        long start = (long)variable.Value;
+        int differs = FirstDifference(rebuilt, bytes, obj.File.GetRelocations(obj.File.Sections[variable.SectionIndex])
+            .Select(r => ((long)r.Offset - start, (long)r.Offset - start + (r.Type is R.R64 or R.Pc64 ? 8 : 4))));
+        return differs < 0 ? null : $"initial value differs at offset {differs} (0x{deployed.Value + (ulong)differs:x} in {target.Name})";
     }
 }

@@ -13,7 +13,12 @@ namespace Suture.Build.Assembly;
 /// </summary>
 internal static class BuildProvenance
 {
-    private static readonly string[] WrapperOptions = ["-ffunction-sections", "-fdata-sections", "-mno-direct-extern-access", "-g"];
+    /// <summary>
+    /// What the wrappers add to the tree builds the check compares (<c>-g</c>; <c>-ffile-prefix-map</c> is
+    /// dropped by prefix). The section and extern-access flags only go into <see cref="Workspace.SectionBuild"/>'s
+    /// recompiles, so a target built with them differs from the rebuild and must be named.
+    /// </summary>
+    private static readonly string[] WrapperOptions = [Workspace.CompilerWrappers.Debug];
 
     /// <summary>One line (possibly empty) naming the compilers and the options that differ.</summary>
     public static string Explain(TargetBinary target, IReadOnlyList<ObjectIndex> rebuiltObjects, string? rebuiltOutput)
@@ -66,8 +71,7 @@ internal static class BuildProvenance
 
         foreach (DwarfUnit unit in info.Units)
         {
-            DwarfDie? root = info.Entries().FirstOrDefault(d => d.Unit == unit && d.Parent is null && d.Tag == DwarfTag.CompileUnit);
-            if (root?.Find(DwarfAttributeName.Producer)?.Text is { } producer)
+            if (unit.Root is { Tag: DwarfTag.CompileUnit } root && root.Find(DwarfAttributeName.Producer)?.Text is { } producer)
             {
                 foreach (string word in producer.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.StartsWith('-')))
                 {

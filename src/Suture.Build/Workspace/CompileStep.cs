@@ -8,10 +8,11 @@ namespace Suture.Build.Workspace;
 /// </summary>
 internal sealed record CompileStep(CompilerRun Run, string Object, int SourceIndex)
 {
-    private static readonly HashSet<string> SourceExtensions = [".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".i", ".ii", ".m", ".s", ".S"];
+    /// <summary>The inputs gcc compiles (by extension), for this and <see cref="LinkStep"/>.</summary>
+    internal static readonly HashSet<string> SourceExtensions = [".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".i", ".ii", ".m", ".s", ".S"];
 
-    /// <summary>Options whose value is the next argument.</summary>
-    private static readonly HashSet<string> TakesValue = ["-o", "-x", "-I", "-L", "-l", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-MF", "-MT", "-MQ", "-Xlinker", "-Xassembler", "-Xpreprocessor", "-T", "-u", "-e", "-z", "-aux-info", "--param", "-imultilib", "-isysroot", "-iprefix", "-iwithprefix", "-iwithprefixbefore", "-wrapper"];
+    /// <summary>Options whose value is the next argument, for this and <see cref="LinkStep"/>.</summary>
+    internal static readonly HashSet<string> TakesValue = ["-o", "-x", "-I", "-L", "-l", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-MF", "-MT", "-MQ", "-Xlinker", "-Xassembler", "-Xpreprocessor", "-T", "-u", "-e", "-z", "-aux-info", "--param", "-imultilib", "-isysroot", "-iprefix", "-iwithprefix", "-iwithprefixbefore", "-wrapper"];
 
     /// <summary>Dependency-file options: the recompile must not rewrite the build's <c>.d</c> files.</summary>
     private static readonly HashSet<string> DependencyFlags = ["-MD", "-MMD", "-MP", "-M", "-MM", "-MG"];

@@ -11,10 +11,10 @@ internal sealed record LinkStep(string Output, IReadOnlySet<string> Objects)
 {
     private static readonly HashSet<string> NotLinking = ["-c", "-S", "-E", "-M", "-MM", "-fsyntax-only", "--version", "-v", "-dumpversion", "-dumpmachine", "-print-prog-name", "--help"];
 
-    /// <summary>Options whose value is the next argument.</summary>
-    private static readonly HashSet<string> TakesValue = ["-o", "-x", "-I", "-L", "-l", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-MF", "-MT", "-MQ", "-Xlinker", "-Xassembler", "-Xpreprocessor", "-T", "-u", "-e", "-z", "-aux-info", "--param"];
+    // The same argument syntax as CompileStep's, so both name a one-step build's -save-temps objects alike.
+    private static readonly IReadOnlySet<string> TakesValue = CompileStep.TakesValue;
 
-    private static readonly HashSet<string> SourceExtensions = [".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".s", ".S", ".i", ".ii"];
+    private static readonly IReadOnlySet<string> SourceExtensions = CompileStep.SourceExtensions;
 
     private static readonly HashSet<string> StaticOptions = ["-Bstatic", "-dn", "-non_shared", "-static"];
 
