@@ -69,7 +69,7 @@ public sealed class InjectedFailureTests
         using LaunchedSuture apply = LaunchedSuture.Start(Strace.Injecting("pwrite64", $"pwrite64:delay_exit=4000000:when={jump}"), "apply", "-p", pid, project.PatchPath);
         // Every thread of the target held for 300 ms on end: only the delayed write is that long.
         var held = System.Diagnostics.Stopwatch.StartNew();
-        LaunchedSuture.WaitUntil(
+        Wait.Until(
             () =>
             {
                 if (LaunchedSuture.StoppedThreads(program.Pid) < 3)

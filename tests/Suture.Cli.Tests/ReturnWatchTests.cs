@@ -106,13 +106,19 @@ public sealed partial class ReturnWatchTests
         try
         {
             // Armed: some stack of the target holds the address of the first stub.
-            DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!StackHoldsFirstStub(program.Pid))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the worker's return was never watched");
-                Assert.False(apply.HasExited, "apply ended before watching the worker");
-                Thread.Sleep(10);
-            }
+            Wait.Until(
+                () =>
+                {
+                    if (StackHoldsFirstStub(program.Pid))
+                    {
+                        return true;
+                    }
+
+                    Assert.False(apply.HasExited, "apply ended before watching the worker");
+                    return false;
+                },
+                TimeSpan.FromSeconds(30),
+                "watching the worker's return");
         }
         finally
         {

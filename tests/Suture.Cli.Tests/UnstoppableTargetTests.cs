@@ -47,7 +47,7 @@ public sealed class UnstoppableTargetTests
 
         using LaunchedSuture apply = LaunchedSuture.Start("apply", "-p", program.Pid.ToString(), "--timeout", "60", project.PatchPath);
         // Three or more threads held at once: the all-thread stop, waiting for the sleeping one.
-        LaunchedSuture.WaitUntil(() => LaunchedSuture.StoppedThreads(program.Pid) >= 3 || apply.HasEnded, TimeSpan.FromSeconds(30), "stopping the target");
+        Wait.Until(() => LaunchedSuture.StoppedThreads(program.Pid) >= 3 || apply.HasEnded, TimeSpan.FromSeconds(30), "stopping the target");
         var clock = Stopwatch.StartNew();
         apply.Send(signal);
         string end = apply.WaitForEnd(TimeSpan.FromSeconds(10));
@@ -66,7 +66,7 @@ public sealed class UnstoppableTargetTests
     private static int WaitForSleeper(int pid)
     {
         int sleeper = 0;
-        LaunchedSuture.WaitUntil(
+        Wait.Until(
             () => (sleeper = Directory.GetDirectories($"/proc/{pid}/task").Select(t => int.Parse(Path.GetFileName(t)))
                 .FirstOrDefault(t => File.ReadAllText($"/proc/{pid}/task/{t}/stat").Split(") ")[1].StartsWith('D'))) != 0,
             TimeSpan.FromSeconds(20),
