@@ -16,7 +16,7 @@ public sealed class UnstoppableTargetTests
     public void Apply_gives_up_at_the_timeout_naming_the_thread_in_uninterruptible_sleep()
     {
         using var project = new SeedProject(TestTargets.Vforker, Build);
-        Assert.True(project.BuildPatch().ExitCode == 0);
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         int sleeper = WaitForSleeper(program.Pid);
@@ -40,7 +40,7 @@ public sealed class UnstoppableTargetTests
     public void A_signal_while_a_thread_cannot_be_stopped_ends_apply_at_once_with_130_and_the_process_unchanged(int signal)
     {
         using var project = new SeedProject(TestTargets.Vforker, Build);
-        Assert.True(project.BuildPatch().ExitCode == 0);
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         WaitForSleeper(program.Pid);
