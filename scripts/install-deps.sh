@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Installs what building and testing Suture needs on Debian 12, only where it is missing:
-# gcc (test targets, patch builds), clang + zlib (NativeAOT link), patch/diff, setpriv, gdb,
-# dpkg-dev + debhelper (tests that build a Debian package with dpkg-buildpackage), strace (kill-point
-# tests, the stress suite's fault injection) and python3 (its patch mutator).
+# gcc and g++ (test targets, patch builds), make and cmake (the build-system tests), clang + zlib
+# (NativeAOT link), patch/diff, setpriv, gdb, dpkg-dev + debhelper (tests that build a Debian
+# package with dpkg-buildpackage), strace (kill-point tests, the stress suite's fault injection),
+# python3 (its patch mutator) and libssl-dev (the test target that links OpenSSL's libcrypto).
 set -euo pipefail
 
 missing=()
 need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 need gcc gcc
+need g++ g++
 need clang clang
 need patch patch
 need diff diffutils
 need setpriv util-linux
 need make make
+need cmake cmake
+need gdb gdb
 need dpkg-buildpackage dpkg-dev
 need dh debhelper
 need strace strace
 need python3 python3
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+[ -e /usr/include/openssl/async.h ] || missing+=(libssl-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then

@@ -100,7 +100,7 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
         using var strace = System.Diagnostics.Process.Start(new ProcessStartInfo("strace", ["-o", "/dev/null", "-p", thread.ToString()]) { RedirectStandardError = true })!;
         try
         {
-            WaitFor(() => File.ReadAllText($"/proc/{program.Pid}/task/{thread}/status").Contains($"TracerPid:\t{strace.Id}\n", StringComparison.Ordinal), "strace to attach");
+            Wait.Until(() => File.ReadAllText($"/proc/{program.Pid}/task/{thread}/status").Contains($"TracerPid:\t{strace.Id}\n", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "strace to attach");
 
             ToolResult result = SutureCli.Run("apply", "-p", program.Pid.ToString(), "--timeout", "1", project.PatchPath);
 
@@ -197,18 +197,8 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
     private static int OtherThread(int pid)
     {
         int thread = 0;
-        WaitFor(() => (thread = Directory.GetDirectories($"/proc/{pid}/task").Select(d => int.Parse(Path.GetFileName(d))).FirstOrDefault(t => t != pid)) != 0, "a second thread");
+        Wait.Until(() => (thread = Directory.GetDirectories($"/proc/{pid}/task").Select(d => int.Parse(Path.GetFileName(d))).FirstOrDefault(t => t != pid)) != 0, TimeSpan.FromSeconds(30), "a second thread");
         return thread;
-    }
-
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"timed out waiting for {what}");
-            Thread.Sleep(10);
-        }
     }
 
     private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment)

@@ -14,7 +14,7 @@ public sealed class InjectedFailureTests
     public void A_jump_write_the_kernel_refuses_with_EPERM_puts_back_what_was_written_and_unloads_the_patch()
     {
         using var project = new SeedProject(TestTargets.Looper, Build);
-        Assert.True(project.BuildPatch().ExitCode == 0);
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         string pid = program.Pid.ToString();
@@ -39,7 +39,7 @@ public sealed class InjectedFailureTests
     public void A_detach_that_fails_once_does_not_keep_the_other_threads_stopped_and_is_tried_again()
     {
         using var project = new SeedProject(TestTargets.Looper, Build);
-        Assert.True(project.BuildPatch().ExitCode == 0);
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         string pid = program.Pid.ToString();
@@ -58,7 +58,7 @@ public sealed class InjectedFailureTests
     public void A_signal_that_arrives_after_the_jump_is_written_lets_apply_finish_and_says_so()
     {
         using var project = new SeedProject(TestTargets.Looper, Build);
-        Assert.True(project.BuildPatch().ExitCode == 0);
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         string pid = program.Pid.ToString();
@@ -69,7 +69,7 @@ public sealed class InjectedFailureTests
         using LaunchedSuture apply = LaunchedSuture.Start(Strace.Injecting("pwrite64", $"pwrite64:delay_exit=4000000:when={jump}"), "apply", "-p", pid, project.PatchPath);
         // Every thread of the target held for 300 ms on end: only the delayed write is that long.
         var held = System.Diagnostics.Stopwatch.StartNew();
-        LaunchedSuture.WaitUntil(
+        Wait.Until(
             () =>
             {
                 if (LaunchedSuture.StoppedThreads(program.Pid) < 3)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Suture.TestSupport;
@@ -92,26 +91,11 @@ internal sealed partial class LaunchedSuture : IDisposable
         }
     });
 
-    /// <summary>Waits until <paramref name="condition"/> holds, failing after <paramref name="timeout"/>.</summary>
-    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds} s");
-            }
-
-            Thread.Sleep(1);
-        }
-    }
-
     /// <summary>The child of <paramref name="pid"/> that runs suture (strace also forks short-lived children of its own).</summary>
     private static int ChildOf(int pid)
     {
         int child = 0;
-        WaitUntil(
+        Wait.Until(
             () =>
             {
                 string[] children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);

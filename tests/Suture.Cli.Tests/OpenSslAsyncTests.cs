@@ -13,8 +13,7 @@ public sealed class OpenSslAsyncTests
     public void A_process_linking_libcrypto_that_never_started_an_async_job_is_patched()
     {
         using var project = new SeedProject(TestTargets.OpenSsl, "gcc -o foo foo.c -lcrypto");
-        ToolResult built = project.BuildPatch();
-        Assert.True(built.ExitCode == 0, built.ToString());
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         Assert.Contains("libcrypto.so.3", File.ReadAllText($"/proc/{program.Pid}/maps"));
@@ -31,8 +30,7 @@ public sealed class OpenSslAsyncTests
     public void A_process_that_started_an_async_job_is_refused_naming_libcrypto()
     {
         using var project = new SeedProject(TestTargets.OpenSsl, "gcc -DSTART_JOB -o foo foo.c -lcrypto");
-        ToolResult built = project.BuildPatch();
-        Assert.True(built.ExitCode == 0, built.ToString());
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         string pid = program.Pid.ToString();

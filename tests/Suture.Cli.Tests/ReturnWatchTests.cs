@@ -17,8 +17,7 @@ public sealed partial class ReturnWatchTests
     public void Threads_sleeping_inside_the_function_are_caught_at_its_return_and_the_patch_goes_in(string build)
     {
         using var project = new SeedProject(TestTargets.Resident, build);
-        ToolResult built = project.BuildPatch();
-        Assert.True(built.ExitCode == 0, built.ToString());
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         string pid = program.Pid.ToString();
@@ -44,8 +43,7 @@ public sealed partial class ReturnWatchTests
         // The stubs' unwind table is registered with the process's unwinder: an exception leaving
         // the function while its return is watched passes the stub and is caught by the caller.
         using var project = new SeedProject(TestTargets.Resident, "g++ -x c++ -DTHROW -pthread -o foo foo.c");
-        ToolResult built = project.BuildPatch();
-        Assert.True(built.ExitCode == 0, built.ToString());
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == "caught");
         string pid = program.Pid.ToString();
@@ -69,8 +67,7 @@ public sealed partial class ReturnWatchTests
     public void A_thread_that_never_returns_is_still_refused_after_the_timeout_and_returns_normally_later()
     {
         using var project = new SeedProject(TestTargets.Resident, "gcc -DSTUCK -pthread -o foo foo.c");
-        ToolResult built = project.BuildPatch();
-        Assert.True(built.ExitCode == 0, built.ToString());
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         program.WaitForLine(l => l == "alive");
@@ -95,8 +92,7 @@ public sealed partial class ReturnWatchTests
     public void Suture_killed_while_a_return_is_watched_leaves_a_thread_that_returns_normally_later()
     {
         using var project = new SeedProject(TestTargets.Resident, "gcc -DSTUCK -pthread -o foo foo.c");
-        ToolResult built = project.BuildPatch();
-        Assert.True(built.ExitCode == 0, built.ToString());
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         program.WaitForLine(l => l == "alive");
@@ -106,13 +102,19 @@ public sealed partial class ReturnWatchTests
         try
         {
             // Armed: some stack of the target holds the address of the first stub.
-            DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!StackHoldsFirstStub(program.Pid))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the worker's return was never watched");
-                Assert.False(apply.HasExited, "apply ended before watching the worker");
-                Thread.Sleep(10);
-            }
+            Wait.Until(
+                () =>
+                {
+                    if (StackHoldsFirstStub(program.Pid))
+                    {
+                        return true;
+                    }
+
+                    Assert.False(apply.HasExited, "apply ended before watching the worker");
+                    return false;
+                },
+                TimeSpan.FromSeconds(30),
+                "watching the worker's return");
         }
         finally
         {

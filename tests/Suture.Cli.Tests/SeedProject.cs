@@ -53,6 +53,13 @@ public sealed class SeedProject : IDisposable
 
     public ToolResult BuildPatch(params string[] extra) => BuildPatchFrom(DiffPath, PatchPath, extra);
 
+    /// <summary>Builds the patch, failing the test (with suture's output) unless the build succeeds.</summary>
+    public void SucceedBuildPatch(params string[] extra)
+    {
+        ToolResult built = BuildPatch(extra);
+        Assert.True(built.ExitCode == 0, built.ToString());
+    }
+
     public ToolResult BuildPatchFrom(string diff, string output, params string[] extra) => SutureCli.Run(
         ["build", "--source", SourceDirectory, "--patch", diff, "--build", BuildCommand, "--target", Binary, "-o", output, .. extra]);
 

@@ -16,7 +16,7 @@ public sealed class SignalTests
         Assert.Equal(0, Tool.Run("mkfifo", [fifo]).ExitCode);
 
         using LaunchedSuture apply = LaunchedSuture.Start("apply", "-p", program.Pid.ToString(), fifo);
-        LaunchedSuture.WaitUntil(() => apply.HasEnded || apply.MainThreadWaitsIn("wait_for_partner"), TimeSpan.FromSeconds(30), "suture opening the FIFO"); // in Main: the runtime starting up may open it from another thread first
+        Wait.Until(() => apply.HasEnded || apply.MainThreadWaitsIn("wait_for_partner"), TimeSpan.FromSeconds(30), "suture opening the FIFO"); // in Main: the runtime starting up may open it from another thread first
         if (!apply.HasEnded)
         {
             apply.Send(LaunchedSuture.SigInt);

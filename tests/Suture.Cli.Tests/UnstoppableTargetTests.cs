@@ -16,7 +16,7 @@ public sealed class UnstoppableTargetTests
     public void Apply_gives_up_at_the_timeout_naming_the_thread_in_uninterruptible_sleep()
     {
         using var project = new SeedProject(TestTargets.Vforker, Build);
-        Assert.True(project.BuildPatch().ExitCode == 0);
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         int sleeper = WaitForSleeper(program.Pid);
@@ -40,14 +40,14 @@ public sealed class UnstoppableTargetTests
     public void A_signal_while_a_thread_cannot_be_stopped_ends_apply_at_once_with_130_and_the_process_unchanged(int signal)
     {
         using var project = new SeedProject(TestTargets.Vforker, Build);
-        Assert.True(project.BuildPatch().ExitCode == 0);
+        project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         WaitForSleeper(program.Pid);
 
         using LaunchedSuture apply = LaunchedSuture.Start("apply", "-p", program.Pid.ToString(), "--timeout", "60", project.PatchPath);
         // Three or more threads held at once: the all-thread stop, waiting for the sleeping one.
-        LaunchedSuture.WaitUntil(() => LaunchedSuture.StoppedThreads(program.Pid) >= 3 || apply.HasEnded, TimeSpan.FromSeconds(30), "stopping the target");
+        Wait.Until(() => LaunchedSuture.StoppedThreads(program.Pid) >= 3 || apply.HasEnded, TimeSpan.FromSeconds(30), "stopping the target");
         var clock = Stopwatch.StartNew();
         apply.Send(signal);
         string end = apply.WaitForEnd(TimeSpan.FromSeconds(10));
@@ -66,7 +66,7 @@ public sealed class UnstoppableTargetTests
     private static int WaitForSleeper(int pid)
     {
         int sleeper = 0;
-        LaunchedSuture.WaitUntil(
+        Wait.Until(
             () => (sleeper = Directory.GetDirectories($"/proc/{pid}/task").Select(t => int.Parse(Path.GetFileName(t)))
                 .FirstOrDefault(t => File.ReadAllText($"/proc/{pid}/task/{t}/stat").Split(") ")[1].StartsWith('D'))) != 0,
             TimeSpan.FromSeconds(20),
