@@ -75,6 +75,30 @@ public sealed class RefusalTests
         Assert.False(File.Exists(project.Output("foo.patch")));
     }
 
+    [Theory]
+    [InlineData("gcc -O2 -o t t.c")]
+    [InlineData("gcc -O2 -fno-pie -no-pie -o t t.c")]
+    public void A_table_entry_pointed_elsewhere_is_seen_and_refused(string build)
+    {
+        // The table's bytes are zeros where the pointers go: only its relocations show the change
+        // (it was taken for "changes no compiled function").
+        const string source = """
+            #include <stdio.h>
+            #include <unistd.h>
+            static const char *const names[] = { "alpha", "beta" };
+            __attribute__((noinline)) const char *pick(int i) { return names[i & 1]; }
+            int main(void) { for (;;) { printf("%s\n", pick(0)); usleep(100000); } }
+
+            """;
+        using var project = new BuildProject("refusal-table", build, new Dictionary<string, string> { ["t.c"] = source });
+        string diff = project.Fix("fix", ("t.c", "\"alpha\", \"beta\"", "\"gamma\", \"beta\""));
+
+        ToolResult built = project.BuildPatch(diff, build, project.Output("t.patch"), ["t"]);
+
+        Assert.True(built.ExitCode == 11, built.ToString());
+        Assert.Contains("t.c: names: the initial value of an existing variable changes", built.Stderr);
+    }
+
     [Fact]
     public void Thread_local_access_through_tls_descriptors_is_refused_with_the_flag_to_use()
     {

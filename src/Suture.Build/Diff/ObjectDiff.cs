@@ -57,7 +57,8 @@ internal static class ObjectDiff
             {
                 refusals.Add($"{patched.DisplayName}: {variable.Name}: the type of an existing variable changes ({change}); the running process keeps the old layout (keep the old members in their places and add new state in a new variable, or restart the program with the fixed build)");
             }
-            else if (!patched.InitialValue(variable).SequenceEqual(original.InitialValue(before)))
+            else if (!patched.InitialValue(variable).SequenceEqual(original.InitialValue(before))
+                || !patched.InitialReferences(variable).SequenceEqual(original.InitialReferences(before)))
             {
                 refusals.Add($"{patched.DisplayName}: {variable.Name}: the initial value of an existing variable changes; the running process already initialised it (set the new value from the fixed code, or restart the program with the fixed build)");
             }

@@ -247,11 +247,79 @@ internal sealed class ObjectIndex
             : $"{KeyOf(named.Name)}+{offset - (long)named.Value}";
     }
 
-    /// <summary>A constant's bytes as text for a key (a digest when long).</summary>
+    /// <summary>
+    /// A constant's bytes and what its relocations point to, as text for a key (a digest when
+    /// long): a table of pointers in <c>.rodata</c> of non-PIC code holds zeros where the
+    /// pointers go, so its bytes alone would not show an entry pointed elsewhere.
+    /// </summary>
     private string Content(ElfSymbol constant)
     {
-        ReadOnlySpan<byte> bytes = InitialValue(constant);
-        return bytes.Length <= 256 ? Convert.ToHexStringLower(bytes) : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        string text = Convert.ToHexStringLower(InitialValue(constant));
+        IReadOnlyList<string> references = InitialReferences(constant, nested: true);
+        if (references.Count > 0)
+        {
+            text += "|" + string.Join('|', references);
+        }
+
+        return text.Length <= 512 ? text : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>
+    /// What the relocations inside a variable's initial value point to, by offset, type and
+    /// layout-independent target (as function references are keyed), in offset order.
+    /// </summary>
+    public IReadOnlyList<string> InitialReferences(ElfSymbol variable) => InitialReferences(variable, nested: false);
+
+    /// <param name="nested">
+    /// Inside a constant's content: a constant it points to is named by its key, not described by
+    /// its content again, so constants that point to each other end.
+    /// </param>
+    private List<string> InitialReferences(ElfSymbol variable, bool nested)
+    {
+        var keys = new List<string>();
+        if (variable.SectionIndex >= File.Sections.Count || File.Sections[variable.SectionIndex] is not { Type: not ElfSectionType.NoBits } section)
+        {
+            return keys;
+        }
+
+        foreach (ElfRelocation relocation in File.GetRelocations(section).OrderBy(r => r.Offset))
+        {
+            if (relocation.Offset >= variable.Value && relocation.Offset < variable.Value + variable.Size)
+            {
+                keys.Add($"{relocation.Offset - variable.Value}:{X86_64RelocationType.Name(relocation.Type)}:{DataKey(relocation, nested)}");
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary><see cref="Key"/> for a relocation in data: no instruction, the addend is the offset.</summary>
+    private string DataKey(ElfRelocation relocation, bool nested)
+    {
+        ElfSymbol? symbol = relocation.Symbol;
+        if (symbol is null)
+        {
+            return "none";
+        }
+
+        bool label = symbol.Type == ElfSymbolType.NoType && symbol.Binding == ElfSymbolBinding.Local && symbol.IsDefined;
+        if (symbol.Type != ElfSymbolType.Section && !label || symbol.SectionIndex >= File.Sections.Count)
+        {
+            return !nested && IsConstant(symbol) ? $"const:{Content(symbol)}{relocation.Addend:+0;-0}" : $"{KeyOf(symbol.Name)}{relocation.Addend:+0;-0}";
+        }
+
+        ElfSection section = File.Sections[symbol.SectionIndex];
+        long offset = (label ? (long)symbol.Value : 0) + relocation.Addend;
+        if ((section.Flags & ElfSectionFlags.Strings) != 0)
+        {
+            return "str:" + ReadString(section, offset);
+        }
+
+        ElfSymbolType kind = (section.Flags & ElfSectionFlags.ExecInstr) != 0 ? ElfSymbolType.Func : ElfSymbolType.Object;
+        ElfSymbol? named = SymbolAt(section, offset, kind);
+        return named is null ? "lit:" + _literalBoundaries.Describe(section, offset)
+            : !nested && IsConstant(named) ? $"const:{Content(named)}+{offset - (long)named.Value}"
+            : $"{KeyOf(named.Name)}+{offset - (long)named.Value}";
     }
 
     private static string ReadString(ElfSection section, long offset)
