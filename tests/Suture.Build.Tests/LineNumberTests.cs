@@ -69,4 +69,31 @@ public sealed class LineNumberTests
         SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("p.patch"));
         program.WaitForLine(l => l == "check 3", before);
     }
+
+    [Fact]
+    public void A_changed_constant_that_equals_a_moved_line_is_still_a_change()
+    {
+        // 160 lines of comment put the old line 150 below the lines the fix adds; fourth's
+        // constant 150 -> 152 is what the fix changes, not a moved __LINE__ (it is no argument of
+        // __assert_fail), so fourth is patched, not left alone.
+        string padding = string.Concat(Enumerable.Repeat("// padding\n", 160));
+        string source = "#include <assert.h>\n#include <stdio.h>\n#include <unistd.h>\n\n"
+            + "__attribute__((noinline)) int check(int x)\n{\n    printf(\"check %d\\n\", x);\n    return x;\n}\n\n"
+            + padding
+            + "__attribute__((noinline)) int fourth(int x)\n{\n    assert(x < 500);\n    return x * 150;\n}\n\n"
+            + "int main(void)\n{\n    for (int n = 0;; n++) {\n        printf(\"%d\\n\", fourth(check(n % 3)));\n        usleep(20000);\n    }\n}\n";
+        const string build = "gcc -O0 -g -o foo foo.c";
+        using var project = new BuildProject("lines-constant", build, new Dictionary<string, string> { ["foo.c"] = source });
+        string diff = project.Fix(
+            "fix",
+            ("foo.c", "    printf(\"check %d\\n\", x);\n", "    if (x > 3)\n        x = 3;\n    printf(\"check %d\\n\", x);\n"),
+            ("foo.c", "return x * 150;", "return x * 152;"));
+
+        ToolResult built = project.BuildPatch(diff, build, project.Output("p.patch"), ["foo"]);
+
+        Assert.True(built.ExitCode == 0, built.ToString());
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        string[] functions = [.. json.RootElement.GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("symbol").GetString() ?? "").Order()];
+        Assert.Equal(["check", "fourth"], functions);
+    }
 }

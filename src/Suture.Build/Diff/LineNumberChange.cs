@@ -7,8 +7,9 @@ namespace Suture.Build.Diff;
 /// Recognises a function whose code differs only in the line numbers it passes to a function
 /// that reports a source line (<c>__assert_fail</c>): the fix added or removed lines above it, so
 /// <c>__LINE__</c> in its <c>assert</c>s moved, as kpatch recognises the kernel's warning
-/// macros. The code must be the same except for instruction immediates whose old value is a line
-/// of a file the fix changes and whose new value is where the diff moves that line.
+/// macros. The code must be the same except for immediates loaded into the line argument
+/// (<c>%edx</c>) whose old value is a line of a file the fix changes and whose new value is where
+/// the diff moves that line.
 /// </summary>
 internal static class LineNumberChange
 {
@@ -82,7 +83,7 @@ internal static class LineNumberChange
             }
 
             ConstantOffsets offsets = oldDecoder.GetConstantOffsets(a);
-            if (!offsets.HasImmediate || offsets.HasImmediate2 || offsets.ImmediateSize < 2
+            if (!LoadsLineArgument(a) || !offsets.HasImmediate || offsets.HasImmediate2 || offsets.ImmediateSize < 2
                 || !x[..offsets.ImmediateOffset].SequenceEqual(y[..offsets.ImmediateOffset])
                 || !x[(offsets.ImmediateOffset + offsets.ImmediateSize)..].SequenceEqual(y[(offsets.ImmediateOffset + offsets.ImmediateSize)..]))
             {
@@ -94,6 +95,15 @@ internal static class LineNumberChange
 
         return pairs;
     }
+
+    /// <summary>
+    /// Whether the instruction puts a constant in the third argument register, where every
+    /// reporter of <see cref="LineTakers"/> takes its line (<c>mov $LINE, %edx</c>): an immediate
+    /// anywhere else is a real change even when its value happens to equal a moved line.
+    /// </summary>
+    private static bool LoadsLineArgument(in Instruction instruction) =>
+        instruction.Mnemonic == Mnemonic.Mov && instruction.Op0Kind == OpKind.Register
+        && instruction.Op0Register is Register.EDX or Register.RDX;
 
     private static long Value(ReadOnlySpan<byte> bytes) => bytes.Length switch
     {
