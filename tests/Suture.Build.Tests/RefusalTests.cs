@@ -100,6 +100,32 @@ public sealed class RefusalTests
     }
 
     [Fact]
+    public void A_function_static_whose_first_user_changes_is_refused_rather_than_started_anew()
+    {
+        // tick's counter is keyed count@tick; the fix lets tick be inlined into a new function
+        // defined first, so the same counter becomes count@helper and would have looked new
+        // (a zeroed copy in the patch, the running count lost).
+        const string build = "gcc -O2 -o t t.c";
+        const string source = """
+            #include <stdio.h>
+            #include <unistd.h>
+            __attribute__((noinline)) int tick(void) { static int count; return ++count; }
+            int main(void) { for (;;) { printf("%d\n", tick()); usleep(20000); } }
+
+            """;
+        using var project = new BuildProject("refusal-static-owner", build, new Dictionary<string, string> { ["t.c"] = source });
+        string diff = project.Fix(
+            "fix",
+            ("t.c", "__attribute__((noinline)) int tick(void) { static int count; return ++count; }", "int tick(void);\n__attribute__((noinline)) int helper(void) { return tick() * 2; }\nint tick(void) { static int count; return ++count; }"),
+            ("t.c", "printf(\"%d\\n\", tick());", "printf(\"%d %d\\n\", tick(), helper());"));
+
+        ToolResult built = project.BuildPatch(diff, build, project.Output("t.patch"), ["t"]);
+
+        Assert.True(built.ExitCode == 11, built.ToString());
+        Assert.Contains("the function-local static count@tick of the running process is now referenced first by another function (count@helper)", built.Stderr);
+    }
+
+    [Fact]
     public void Thread_local_access_through_tls_descriptors_is_refused_with_the_flag_to_use()
     {
         const string build = "gcc -O0 -shared -fPIC -mtls-dialect=gnu2 -o libt.so t.c";

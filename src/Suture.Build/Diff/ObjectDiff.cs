@@ -64,12 +64,35 @@ internal static class ObjectDiff
             }
         }
 
+        refusals.AddRange(MovedStatics(original, patched));
         foreach (string name in patched.ThreadLocals.Keys.Except(original.ThreadLocals.Keys))
         {
             refusals.Add($"{patched.DisplayName}: {name}: new thread-local variables cannot be added to running threads");
         }
 
         return new ObjectChanges(relativePath, original, patched, changed, added, refusals) { LineNumbersOnly = lineNumbersOnly };
+    }
+
+    /// <summary>
+    /// A function-local static is keyed by the function that references it first
+    /// (<c>count@tick</c>); when the fix moves that reference (the owner is inlined into another
+    /// function, say), the running variable would look gone and a new zeroed one would take its
+    /// place, silently losing the process's state. Refused when a writable static of one name
+    /// disappears and one of the same name appears.
+    /// </summary>
+    private static IEnumerable<string> MovedStatics(ObjectIndex original, ObjectIndex patched)
+    {
+        static string? BaseName(string key) => key.IndexOf('@', StringComparison.Ordinal) is > 0 and int at ? key[..at] : null;
+        var gone = original.Variables
+            .Where(v => !patched.Variables.ContainsKey(v.Key) && !original.IsConstant(v.Value) && BaseName(v.Key) is not null)
+            .ToLookup(v => BaseName(v.Key)!, v => v.Key, StringComparer.Ordinal);
+        foreach ((string key, ElfSymbol variable) in patched.Variables)
+        {
+            if (!original.Variables.ContainsKey(key) && !patched.IsConstant(variable) && BaseName(key) is { } name && gone.Contains(name))
+            {
+                yield return $"{patched.DisplayName}: {variable.Name}: the function-local static {string.Join(", ", gone[name])} of the running process is now referenced first by another function ({key}); suture cannot tell whether it is the same variable and would lose its value (keep the function that owns it out of line, e.g. __attribute__((noinline)), or restart the program with the fixed build)";
+            }
+        }
     }
 
     /// <summary>
