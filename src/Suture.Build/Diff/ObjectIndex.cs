@@ -218,7 +218,12 @@ internal sealed class ObjectIndex
         return new ObjectFunction(symbol, KeyOf(symbol.Name), section, code, keys);
     }
 
-    private string Key(ElfRelocation relocation, InstructionMap instructions, ulong functionStart)
+    /// <param name="instructions">The code's instructions; null for a relocation in data, whose addend is its offset.</param>
+    /// <param name="nested">
+    /// Inside a constant's content: a constant it points to is named by its key, not described by
+    /// its content again, so constants that point to each other end.
+    /// </param>
+    private string Key(ElfRelocation relocation, InstructionMap? instructions, ulong functionStart, bool nested = false)
     {
         ElfSymbol? symbol = relocation.Symbol;
         if (symbol is null)
@@ -230,11 +235,11 @@ internal sealed class ObjectIndex
         bool label = symbol.Type == ElfSymbolType.NoType && symbol.Binding == ElfSymbolBinding.Local && symbol.IsDefined;
         if (symbol.Type != ElfSymbolType.Section && !label || symbol.SectionIndex >= File.Sections.Count)
         {
-            return IsConstant(symbol) ? $"const:{Content(symbol)}{relocation.Addend:+0;-0}" : $"{KeyOf(symbol.Name)}{relocation.Addend:+0;-0}";
+            return !nested && IsConstant(symbol) ? $"const:{Content(symbol)}{relocation.Addend:+0;-0}" : $"{KeyOf(symbol.Name)}{relocation.Addend:+0;-0}";
         }
 
         ElfSection section = File.Sections[symbol.SectionIndex];
-        long offset = (label ? (long)symbol.Value : 0) + TargetOffset(relocation, instructions, functionStart);
+        long offset = (label ? (long)symbol.Value : 0) + (instructions is null ? relocation.Addend : TargetOffset(relocation, instructions, functionStart));
         if ((section.Flags & ElfSectionFlags.Strings) != 0)
         {
             return "str:" + ReadString(section, offset);
@@ -243,7 +248,7 @@ internal sealed class ObjectIndex
         ElfSymbolType kind = (section.Flags & ElfSectionFlags.ExecInstr) != 0 ? ElfSymbolType.Func : ElfSymbolType.Object;
         ElfSymbol? named = SymbolAt(section, offset, kind);
         return named is null ? "lit:" + _literalBoundaries.Describe(section, offset)
-            : IsConstant(named) ? $"const:{Content(named)}+{offset - (long)named.Value}"
+            : !nested && IsConstant(named) ? $"const:{Content(named)}+{offset - (long)named.Value}"
             : $"{KeyOf(named.Name)}+{offset - (long)named.Value}";
     }
 
@@ -270,10 +275,7 @@ internal sealed class ObjectIndex
     /// </summary>
     public IReadOnlyList<string> InitialReferences(ElfSymbol variable) => InitialReferences(variable, nested: false);
 
-    /// <param name="nested">
-    /// Inside a constant's content: a constant it points to is named by its key, not described by
-    /// its content again, so constants that point to each other end.
-    /// </param>
+    /// <param name="nested">Whether this is a constant's content (see <see cref="Key"/>).</param>
     private List<string> InitialReferences(ElfSymbol variable, bool nested)
     {
         var keys = new List<string>();
@@ -286,40 +288,11 @@ internal sealed class ObjectIndex
         {
             if (relocation.Offset >= variable.Value && relocation.Offset < variable.Value + variable.Size)
             {
-                keys.Add($"{relocation.Offset - variable.Value}:{X86_64RelocationType.Name(relocation.Type)}:{DataKey(relocation, nested)}");
+                keys.Add($"{relocation.Offset - variable.Value}:{X86_64RelocationType.Name(relocation.Type)}:{Key(relocation, null, 0, nested)}");
             }
         }
 
         return keys;
-    }
-
-    /// <summary><see cref="Key"/> for a relocation in data: no instruction, the addend is the offset.</summary>
-    private string DataKey(ElfRelocation relocation, bool nested)
-    {
-        ElfSymbol? symbol = relocation.Symbol;
-        if (symbol is null)
-        {
-            return "none";
-        }
-
-        bool label = symbol.Type == ElfSymbolType.NoType && symbol.Binding == ElfSymbolBinding.Local && symbol.IsDefined;
-        if (symbol.Type != ElfSymbolType.Section && !label || symbol.SectionIndex >= File.Sections.Count)
-        {
-            return !nested && IsConstant(symbol) ? $"const:{Content(symbol)}{relocation.Addend:+0;-0}" : $"{KeyOf(symbol.Name)}{relocation.Addend:+0;-0}";
-        }
-
-        ElfSection section = File.Sections[symbol.SectionIndex];
-        long offset = (label ? (long)symbol.Value : 0) + relocation.Addend;
-        if ((section.Flags & ElfSectionFlags.Strings) != 0)
-        {
-            return "str:" + ReadString(section, offset);
-        }
-
-        ElfSymbolType kind = (section.Flags & ElfSectionFlags.ExecInstr) != 0 ? ElfSymbolType.Func : ElfSymbolType.Object;
-        ElfSymbol? named = SymbolAt(section, offset, kind);
-        return named is null ? "lit:" + _literalBoundaries.Describe(section, offset)
-            : !nested && IsConstant(named) ? $"const:{Content(named)}+{offset - (long)named.Value}"
-            : $"{KeyOf(named.Name)}+{offset - (long)named.Value}";
     }
 
     private static string ReadString(ElfSection section, long offset)
