@@ -10,11 +10,23 @@ namespace Suture.Cli.Tests;
 internal static partial class Strace
 {
     /// <summary>Runs suture under strace logging <paramref name="syscall"/>; returns the result and each logged call, in order.</summary>
-    public static (ToolResult Result, IReadOnlyList<string> Calls) Trace(string syscall, params string[] arguments)
+    public static (ToolResult Result, IReadOnlyList<string> Calls) Trace(string syscall, params string[] arguments) => Logged(syscall, [], arguments);
+
+    /// <summary>
+    /// Runs suture with <paramref name="inject"/> while logging <paramref name="syscall"/>; returns
+    /// the result and how many calls of it suture entered (the faulted one included).
+    /// </summary>
+    public static (ToolResult Result, int Entered) TraceInjecting(string syscall, string inject, params string[] arguments)
+    {
+        (ToolResult result, IReadOnlyList<string> calls) = Logged(syscall, ["-e", $"inject={inject}"], arguments);
+        return (result, calls.Count);
+    }
+
+    private static (ToolResult Result, IReadOnlyList<string> Calls) Logged(string syscall, string[] options, string[] arguments)
     {
         using var directory = new TempDirectory("suture-strace");
         string log = directory.File("log");
-        ToolResult result = Tool.Run("strace", ["-f", "-qq", "-o", log, "-e", $"trace={syscall}", SutureCli.Path, .. arguments], timeout: TimeSpan.FromMinutes(3));
+        ToolResult result = Tool.Run("strace", ["-f", "-qq", "-o", log, "-e", $"trace={syscall}", .. options, SutureCli.Path, .. arguments], timeout: TimeSpan.FromMinutes(3));
         var calls = File.ReadLines(log).Where(l => l.Contains(syscall + "(", StringComparison.Ordinal)).ToList();
         return (result, calls);
     }
@@ -53,19 +65,10 @@ internal static partial class Strace
     /// <summary>The strace options that run suture with <paramref name="inject"/> (e.g. "pwrite64:error=EPERM:when=5").</summary>
     public static string[] Injecting(string syscall, string inject) => ["strace", "-f", "-qq", "-o", "/dev/null", "-e", $"trace={syscall}", "-e", $"inject={inject}"];
 
-    public static ToolResult RunInjecting(string syscall, string inject, params string[] arguments) =>
-        Tool.Run(Injecting(syscall, inject)[0], [.. Injecting(syscall, inject).Skip(1), SutureCli.Path, .. arguments], timeout: TimeSpan.FromMinutes(3));
-
-    /// <summary>
-    /// Runs suture with <paramref name="inject"/> while logging <paramref name="syscall"/>; returns
-    /// the result and how many calls of it suture entered (the faulted one included).
-    /// </summary>
-    public static (ToolResult Result, int Entered) TraceInjecting(string syscall, string inject, params string[] arguments)
+    public static ToolResult RunInjecting(string syscall, string inject, params string[] arguments)
     {
-        using var directory = new TempDirectory("suture-strace");
-        string log = directory.File("log");
-        ToolResult result = Tool.Run("strace", ["-f", "-qq", "-o", log, "-e", $"trace={syscall}", "-e", $"inject={inject}", SutureCli.Path, .. arguments], timeout: TimeSpan.FromMinutes(3));
-        return (result, File.ReadLines(log).Count(l => l.Contains(syscall + "(", StringComparison.Ordinal)));
+        string[] strace = Injecting(syscall, inject);
+        return Tool.Run(strace[0], [.. strace[1..], SutureCli.Path, .. arguments], timeout: TimeSpan.FromMinutes(3));
     }
 
     [GeneratedRegex(@"pwrite64\(\d+, "".*""(?:\.\.\.)?, (\d+), \d+\)")]
