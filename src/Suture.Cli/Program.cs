@@ -19,6 +19,9 @@ internal static class Program
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(RevertCommand.Create());
         root.Subcommands.Add(GcCommand.Create());
+        root.Subcommands.Add(KeyCommand.Create());
+        root.Subcommands.Add(SignCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         ParseResult parsed = root.Parse(args);
         return parsed.Errors.Count > 0 && parsed.Action is ParseErrorAction ? ReportParseErrors(parsed) : parsed.Invoke();
     }

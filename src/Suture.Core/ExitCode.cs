@@ -20,5 +20,8 @@ public enum ExitCode
     Unpatchable = 11,
     TargetMismatch = 12,
     PartialFailure = 13,
+
+    /// <summary>The patch is not signed by a trusted key (unsigned, unknown or revoked key, changed after signing), or the trust directory is unusable.</summary>
+    Untrusted = 14,
     Interrupted = 130,
 }

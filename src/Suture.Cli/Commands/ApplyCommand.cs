@@ -18,9 +18,11 @@ internal static class ApplyCommand
         var file = new Argument<string>("patch") { Description = "Patch file, or a patch store directory (the newest level of each object in it is applied)" };
         var allowCoroutines = new Option<bool>("--allow-coroutines") { Description = "Apply even if the process switches user-level stacks (makecontext/swapcontext, fcontext) that the stack check cannot see" };
         var allowDowngrade = new Option<bool>("--allow-downgrade") { Description = "Replace the running level of the object with a lower or equal one" };
-        var command = new Command("apply", "Apply a patch to a running process: stop it, check no thread runs a replaced function, load the new code, redirect, resume")
+        Option<string?> trustDir = TrustOptions.TrustDir();
+        Option<bool> allowUnsigned = TrustOptions.AllowUnsigned();
+        var command = new Command("apply", "Verify a patch's signature, then apply it to a running process: stop it, check no thread runs a replaced function, load the new code, redirect, resume")
         {
-            pid, timeout, allowCoroutines, allowDowngrade, file,
+            pid, timeout, allowCoroutines, allowDowngrade, trustDir, allowUnsigned, file,
         };
         command.SetAction(result => CommandRunner.Run(result, cancel =>
         {
@@ -33,13 +35,16 @@ internal static class ApplyCommand
                 AllowCoroutines = result.GetValue(allowCoroutines),
                 AllowDowngrade = result.GetValue(allowDowngrade),
             };
+            // Signatures are checked here, before any process is stopped (docs/decisions.md).
+            PatchStore? store = PatchStore.IsStore(path) ? PatchStore.Load(path) : null;
+            PatchDocument document = store?.Newest[0] ?? PatchDocument.Load(path);
+            options = options with { Signers = TrustOptions.Verify(store?.Newest ?? [document], result.GetValue(trustDir), result.GetValue(allowUnsigned)) };
             using var tracer = new Tracer();
-            if (PatchStore.IsStore(path))
+            if (store is not null)
             {
-                return ApplyStore(tracer, PatchStore.Load(path), target, options);
+                return ApplyStore(tracer, store, target, options);
             }
 
-            PatchDocument document = PatchDocument.Load(path);
             return target is int one ? ApplyOne(tracer, one, document, options) : ApplyAll(tracer, document, options);
         }));
         return command;

@@ -14,14 +14,16 @@ internal static class InspectCommand
         var command = new Command("inspect", "Show a patch file's target Build ID, metadata and functions") { file, json };
         command.SetAction(result => CommandRunner.Run(result, _ =>
         {
-            PatchDocument document = PatchDocument.Load(result.GetValue(file)!);
+            string path = result.GetValue(file)!;
+            PatchDocument document = PatchDocument.Load(path);
+            Trust.PatchSignature? signature = Trust.PatchVerifier.Claimed(Format.PatchFileReader.ReadFile(path), path);
             if (result.GetValue(json))
             {
-                JsonOutput.WritePatch(Console.OpenStandardOutput(), document);
+                JsonOutput.WritePatch(Console.OpenStandardOutput(), document, signature);
             }
             else
             {
-                TextOutput.WritePatch(Console.Out, document);
+                TextOutput.WritePatch(Console.Out, document, signature);
             }
 
             return 0;

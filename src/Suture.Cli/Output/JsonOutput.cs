@@ -10,7 +10,7 @@ internal static class JsonOutput
 {
     private static readonly JsonWriterOptions Options = new() { Indented = true };
 
-    public static void WritePatch(Stream stream, PatchDocument document)
+    public static void WritePatch(Stream stream, PatchDocument document, Trust.PatchSignature? signature = null)
     {
         PatchFile patch = document.Patch;
         using var w = new Utf8JsonWriter(stream, Options);
@@ -26,6 +26,7 @@ internal static class JsonOutput
         w.WriteString("buildCommand", patch.Metadata.BuildCommand);
         WriteStrings(w, "overrides", patch.Metadata.Overrides);
         w.WriteString("sha256", document.Sha256);
+        WriteSigner(w, "signature", signature is null ? null : (signature.KeyId, signature.SignerName));
         w.WriteNumber("codeSize", patch.Image.Code.Length);
         w.WriteNumber("dataSize", patch.Image.Data.Length);
         w.WriteNumber("bssSize", patch.Image.BssSize);
@@ -62,6 +63,21 @@ internal static class JsonOutput
         stream.WriteByte((byte)'\n');
     }
 
+    /// <summary><c>"NAME": {"keyId": …, "name": …}</c>, or null when unsigned.</summary>
+    private static void WriteSigner(Utf8JsonWriter w, string property, (string KeyId, string Name)? signer)
+    {
+        if (signer is not (string keyId, string name))
+        {
+            w.WriteNull(property);
+            return;
+        }
+
+        w.WriteStartObject(property);
+        w.WriteString("keyId", keyId);
+        w.WriteString("name", name);
+        w.WriteEndObject();
+    }
+
     public static void WriteStatus(Stream stream, int pid, string name, ProcessPatchStatus status, IReadOnlyList<ThreadVerdict>? verdicts)
     {
         using var w = new Utf8JsonWriter(stream, Options);
@@ -96,6 +112,8 @@ internal static class JsonOutput
             WriteStrings(w, "cves", p.Cves);
             w.WriteString("applied", p.AppliedUtc.UtcDateTime);
             w.WriteString("sha256", p.PatchSha256);
+            w.WriteBoolean("signed", p.Signer is not null);
+            WriteSigner(w, "signer", p.Signer is null ? null : (p.Signer.KeyId, p.Signer.Name));
             w.WriteString("base", $"0x{p.Base:x}");
             w.WriteStartArray("functions");
             foreach (AppliedFunction f in p.Functions)

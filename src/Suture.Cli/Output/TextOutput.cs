@@ -8,7 +8,7 @@ namespace Suture.Cli.Output;
 /// <summary>Human-readable output of inspect and status.</summary>
 internal static class TextOutput
 {
-    public static void WritePatch(TextWriter o, PatchDocument document)
+    public static void WritePatch(TextWriter o, PatchDocument document, Trust.PatchSignature? signature = null)
     {
         PatchFile patch = document.Patch;
         PatchMetadata m = patch.Metadata;
@@ -27,6 +27,7 @@ internal static class TextOutput
         }
 
         o.WriteLine($"sha256:      {document.Sha256}");
+        o.WriteLine($"signed by:   {(signature is null ? "- (unsigned: apply refuses it unless --allow-unsigned)" : $"key {signature.KeyId} ({Printable.Text(signature.SignerName)}), as the patch claims; 'suture verify' checks it against the trust directory")}");
         o.WriteLine($"image:       {patch.Image.Code.Length} bytes code, {patch.Image.Data.Length} bytes data, {patch.Image.BssSize} bytes bss, {patch.Relocations.Count} relocations");
         o.WriteLine($"unwind:      {(patch.Unwind is null ? "none" : $"{patch.Unwind.EhFrameSize} bytes of .eh_frame for the new code (registered with the C++ unwinder of processes that have one)")}");
         o.WriteLine($"functions:   {patch.Functions.Count}");
@@ -108,6 +109,7 @@ internal static class TextOutput
             }
 
             o.WriteLine($"    applied {p.AppliedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}, patch sha256 {p.PatchSha256}");
+            o.WriteLine(p.Signer is null ? "    unsigned: applied with --allow-unsigned (or without verification)" : $"    signed by key {p.Signer.KeyId} ({Printable.Text(p.Signer.Name)}), verified when applied");
             if (p.Cves.Count > 0)
             {
                 o.WriteLine($"    fixes {Printable.Join(p.Cves)}");

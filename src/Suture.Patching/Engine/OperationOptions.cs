@@ -14,4 +14,11 @@ public sealed record OperationOptions
 
     /// <summary>Replace the running level with a lower (or equal) one.</summary>
     public bool AllowDowngrade { get; init; }
+
+    /// <summary>
+    /// Who signed each patch, by the patch file's SHA-256, as the caller verified before applying
+    /// (the CLI, against the trust directory); recorded in the target. A patch not listed is
+    /// recorded as unsigned.
+    /// </summary>
+    public IReadOnlyDictionary<string, State.PatchSigner> Signers { get; init; } = new Dictionary<string, State.PatchSigner>();
 }

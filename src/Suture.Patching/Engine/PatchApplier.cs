@@ -159,7 +159,7 @@ public static class PatchApplier
         for (int attempt = 0; attempt < MaxPlacementAttempts; attempt++)
         {
             IReadOnlyList<MemoryMapping> current = attempt == 0 ? mappings : MemoryMapReader.Read(pid);
-            PlacedPatch placed = PlacedPatch.Plan(pid, patch, sha, target, entries, current, unwinder is null || patch.Unwind is null ? 0 : UnwindRegistration.RecordSize);
+            PlacedPatch placed = PlacedPatch.Plan(pid, patch, sha, options.Signers.GetValueOrDefault(sha), target, entries, current, unwinder is null || patch.Unwind is null ? 0 : UnwindRegistration.RecordSize);
             if (RemoteMapper.TryMap(syscalls, memory, placed.Record.Base, placed.Layout, patch.Metadata.Id, placed.StateRecord))
             {
                 try

@@ -19,6 +19,7 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
         int pid,
         PatchFile patch,
         string sha,
+        PatchSigner? signer,
         LoadedObject target,
         IReadOnlyList<FunctionEntry> entries,
         IReadOnlyList<MemoryMapping> mappings,
@@ -39,6 +40,7 @@ internal sealed record PlacedPatch(AppliedPatch Record, PatchMemoryLayout Layout
             MappedSize = 0,
             Functions = entries.Select(e => new AppliedFunction(e.Function.Symbol, e.Address, e.Function.NewOffset, e.Function.ExpectedBytes, e.Start, e.Function.OldSize)).ToList(),
             WriterPid = Environment.ProcessId,
+            Signer = signer,
         };
         PatchMemoryLayout layout = PatchMemoryLayout.For(patch.Image, AppliedPatchCodec.Encode(record).Length, runtimeSize);
         ulong address = AddressPlanner.FindFreeRange(mappings, target.Start, target.End, layout.TotalSize)

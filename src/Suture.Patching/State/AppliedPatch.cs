@@ -60,6 +60,9 @@ public sealed record AppliedPatch
     /// <summary>Run-time address of the unwinder's registration record in the patch memory (0 if none).</summary>
     public ulong UnwindRecord { get; init; }
 
+    /// <summary>Who signed the patch, verified before it was applied; null when it was applied unsigned (version 3 records; older ones read as unsigned).</summary>
+    public PatchSigner? Signer { get; init; }
+
     /// <summary>Where the record itself lives in the target (set when read back).</summary>
     public ulong RecordAddress { get; init; }
 

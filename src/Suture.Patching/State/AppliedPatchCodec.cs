@@ -6,14 +6,15 @@ namespace Suture.Patching.State;
 /// Binary form of <see cref="AppliedPatch"/> kept in the target: 8-byte magic, u32 version,
 /// u32 body length, body (layout per version in docs/patch-format.md). Read back from memory
 /// that the target could have scribbled on, so every length is bounded and any inconsistency
-/// makes the record unreadable (with the reason), never a crash. Version 1 (suture before the
-/// record had a phase) is still read; version 2 is written.
+/// makes the record unreadable (with the reason), never a crash. Versions 1 (suture before the
+/// record had a phase) and 2 (before it named the signer) are still read; version 3 is written.
 /// </summary>
 public static class AppliedPatchCodec
 {
     public const int HeaderSize = 16;
     public const int MaxBodySize = 1 << 24;
-    public const uint Version = 2;
+    public const uint Version = 3;
+    private const uint PhaseVersion = 2;
     private const uint LegacyVersion = 1;
     private const int MaxString = 64 * 1024;
     private const int MaxItems = 100_000;
@@ -62,6 +63,8 @@ public static class AppliedPatchCodec
             writer.Write((byte)patch.UnwindState);
             writer.Write(patch.WriterPid);
             writer.Write(patch.UnwindRecord);
+            writer.Write(patch.Signer?.KeyId ?? "");
+            writer.Write(patch.Signer?.Name ?? "");
         }
 
         byte[] result = new byte[HeaderSize + body.Length];
@@ -86,9 +89,9 @@ public static class AppliedPatchCodec
         }
 
         version = BitConverter.ToUInt32(header[8..]);
-        if (version is not (Version or LegacyVersion))
+        if (version is not (Version or PhaseVersion or LegacyVersion))
         {
-            problem = $"the record has format version {version}; this suture reads versions {LegacyVersion} and {Version} (a newer suture wrote it?)";
+            problem = $"the record has format version {version}; this suture reads versions {LegacyVersion} to {Version} (a newer suture wrote it?)";
             return -1;
         }
 
@@ -154,6 +157,14 @@ public static class AppliedPatchCodec
                 }
             }
 
+            PatchSigner? signer = null;
+            if (version > PhaseVersion)
+            {
+                string keyId = ReadString(reader);
+                string name = ReadString(reader);
+                signer = keyId.Length == 0 ? null : new PatchSigner(keyId, name);
+            }
+
             if (reader.BaseStream.Position != reader.BaseStream.Length)
             {
                 throw new InvalidDataException("trailing bytes");
@@ -180,6 +191,7 @@ public static class AppliedPatchCodec
                 Phase = phase,
                 WriterPid = writer,
                 UnwindRecord = unwindRecord,
+                Signer = signer,
             };
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException or InvalidDataException)

@@ -3,7 +3,7 @@ using Suture.Patching.State;
 
 namespace Suture.Patching.Tests.State;
 
-/// <summary>The record kept in the target: version 2 round trips; version 1 records of older suture runs still read; anything else is refused with the reason.</summary>
+/// <summary>The record kept in the target: version 3 round trips; version 1 and 2 records of older suture runs still read; anything else is refused with the reason.</summary>
 public sealed class AppliedPatchCodecTests
 {
     private static readonly AppliedPatch Sample = new()
@@ -27,13 +27,14 @@ public sealed class AppliedPatchCodecTests
         Phase = RecordPhase.Unloading,
         WriterPid = 4242,
         UnwindRecord = 0x2000,
+        Signer = new PatchSigner("0123456789abcdef", "security team"),
     };
 
     [Fact]
-    public void Version_2_round_trips_every_field()
+    public void Version_3_round_trips_every_field()
     {
         byte[] encoded = AppliedPatchCodec.Encode(Sample);
-        Assert.Equal(2u, BitConverter.ToUInt32(encoded, 8));
+        Assert.Equal(3u, BitConverter.ToUInt32(encoded, 8));
         int length = AppliedPatchCodec.ReadHeader(encoded, out uint version, out string? problem);
         Assert.Null(problem);
         AppliedPatch decoded = AppliedPatchCodec.TryDecode(encoded[AppliedPatchCodec.HeaderSize..(AppliedPatchCodec.HeaderSize + length)], version)!;
@@ -42,6 +43,17 @@ public sealed class AppliedPatchCodecTests
         Assert.Equal(UnwindState.Deregistering, decoded.UnwindState);
         Assert.Equal(4242, decoded.WriterPid);
         Assert.Equal(0x2000ul, decoded.UnwindRecord);
+        Assert.Equal(new PatchSigner("0123456789abcdef", "security team"), decoded.Signer);
+    }
+
+    [Fact]
+    public void A_version_2_record_reads_as_unsigned_and_an_unsigned_one_has_no_signer()
+    {
+        byte[] body = AppliedPatchCodec.Encode(Sample with { Signer = null })[AppliedPatchCodec.HeaderSize..];
+        Assert.Null(AppliedPatchCodec.TryDecode(body, 3)!.Signer);
+        AppliedPatch version2 = AppliedPatchCodec.TryDecode(body[..^2], 2)!; // version 2 ends before the two signer strings
+        Assert.Null(version2.Signer);
+        Assert.Equal(0x2000ul, version2.UnwindRecord);
     }
 
     [Theory]
@@ -59,7 +71,7 @@ public sealed class AppliedPatchCodecTests
 
     [Theory]
     [InlineData(0u, "has no SUTURE:S magic")]
-    [InlineData(3u, "format version 3")]
+    [InlineData(4u, "format version 4")]
     public void Other_headers_are_refused_with_the_reason(uint version, string reason)
     {
         byte[] encoded = AppliedPatchCodec.Encode(Sample);
@@ -78,14 +90,14 @@ public sealed class AppliedPatchCodecTests
     }
 
     [Fact]
-    public void A_version_2_body_with_a_missing_or_extra_byte_or_an_unknown_phase_does_not_decode()
+    public void A_version_3_body_with_a_missing_or_extra_byte_or_an_unknown_phase_does_not_decode()
     {
-        byte[] body = AppliedPatchCodec.Encode(Sample)[AppliedPatchCodec.HeaderSize..];
-        Assert.Null(AppliedPatchCodec.TryDecode(body[..^1], 2));
-        Assert.Null(AppliedPatchCodec.TryDecode([.. body, 0], 2));
+        byte[] body = AppliedPatchCodec.Encode(Sample with { Signer = null })[AppliedPatchCodec.HeaderSize..];
+        Assert.Null(AppliedPatchCodec.TryDecode(body[..^1], 3));
+        Assert.Null(AppliedPatchCodec.TryDecode([.. body, 0], 3));
         byte[] phase = (byte[])body.Clone();
-        phase[^14] = 9; // phase byte: before unwind state (1), writer pid (4), unwind record (8)
-        Assert.Null(AppliedPatchCodec.TryDecode(phase, 2));
+        phase[^16] = 9; // phase byte: before unwind state (1), writer pid (4), unwind record (8), two empty signer strings (2)
+        Assert.Null(AppliedPatchCodec.TryDecode(phase, 3));
     }
 
     /// <summary>A body as the first suture versions wrote it (docs/patch-format.md, "version 1").</summary>
