@@ -43,6 +43,7 @@ public sealed class UnwindTableCheckTests : IClassFixture<ErrorTests.BuiltSeed>
         using var directory = new TempDirectory();
         string path = directory.File("damaged.patch");
         File.WriteAllBytes(path, Craft(PatchFileReader.Load(_seed.Project.PatchPath), damage));
+        TestKeys.Sign(path);
         Assert.Equal(0, SutureCli.Run("inspect", path).ExitCode); // the file itself is well formed
         using RunningProgram program = _seed.Project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);

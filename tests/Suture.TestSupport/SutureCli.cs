@@ -2,20 +2,43 @@ using Xunit;
 
 namespace Suture.TestSupport;
 
-/// <summary>Runs the suture command built beside the tests (test projects reference Suture.Cli), as a user would.</summary>
+/// <summary>
+/// Runs the suture command built beside the tests (test projects reference Suture.Cli), as a user
+/// would: trusting the test key (<see cref="TestKeys"/>) unless the caller sets
+/// <c>SUTURE_TRUST_DIR</c> itself, and signing every patch a successful <c>suture build</c> wrote,
+/// so applies take the default, verified path.
+/// </summary>
 public static class SutureCli
 {
+    // Children started any other way (Process.Start, strace, setpriv) inherit it too.
+    static SutureCli() => Environment.SetEnvironmentVariable(TestKeys.TrustVariable, TestKeys.TrustDirectory);
+
     public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "suture");
 
-    public static ToolResult Run(params string[] arguments) => Tool.Run(Path, arguments, timeout: TimeSpan.FromMinutes(3));
+    public static ToolResult Run(params string[] arguments) => RunWith(new Dictionary<string, string>(), arguments);
 
     /// <summary>Runs suture with extra environment variables.</summary>
-    public static ToolResult RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments) => Tool.Run(Path, arguments, timeout: TimeSpan.FromMinutes(3), environment: environment);
+    public static ToolResult RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        ToolResult result = Tool.Run(Path, arguments, timeout: TimeSpan.FromMinutes(3), environment: environment);
+        if (result.ExitCode == 0 && arguments.Length > 0 && arguments[0] == "build" && Output(arguments) is string output)
+        {
+            TestKeys.Sign(output);
+        }
+
+        return result;
+    }
 
     public static ToolResult Succeed(params string[] arguments)
     {
         ToolResult result = Run(arguments);
         Assert.True(result.ExitCode == 0, $"suture {string.Join(' ', arguments)} failed: {result}");
         return result;
+    }
+
+    private static string? Output(string[] arguments)
+    {
+        int at = Array.FindIndex(arguments, a => a is "-o" or "--output");
+        return at >= 0 && at + 1 < arguments.Length ? arguments[at + 1] : null;
     }
 }
