@@ -59,6 +59,12 @@ internal sealed class Workspace
             Cmd.Shell(build, ws.Bin);
         }
 
+        // Patches are signed and the key trusted (SUTURE_TRUST_DIR, inherited by every suture
+        // run), so applies are measured with their signature check, as on a host.
+        Cmd.Timed(suture, ["key", "generate", "-o", ws.KeyBase, "--name", "bench"], dir).Check();
+        Directory.CreateDirectory(ws.TrustDir);
+        File.Copy(ws.KeyBase + ".pub", Path.Combine(ws.TrustDir, "bench.pub"));
+        Environment.SetEnvironmentVariable("SUTURE_TRUST_DIR", ws.TrustDir);
         return ws;
     }
 
@@ -66,10 +72,16 @@ internal sealed class Workspace
     public CmdResult BuildPatch(string name)
     {
         string build = Patched.Single(p => p.Name == name).Build;
-        return SutureTimed(
+        CmdResult built = SutureTimed(
             "build", "--source", Source, "--patch", Path.Combine(Source, name + ".diff"), "--build", build,
             "--target", Exe(name), "-o", PatchFile(name)).Check();
+        Cmd.Timed(Suture, ["sign", PatchFile(name), "--key", KeyBase + ".key"], Dir).Check();
+        return built;
     }
+
+    private string KeyBase => Path.Combine(Dir, "bench-key");
+
+    private string TrustDir => Path.Combine(Dir, "trusted-keys");
 
     public CmdResult SutureTimed(params string[] args) => Cmd.Timed(Suture, args, Dir);
 

@@ -19,6 +19,12 @@ show 2
 echo "--- suture build"
 "$suture" build --source "$here" --patch "$here/fix.diff" --build 'gcc -o foo foo.c' \
     --target "$work/foo" --id seed-fix --cve CVE-2026-0001 --description "say tralala" -o "$work/foo.patch"
+echo "--- suture key generate, sign, verify (a demo key; hosts trust the keys in /etc/suture/trusted-keys/)"
+"$suture" key generate -o "$work/demo" --name "suture demo"
+mkdir -m 755 "$work/trusted-keys" && cp "$work/demo.pub" "$work/trusted-keys/"
+export SUTURE_TRUST_DIR="$work/trusted-keys"
+"$suture" sign "$work/foo.patch" --key "$work/demo.key"
+"$suture" verify "$work/foo.patch"
 echo "--- suture inspect"
 "$suture" inspect "$work/foo.patch"
 echo "--- suture apply"

@@ -12,6 +12,18 @@ if [ -z "$SUTURE" ]; then
     done
 fi
 
+# sign_patch FILE: signs it with the corpus's key (made once per run) and trusts that key
+# (SUTURE_TRUST_DIR), so the corpus applies verified patches as hosts do.
+sign_patch() {
+    if [ -z "${REALWORLD_KEYS:-}" ]; then
+        REALWORLD_KEYS=$(mktemp -d /tmp/suture-realworld-keys.XXXXXX) && chmod 755 "$REALWORLD_KEYS" || return 1
+        "$SUTURE" key generate -o "$REALWORLD_KEYS/realworld" --name "real-world corpus" >/dev/null || return 1
+        mkdir -m 755 "$REALWORLD_KEYS/trusted-keys" && cp "$REALWORLD_KEYS/realworld.pub" "$REALWORLD_KEYS/trusted-keys/" || return 1
+        export SUTURE_TRUST_DIR=$REALWORLD_KEYS/trusted-keys
+    fi
+    "$SUTURE" sign "$1" --key "$REALWORLD_KEYS/realworld.key" >/dev/null
+}
+
 log() { printf 'realworld: %s\n' "$*" >&2; }
 fail() { log "FAIL: $*"; return 1; }
 

@@ -39,6 +39,7 @@ case_cjson() {
     "$SUTURE" build --source "$tree" --patch "$work/fix.diff" --build 'dpkg-buildpackage -b -uc -us' \
         --target "$target" --cve "$CJSON_CVE" --id cjson-cve-2023-26819 -o "$work/cjson.patch" > "$work/suture-build.log" 2>&1 \
         || { fail "suture build failed: $(grep -m1 '^error' "$work/suture-build.log")"; return 1; }
+    sign_patch "$work/cjson.patch" || { fail "suture sign failed"; return 1; }
     local build_time; build_time=$(elapsed "$started")
     log "cjson: suture build took $build_time s"
 

@@ -49,6 +49,7 @@ case_expat() {
     "$SUTURE" build --source "$tree" --patch "$work/fix.diff" --build 'dpkg-buildpackage -b -uc -us' \
         --target "$target" --cve "$CVE" --id expat-cve-2024-50602 -o "$work/expat.patch" > "$work/suture-build.log" 2>&1 \
         || { fail "suture build failed: $(grep -m1 '^error' "$work/suture-build.log")"; return 1; }
+    sign_patch "$work/expat.patch" || { fail "suture sign failed"; return 1; }
     local build_time; build_time=$(elapsed "$started")
     log "expat: suture build took $build_time s"
 
