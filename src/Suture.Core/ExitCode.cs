@@ -23,5 +23,11 @@ public enum ExitCode
 
     /// <summary>The patch is not signed by a trusted key (unsigned, unknown or revoked key, changed after signing), or the trust directory is unusable.</summary>
     Untrusted = 14,
+
+    /// <summary><c>status --cves</c>: some CVE is only partially fixed (a process still runs the vulnerable code) or not fixed.</summary>
+    CvesNotAllFixed = 15,
+
+    /// <summary><c>status --cves</c>: no running process runs a patch that fixes a CVE.</summary>
+    NoCveFixes = 16,
     Interrupted = 130,
 }

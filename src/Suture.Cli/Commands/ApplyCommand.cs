@@ -40,12 +40,8 @@ internal static class ApplyCommand
             PatchDocument document = store?.Newest[0] ?? PatchDocument.Load(path);
             options = options with { Signers = TrustOptions.Verify(store?.Newest ?? [document], result.GetValue(trustDir), result.GetValue(allowUnsigned)) };
             using var tracer = new Tracer();
-            if (store is not null)
-            {
-                return ApplyStore(tracer, store, target, options);
-            }
-
-            return target is int one ? ApplyOne(tracer, one, document, options) : ApplyAll(tracer, document, options);
+            return HostStateRefresh.After(() => store is not null ? ApplyStore(tracer, store, target, options)
+                : target is int one ? ApplyOne(tracer, one, document, options) : ApplyAll(tracer, document, options));
         }));
         return command;
     }

@@ -23,14 +23,22 @@ internal static class StatusCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         Option<bool> json = CommonOptions.Json();
+        var cves = new Option<bool>("--cves") { Description = "Each CVE the running patches (or the given patches) fix: fixed, partially fixed (with the pids still vulnerable) or not fixed; exit 0 all fixed, 15 not all, 16 none applied" };
         var check = new Option<string?>("--check") { Description = "With -p: stop the process once and show, per thread, whether it would block this patch now" };
         var command = new Command("status", "List the patches applied to a running process, or with --all the state of every process mapping a patched object")
         {
-            pid, all, json, check, patches,
+            pid, all, cves, json, check, patches,
         };
         command.SetAction(result => CommandRunner.Run(result, cancel =>
         {
             string? pidText = result.GetValue(pid);
+            if (result.GetValue(cves))
+            {
+                return pidText is not null
+                    ? throw new SutureException("status --cves reports the whole host; leave out -p", ExitCode.Usage)
+                    : CveStatus.Report(result.GetValue(patches), result.GetValue(json));
+            }
+
             if (result.GetValue(all) == (pidText is not null))
             {
                 throw new SutureException("status needs either -p PID or --all", ExitCode.Usage);
@@ -62,6 +70,7 @@ internal static class StatusCommand
             }
 
             IReadOnlyList<ObjectState> states = FleetStatusReader.Read(BuildIds(result.GetValue(patches)));
+            HostStateRefresh.Run(); // status --all also brings the scanners' state up to date
             if (result.GetValue(json))
             {
                 JsonOutput.WriteFleetStatus(Console.OpenStandardOutput(), states);
@@ -76,7 +85,7 @@ internal static class StatusCommand
         return command;
     }
 
-    private static HashSet<string>? BuildIds(string? patches) => patches is null
+    internal static HashSet<string>? BuildIds(string? patches) => patches is null
         ? null
         : PatchStore.IsStore(patches)
             ? PatchStore.Load(patches).Patches.Select(p => p.Patch.Target.BuildIdHex).ToHashSet(StringComparer.Ordinal)
