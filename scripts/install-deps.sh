@@ -3,7 +3,9 @@
 # gcc and g++ (test targets, patch builds), make and cmake (the build-system tests), clang + zlib
 # (NativeAOT link), patch/diff, setpriv, gdb, dpkg-dev + debhelper (tests that build a Debian
 # package with dpkg-buildpackage), strace (kill-point tests, the stress suite's fault injection),
-# python3 (its patch mutator) and libssl-dev (the test target that links OpenSSL's libcrypto).
+# python3 (its patch mutator), libssl-dev (the test target that links OpenSSL's libcrypto) and
+# openssl and openscap-scanner (the signing tests check key files with openssl; OpenSCAP evaluates
+# the OVAL definitions of the host state).
 set -euo pipefail
 
 missing=()
@@ -21,6 +23,8 @@ need dpkg-buildpackage dpkg-dev
 need dh debhelper
 need strace strace
 need python3 python3
+need openssl openssl
+need oscap openscap-scanner
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -e /usr/include/openssl/async.h ] || missing+=(libssl-dev)
 

@@ -67,6 +67,38 @@ public sealed class HostStateTests
     }
 
     [Fact]
+    public void OpenSCAP_evaluates_the_oval_definitions_as_fixed_on_a_patched_host_and_vulnerable_after_revert()
+    {
+        const string cve = "CVE-2026-4712";
+        using var project = new SeedProject(TestTargets.Looper, "gcc -DINTERVAL_US=47120 -o foo foo.c");
+        project.SucceedBuildPatch("--id", "oval-fix", "--cve", cve);
+        using var state = new TempDirectory();
+        var environment = new Dictionary<string, string> { [HostStateWriter.EnvironmentVariable] = state.Path };
+        using RunningProgram program = project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+        Succeed(environment, "apply", "-p", program.Pid.ToString(), project.PatchPath);
+
+        ToolResult oval = Run(environment, "status", "--cves", project.PatchPath, "--oval");
+        Assert.True(oval.ExitCode == 0, oval.ToString());
+        string definitions = state.Write("definitions.xml", oval.Stdout);
+        Assert.Contains($"ref_id=\"{cve}\"", oval.Stdout);
+        Assert.Equal("false", Evaluate(definitions)); // not vulnerable: every process runs the fix
+
+        Succeed(environment, "revert", "-p", program.Pid.ToString());
+        Assert.Equal("true", Evaluate(definitions)); // vulnerable again
+    }
+
+    /// <summary>The verdict of <c>oscap oval eval</c> for the one definition.</summary>
+    private static string Evaluate(string definitions)
+    {
+        ToolResult result = Tool.Run("oscap", ["oval", "eval", definitions]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        const string prefix = "Definition oval:dev.suture:def:1: ";
+        string line = result.Stdout.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        return line[prefix.Length..].Trim();
+    }
+
+    [Fact]
     public void The_owning_package_and_version_come_from_dpkgs_database()
     {
         string libc = File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length >= 6).Select(f => f[5]).First(p => p.Contains("/libc.so.6", StringComparison.Ordinal));

@@ -12,7 +12,7 @@ namespace Suture.Cli.Commands;
 /// </summary>
 internal static class CveStatus
 {
-    public static int Report(string? patches, bool json)
+    public static int Report(string? patches, bool json, bool oval)
     {
         HostState state = HostState.Collect(Known(patches));
         try
@@ -24,7 +24,12 @@ internal static class CveStatus
             Console.Error.WriteLine($"warning: host state not updated: {Printable.Text(e.Message)}");
         }
 
-        if (json)
+        if (oval)
+        {
+            using Stream stdout = Console.OpenStandardOutput();
+            stdout.Write(OvalDefinitions.Write(state, HostStateWriter.Directory));
+        }
+        else if (json)
         {
             using Stream stdout = Console.OpenStandardOutput();
             stdout.Write(HostStateWriter.CvesJson(state));

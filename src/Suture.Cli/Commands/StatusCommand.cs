@@ -24,10 +24,11 @@ internal static class StatusCommand
         };
         Option<bool> json = CommonOptions.Json();
         var cves = new Option<bool>("--cves") { Description = "Each CVE the running patches (or the given patches) fix: fixed, partially fixed (with the pids still vulnerable) or not fixed; exit 0 all fixed, 15 not all, 16 none applied" };
+        var oval = new Option<bool>("--oval") { Description = "With --cves: write OVAL definitions (one per CVE, true while it is not fixed on the host) for a scanner such as 'oscap oval eval'" };
         var check = new Option<string?>("--check") { Description = "With -p: stop the process once and show, per thread, whether it would block this patch now" };
         var command = new Command("status", "List the patches applied to a running process, or with --all the state of every process mapping a patched object")
         {
-            pid, all, cves, json, check, patches,
+            pid, all, cves, oval, json, check, patches,
         };
         command.SetAction(result => CommandRunner.Run(result, cancel =>
         {
@@ -36,7 +37,7 @@ internal static class StatusCommand
             {
                 return pidText is not null
                     ? throw new SutureException("status --cves reports the whole host; leave out -p", ExitCode.Usage)
-                    : CveStatus.Report(result.GetValue(patches), result.GetValue(json));
+                    : CveStatus.Report(result.GetValue(patches), result.GetValue(json), result.GetValue(oval));
             }
 
             if (result.GetValue(all) == (pidText is not null))
