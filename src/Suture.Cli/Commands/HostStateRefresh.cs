@@ -10,6 +10,8 @@ namespace Suture.Cli.Commands;
 /// </summary>
 internal static class HostStateRefresh
 {
+    private const int Attempts = 3;
+
     /// <summary>
     /// Runs an operation, then refreshes the state when it may have changed a process: when it
     /// returns (success, or some processes of -p all), or is interrupted part-way. Other failures
@@ -32,18 +34,32 @@ internal static class HostStateRefresh
         return result;
     }
 
+    /// <summary>
+    /// Collects and writes the state; a process that exits during the scan (its /proc files
+    /// vanish) makes it scan again, up to <see cref="Attempts"/> times. Never throws: the
+    /// operation before it has taken effect.
+    /// </summary>
     public static HostState? Run()
     {
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            HostState state = HostState.Collect();
-            HostStateWriter.Write(state);
-            return state;
-        }
-        catch (SutureException e)
-        {
-            Console.Error.WriteLine($"warning: host state not updated: {Printable.Text(e.Message)}");
-            return null;
+            try
+            {
+                HostState state = HostState.Collect();
+                HostStateWriter.Write(state);
+                return state;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && attempt < Attempts)
+            {
+                // a process exited while it was read; scan again
+            }
+#pragma warning disable CA1031 // the state is a report: whatever goes wrong, the apply or revert stands
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Console.Error.WriteLine($"warning: host state not updated: {Printable.Text(e.Message)}; 'suture status --all' writes it again");
+                return null;
+            }
         }
     }
 }
