@@ -31,6 +31,7 @@ public sealed class HostStateTests
         Assert.Equal("not fixed", CveState(notFixed));
 
         Succeed(environment, "apply", "-p", first.Pid.ToString(), project.PatchPath);
+        Succeed(environment, "status", "--all");
         Assert.DoesNotContain(Cve, File.ReadAllText(Path.Combine(state.Path, "cves")));
         JsonElement obj = Object(state, project);
         Assert.Equal([first.Pid], obj.GetProperty("patchedPids").EnumerateArray().Select(p => p.GetInt32()));
@@ -44,6 +45,7 @@ public sealed class HostStateTests
         Assert.Contains("restarted from them runs the vulnerable code again", text);
 
         Succeed(environment, "apply", "-p", second.Pid.ToString(), project.PatchPath);
+        Succeed(environment, "status", "--all");
         Assert.Contains(Cve + "\n", File.ReadAllText(Path.Combine(state.Path, "cves")));
         Assert.Equal(0, Cves(environment, project, out JsonElement fixedEverywhere));
         Assert.Equal("fixed", CveState(fixedEverywhere));
@@ -60,6 +62,7 @@ public sealed class HostStateTests
         Assert.Contains("unchanged", JsonDocument.Parse(File.ReadAllText(Path.Combine(state.Path, "state.json"))).RootElement.GetProperty("note").GetString());
 
         Succeed(environment, "revert", "-p", second.Pid.ToString());
+        Succeed(environment, "status", "--all");
         Assert.DoesNotContain(Cve, File.ReadAllText(Path.Combine(state.Path, "cves")));
         Assert.DoesNotContain(project.Binary, File.ReadAllText(Path.Combine(state.Path, "state.json")));
         Assert.Equal(15, Cves(environment, project, out JsonElement reverted));
@@ -77,6 +80,7 @@ public sealed class HostStateTests
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
         Succeed(environment, "apply", "-p", program.Pid.ToString(), project.PatchPath);
+        Succeed(environment, "status", "--all");
 
         ToolResult oval = Run(environment, "status", "--cves", project.PatchPath, "--oval");
         Assert.True(oval.ExitCode == 0, oval.ToString());
@@ -85,6 +89,7 @@ public sealed class HostStateTests
         Assert.Equal("false", Evaluate(definitions)); // not vulnerable: every process runs the fix
 
         Succeed(environment, "revert", "-p", program.Pid.ToString());
+        Succeed(environment, "status", "--all");
         Assert.Equal("true", Evaluate(definitions)); // vulnerable again
     }
 
