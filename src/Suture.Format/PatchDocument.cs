@@ -3,12 +3,16 @@ using Suture.Format.Reading;
 namespace Suture.Format;
 
 /// <summary>
-/// A patch file read from disk, with its identity: the SHA-256 over its content that the file
-/// carries and the reader verified (recorded in the target on apply, shown by status).
-/// <see cref="Load"/> is the one way to read a patch.
+/// A patch file read and checked, with its identity: the SHA-256 over its content that the file
+/// carries and the reader verified (recorded in the target on apply, shown by status), and the
+/// bytes it was read from (what a signature covers). <see cref="Load"/> (a file) and
+/// <see cref="Read"/> (bytes in hand, e.g. received or just signed) are the one way to read a patch.
 /// </summary>
 public sealed record PatchDocument(string Path, PatchFile Patch, string Sha256)
 {
+    /// <summary>The file exactly as read.</summary>
+    public ReadOnlyMemory<byte> Bytes { get; private init; }
+
     /// <summary>Reads and checks the patch file at <paramref name="path"/>.</summary>
     /// <param name="limits">Caps on declared sizes; <see cref="PatchReadLimits.Default"/> when null.</param>
     /// <exception cref="SutureException">
@@ -21,8 +25,16 @@ public sealed record PatchDocument(string Path, PatchFile Patch, string Sha256)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         limits ??= PatchReadLimits.Default;
-        byte[] bytes = PatchReader.ReadFile(path, limits.MaxFileSize);
+        return Read(PatchReader.ReadFile(path, limits.MaxFileSize), path, limits);
+    }
+
+    /// <summary>Checks <paramref name="bytes"/>, a whole patch file, named <paramref name="path"/> in messages.</summary>
+    /// <exception cref="PatchFormatException">The bytes are not a valid v1 patch.</exception>
+    public static PatchDocument Read(byte[] bytes, string path, PatchReadLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentException.ThrowIfNullOrEmpty(path);
         PatchFile patch = PatchReader.Read(bytes, path, limits);
-        return new PatchDocument(path, patch, Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - Suture.Sha256.HashSize)));
+        return new PatchDocument(path, patch, Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - Suture.Sha256.HashSize))) { Bytes = bytes };
     }
 }

@@ -26,7 +26,7 @@ public sealed record PatchFile
     /// arrays by reference; this compares every element, and the creation time to the millisecond
     /// (what the file stores).
     /// </summary>
-    internal bool ContentEquals(PatchFile other)
+    public bool ContentEquals(PatchFile other)
     {
         ArgumentNullException.ThrowIfNull(other);
         PatchFile a = this, b = other;

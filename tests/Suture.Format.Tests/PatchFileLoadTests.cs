@@ -30,6 +30,8 @@ public sealed class PatchFileLoadTests : IDisposable
         PatchDocument document = PatchDocument.Load(path);
 
         Assert.Equal(path, document.Path);
+        Assert.Equal(written, document.Bytes.ToArray());
+        Assert.Equal(document.Sha256, PatchDocument.Read(written, "copy.patch").Sha256);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(written.AsSpan(0, written.Length - 32))), document.Sha256);
     }
 
