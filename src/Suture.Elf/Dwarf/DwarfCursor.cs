@@ -128,7 +128,7 @@ public ref struct DwarfCursor
     /// <summary>The next <paramref name="length"/> bytes (no copy), at most <paramref name="limit"/>.</summary>
     public ReadOnlySpan<byte> Bytes(ulong length, string what = Value, int limit = int.MaxValue)
     {
-        if (length > (ulong)limit)
+        if (limit < int.MaxValue && length > (ulong)limit)
         {
             throw Error($"{what} is {length} bytes long, more than the limit of {limit} bytes");
         }

@@ -56,7 +56,9 @@ public readonly record struct EhFrameEntry(int Offset, int ContentStart, int End
         long cieOffset = (long)contentStart - id;
         if (cieOffset < 0 || cieOffset >= data.Length - 4)
         {
-            throw new DwarfFormatException($"FDE at offset 0x{offset:x} points to a CIE at 0x{cieOffset:x}, outside the section");
+            throw new DwarfFormatException(cieOffset < 0
+                ? $"FDE at offset 0x{offset:x} (CIE pointer 0x{id:x}) points to a CIE at -0x{-cieOffset:x}, before the section"
+                : $"FDE at offset 0x{offset:x} points to a CIE at 0x{cieOffset:x}, outside the section");
         }
 
         return new EhFrameEntry(offset, contentStart, end, IsTerminator: false, IsCie: false, CieOffset: (int)cieOffset);
