@@ -28,6 +28,27 @@ public sealed partial class EhFrameEntryTests(ElfFixture fixture)
         Assert.Equal(data.Length, end.End);
     }
 
+    [Theory]
+    [InlineData("00000000" + "ffff")] // the terminator ends a table: what follows it is not read
+    [InlineData("")] // an object's .eh_frame simply ends
+    public void Next_WalksUpToTheTerminatorOrTheEnd(string tail)
+    {
+        byte[] data = Convert.FromHexString(
+            "0c000000" + "00000000" + "0110000178100c07"
+            + "10000000" + "14000000" + "000000000000000000000000"
+            + tail);
+        var offsets = new List<int>();
+        int offset = 0;
+
+        while (EhFrameEntry.Next(data, ref offset, out EhFrameEntry entry))
+        {
+            offsets.Add(entry.Offset);
+        }
+
+        Assert.Equal([0, 0x10], offsets);
+        Assert.Equal(0x24, offset);
+    }
+
     [Fact]
     public void Read_TakesTheExtendedLength()
     {

@@ -40,17 +40,11 @@ internal sealed class EhFrameRecords
         int position = 0;
         try
         {
-            while (position < data.Length)
+            while (EhFrameEntry.Next(data, ref position, out EhFrameEntry entry))
             {
-                EhFrameEntry entry = EhFrameEntry.Read(data, position);
-                if (entry.IsTerminator)
-                {
-                    break;
-                }
-
                 if (entry.IsCie)
                 {
-                    records.Add(new EhFrameRecord(position, entry.Length, entry.HeaderLength, -1, null));
+                    records.Add(new EhFrameRecord(entry.Offset, entry.Length, entry.HeaderLength, -1, null));
                 }
                 else
                 {
@@ -60,13 +54,11 @@ internal sealed class EhFrameRecords
                         : null;
                     if (!records.Any(r => r.Start == entry.CieOffset && r.IsCie))
                     {
-                        throw new SutureException($"{name}: .eh_frame FDE at offset 0x{position:x} points at no CIE before it", ExitCode.Unpatchable);
+                        throw new SutureException($"{name}: .eh_frame FDE at offset 0x{entry.Offset:x} points at no CIE before it", ExitCode.Unpatchable);
                     }
 
-                    records.Add(new EhFrameRecord(position, entry.Length, entry.HeaderLength, entry.CieOffset, code));
+                    records.Add(new EhFrameRecord(entry.Offset, entry.Length, entry.HeaderLength, entry.CieOffset, code));
                 }
-
-                position = entry.End;
             }
         }
         catch (DwarfFormatException e)

@@ -23,6 +23,30 @@ public readonly record struct EhFrameEntry(int Offset, int ContentStart, int End
     /// <summary>Bytes of the length field: 4, or 12 with an extended length.</summary>
     public int HeaderLength => ContentStart - Offset;
 
+    /// <summary>
+    /// The walk of a table: reads the record at <paramref name="offset"/> into <paramref name="entry"/>
+    /// and moves <paramref name="offset"/> past it; false at the end of the data or at the zero
+    /// terminator (which ends a table; an object's .eh_frame simply ends).
+    /// </summary>
+    /// <exception cref="DwarfFormatException">The record is malformed (see <see cref="Read"/>).</exception>
+    public static bool Next(ReadOnlySpan<byte> data, ref int offset, out EhFrameEntry entry)
+    {
+        entry = default;
+        if (offset >= data.Length)
+        {
+            return false;
+        }
+
+        entry = Read(data, offset);
+        if (entry.IsTerminator)
+        {
+            return false;
+        }
+
+        offset = entry.End;
+        return true;
+    }
+
     /// <summary>Reads the record header at <paramref name="offset"/> of <paramref name="data"/>; bounds-checked.</summary>
     /// <exception cref="DwarfFormatException">The record does not fit in the data or its CIE pointer points outside it.</exception>
     public static EhFrameEntry Read(ReadOnlySpan<byte> data, int offset)

@@ -89,14 +89,8 @@ public sealed partial class EhFrameTable
         int offset = 0;
         try
         {
-            while (offset < data.Length)
+            while (EhFrameEntry.Next(data, ref offset, out EhFrameEntry entry))
             {
-                EhFrameEntry entry = EhFrameEntry.Read(data, offset);
-                if (entry.IsTerminator)
-                {
-                    break;
-                }
-
                 if (entry.IsCie)
                 {
                     _cies[entry.Offset] = EhFrameParser.ParseCie(data, Address, entry);
@@ -116,8 +110,6 @@ public sealed partial class EhFrameTable
                         offsets.Add(entry.Offset);
                     }
                 }
-
-                offset = entry.End;
             }
         }
         catch (Exception e) when (e is DwarfFormatException or ArithmeticException)
