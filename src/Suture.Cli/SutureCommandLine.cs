@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Suture.Cli.Commands;
 using Suture.Cli.Output;
 
@@ -48,11 +49,41 @@ internal static class SutureCommandLine
     {
         bool atRoot = parsed.CommandResult == parsed.RootCommandResult;
         string command = atRoot ? "suture" : $"suture {parsed.CommandResult.Command.Name}";
+        List<string> unknown = UnknownOptions(parsed);
         string problems = atRoot && parsed.UnmatchedTokens.Count > 0
             ? $"unknown command '{parsed.UnmatchedTokens[0]}'; the commands are {string.Join(", ", parsed.RootCommandResult.Command.Subcommands.Select(c => c.Name))}"
-            : string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')));
+            : unknown.Count > 0
+                ? string.Join("; ", unknown.Select(o => $"unknown option '{o}'").Concat(parsed.Errors.Where(e => parsed.UnmatchedTokens.All(t => !e.Message.Contains($"'{t}'", StringComparison.Ordinal))).Select(e => e.Message.TrimEnd('.'))))
+                : string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')));
         problems = Printable.Text(problems);
         console.Error.WriteLine($"error: {problems} (see '{command} --help')");
         return (int)ExitCode.Usage;
+    }
+
+    /// <summary>
+    /// Words that look like options but are none of the command's: System.CommandLine takes an
+    /// unknown <c>--frobnicate</c> for the patch argument and then reports the patch as the
+    /// unrecognized word. Only asked once the line has errors; numbers (<c>--timeout -1</c>) are values.
+    /// </summary>
+    private static List<string> UnknownOptions(ParseResult parsed)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        for (SymbolResult? at = parsed.CommandResult; at is not null; at = at.Parent)
+        {
+            if (at is CommandResult { Command: var command })
+            {
+                foreach (Option option in command.Options)
+                {
+                    known.Add(option.Name);
+                    known.UnionWith(option.Aliases);
+                }
+            }
+        }
+
+        return [.. parsed.Tokens
+            .Where(t => t.Type == TokenType.Argument && t.Value.Length > 1 && t.Value[0] == '-' && !known.Contains(t.Value)
+                && !double.TryParse(t.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+            .Select(t => t.Value)
+            .Distinct(StringComparer.Ordinal)];
     }
 }

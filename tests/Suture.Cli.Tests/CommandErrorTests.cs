@@ -37,7 +37,7 @@ public sealed class CommandErrorTests : IClassFixture<ErrorTests.BuiltSeed>
 
     [Theory]
     [InlineData("frobnicate", "unknown command 'frobnicate'")]
-    [InlineData("apply -p 1 --frobnicate x.patch", "Unrecognized command or argument '--frobnicate'")]
+    [InlineData("apply -p 1 --frobnicate x.patch", "unknown option '--frobnicate' (see 'suture apply --help')")]
     [InlineData("apply x.patch", "Option '--pid' is required")]
     [InlineData("build --source s", "--patch")]
     public void A_bad_command_line_is_exit_2_in_one_line_naming_it(string line, string fragment)
