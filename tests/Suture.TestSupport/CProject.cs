@@ -17,7 +17,8 @@ namespace Suture.TestSupport;
 public sealed class CProject : IDisposable
 {
     private readonly TempDirectory _directory;
-    private readonly string _instance = $"\n__attribute__((used)) static const char suture_test_instance[] = \"{Guid.NewGuid():N}\";\n";
+    // Guarded: a C file may #include another (libcare's fail_coro.c includes fail_coro_common.c).
+    private readonly string _instance = $"\n#ifndef SUTURE_TEST_INSTANCE\n#define SUTURE_TEST_INSTANCE\n__attribute__((used)) static const char suture_test_instance[] = \"{Guid.NewGuid():N}\";\n#endif\n";
 
     /// <param name="template">Directory under TestTargets to copy, if there is one by that name (the name also names the scratch directory).</param>
     /// <param name="deployCommand">Shell command that builds deploy/ (e.g. <c>make -s</c>, <c>gcc -o foo foo.c</c>).</param>
