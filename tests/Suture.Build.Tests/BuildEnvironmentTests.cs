@@ -27,45 +27,45 @@ public sealed class BuildEnvironmentTests
     [Fact]
     public void A_deployed_binary_built_with_other_flags_stops_the_build_naming_the_functions()
     {
-        using var project = new BuildProject("env", "gcc -O1 -o foo foo.c", new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("env", "gcc -O1 -o foo foo.c", new Dictionary<string, string> { ["foo.c"] = Source });
         string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, "gcc -O0 -o foo foo.c", project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, "gcc -O0 -o foo foo.c", project.File("foo.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 12, built.ToString());
         Assert.Contains("does not match the deployed", built.Stderr);
         Assert.Contains("foo.c: twice:", built.Stderr);
         Assert.Contains("--ignore-build-mismatch", built.Stderr);
-        Assert.False(File.Exists(project.Output("foo.patch")));
+        Assert.False(File.Exists(project.File("foo.patch")));
     }
 
     [Fact]
     public void Ignore_build_mismatch_builds_and_records_the_override()
     {
-        using var project = new BuildProject("env", "gcc -O1 -o foo foo.c", new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("env", "gcc -O1 -o foo foo.c", new Dictionary<string, string> { ["foo.c"] = Source });
         string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, "gcc -O0 -o foo foo.c", project.Output("foo.patch"), ["foo"], "--ignore-build-mismatch");
+        ToolResult built = project.BuildPatch(diff, "gcc -O0 -o foo foo.c", project.File("foo.patch"), ["foo"], "--ignore-build-mismatch");
 
         Assert.True(built.ExitCode == 0, built.ToString());
-        Assert.Contains("ignore-build-mismatch", SutureCli.Succeed("inspect", project.Output("foo.patch"), "--json").Stdout);
+        Assert.Contains("ignore-build-mismatch", SutureCli.Succeed("inspect", project.File("foo.patch"), "--json").Stdout);
     }
 
     [Fact]
     public void The_same_flags_pass_the_check_even_when_code_reads_data_of_other_objects()
     {
         const string build = "gcc -O2 -o foo foo.c";
-        using var project = new BuildProject("env-same", build, new Dictionary<string, string> { ["foo.c"] = Source.Replace("printf(\"report %d\\n\", twice(n));", "fprintf(stdout, \"report %d\\n\", twice(n));", StringComparison.Ordinal) });
+        using var project = new CProject("env-same", build, new Dictionary<string, string> { ["foo.c"] = Source.Replace("printf(\"report %d\\n\", twice(n));", "fprintf(stdout, \"report %d\\n\", twice(n));", StringComparison.Ordinal) });
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "report 2");
         string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("foo.patch"), ["foo"]);
         Assert.True(built.ExitCode == 0, built.ToString());
-        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.Output("foo.patch")).Stdout);
+        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.File("foo.patch")).Stdout);
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "report fixed 2", before);
     }
 }

@@ -38,18 +38,18 @@ public sealed class CppTests
     [Fact]
     public void A_method_and_a_template_are_patched_live()
     {
-        using var project = new BuildProject("cpp", Build, new Dictionary<string, string> { ["foo.cpp"] = Source });
+        using var project = new CProject("cpp", Build, new Dictionary<string, string> { ["foo.cpp"] = Source });
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "t 6");
         string diff = project.Fix("fix", ("foo.cpp", "hello old", "hello new"), ("foo.cpp", "v * 2", "v * 5"));
 
-        ToolResult built = project.BuildPatch(diff, Build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, Build, project.File("foo.patch"), ["foo"]);
         Assert.True(built.ExitCode == 0, built.ToString());
         Assert.Contains("_ZN3app7Greeter5helloEv", built.Stdout);
         Assert.Contains("_ZN3app5twiceIiEET_S1_", built.Stdout);
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         int at = program.WaitForLine(l => l == "t 15", before);
         program.WaitForLine(l => l.StartsWith("hello new", StringComparison.Ordinal), at);
     }

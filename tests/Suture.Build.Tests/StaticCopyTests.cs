@@ -16,17 +16,17 @@ public sealed class StaticCopyTests
     [Fact]
     public void Non_pic_copies_that_only_reach_an_unused_static_archive_do_not_stop_the_build()
     {
-        using var project = new BuildProject("static-copy", Build, new Dictionary<string, string>
+        using var project = new CProject("static-copy", Build, new Dictionary<string, string>
         {
             ["lib.c"] = "#include <stdio.h>\nvoid hello(int n) { printf(\"hello %d\\n\", n); }\n",
         });
         string diff = project.Fix("fix", ("lib.c", "\"hello %d\\n\"", "\"hello fixed %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, Build, project.Output("p.patch"), [".libs/libfoo.so.1"]);
+        ToolResult built = project.BuildPatch(diff, Build, project.File("p.patch"), [".libs/libfoo.so.1"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
         Assert.Contains("note: lib.o only goes into the static archive .libs/libfoo.a", built.Stderr + built.Stdout);
-        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.File("p.patch"), "--json").Stdout);
         Assert.Equal("hello", Assert.Single(json.RootElement.GetProperty("functions").EnumerateArray()).GetProperty("symbol").GetString());
         Assert.Contains(".libs/lib.o: gcc -O2 -fPIC", json.RootElement.GetProperty("buildCommand").GetString());
     }

@@ -9,7 +9,7 @@ namespace Suture.Elf.Tests;
 public sealed partial class ProgramHeaderTests(ElfFixture fixture)
 {
     [Fact]
-    public void TryRead_OfTheFirstPage_MatchesTheFilesSegments()
+    public void TryRead_of_the_first_page_matches_the_files_segments()
     {
         foreach (string path in new[] { fixture.PiePath, fixture.NoPiePath, fixture.SharedPath })
         {
@@ -22,7 +22,7 @@ public sealed partial class ProgramHeaderTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void Parse_TakesLargerEntries()
+    public void Parse_takes_larger_entries()
     {
         ElfFile file = ElfFile.Load(fixture.PiePath);
         byte[] data = File.ReadAllBytes(fixture.PiePath);
@@ -39,7 +39,7 @@ public sealed partial class ProgramHeaderTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void TryRead_RefusesWhatItCannotRead()
+    public void TryRead_refuses_what_it_cannot_read()
     {
         byte[] page = File.ReadAllBytes(fixture.PiePath).AsSpan(0, 4096).ToArray();
 
@@ -53,7 +53,7 @@ public sealed partial class ProgramHeaderTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void DynamicEntries_MatchReadelf()
+    public void Dynamic_entries_match_readelf()
     {
         ElfFile file = ElfFile.Load(fixture.SharedPath);
         ElfSection dynamic = file.Sections.Single(s => s.Type == ElfSectionType.Dynamic);
@@ -71,7 +71,7 @@ public sealed partial class ProgramHeaderTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void DynamicEntries_StopAtNullOrTheLastWholeEntry()
+    public void Dynamic_entries_stop_at_null_or_the_last_whole_entry()
     {
         byte[] data = Convert.FromHexString(
             "0e00000000000000" + "0100000000000000"

@@ -14,7 +14,7 @@ namespace Suture.Cli.Commands;
 /// </summary>
 internal static class StatusCommand
 {
-    public static Command Create()
+    public static Command Create(IConsole console)
     {
         var pid = new Option<string?>("--pid", "-p") { Description = "Process id to report on" };
         var all = new Option<bool>("--all") { Description = "Every process that maps a patched object (or an object of the given patches), with its state" };
@@ -29,7 +29,7 @@ internal static class StatusCommand
         {
             pid, all, json, check, patches,
         };
-        command.SetAction(result => CommandRunner.Run(result, cancel =>
+        command.SetAction(result => CommandRunner.Run(console, result, cancel =>
         {
             string? pidText = result.GetValue(pid);
             if (result.GetValue(all) == (pidText is not null))
@@ -47,16 +47,17 @@ internal static class StatusCommand
                 {
                     PatchDocument document = PatchDocument.Load(patchPath);
                     using var tracer = new Tracer();
-                    verdicts = Interruption.Guard(() => tracer.Run(() => PatchCheck.Run(target, document.Patch, cancel)));
+                    verdicts = console.Interruption.Guard(() => tracer.Run(() => PatchCheck.Run(target, document.Patch, cancel)));
                 }
 
                 if (result.GetValue(json))
                 {
-                    JsonOutput.WriteStatus(Console.OpenStandardOutput(), target, name, applied, verdicts);
+                    using Stream stdout = console.OpenStandardOutput();
+                    JsonOutput.WriteStatus(stdout, target, name, applied, verdicts);
                 }
                 else
                 {
-                    TextOutput.WriteStatus(Console.Out, target, name, applied, verdicts);
+                    TextOutput.WriteStatus(console.Out, target, name, applied, verdicts);
                 }
 
                 return 0;
@@ -65,11 +66,12 @@ internal static class StatusCommand
             IReadOnlyList<ObjectState> states = FleetStatusReader.Read(BuildIds(result.GetValue(patches)));
             if (result.GetValue(json))
             {
-                JsonOutput.WriteFleetStatus(Console.OpenStandardOutput(), states);
+                using Stream stdout = console.OpenStandardOutput();
+                JsonOutput.WriteFleetStatus(stdout, states);
             }
             else
             {
-                TextOutput.WriteFleetStatus(Console.Out, states);
+                TextOutput.WriteFleetStatus(console.Out, states);
             }
 
             return 0;
