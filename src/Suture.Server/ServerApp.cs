@@ -124,7 +124,7 @@ internal static class ServerApp
         {
             case "sqlite":
                 string connection = settings.ConnectionString ?? $"Data Source={Path.Combine(settings.DataDirectory, "suture.db")}";
-                services.AddDbContext<ServerDb, SqliteServerDb>(o => o.UseSqlite(connection));
+                services.AddDbContext<ServerDb, SqliteServerDb>(o => Common(o).UseSqlite(connection));
                 break;
             case "postgresql" or "postgres" or "npgsql":
                 if (string.IsNullOrEmpty(settings.ConnectionString))
@@ -132,12 +132,19 @@ internal static class ServerApp
                     throw new ServerConfigurationException("Suture:Database:ConnectionString: required with Suture:Database:Provider=postgresql (e.g. Host=db;Database=suture;Username=suture;Password=...)");
                 }
 
-                services.AddDbContext<ServerDb, PostgresServerDb>(o => o.UseNpgsql(settings.ConnectionString));
+                services.AddDbContext<ServerDb, PostgresServerDb>(o => Common(o).UseNpgsql(settings.ConnectionString));
                 break;
             default:
                 throw new ServerConfigurationException($"Suture:Database:Provider: '{settings.DatabaseProvider}' is not sqlite or postgresql");
         }
     }
+
+    /// <summary>
+    /// Each server instance (the tests start many in one process) has its own logging, so EF builds
+    /// an internal service provider per instance; that is expected, not the leak the warning is for.
+    /// </summary>
+    private static DbContextOptionsBuilder Common(DbContextOptionsBuilder o) =>
+        o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.ManyServiceProvidersCreatedWarning));
 
     /// <summary>A request that names a protocol version must name one this server speaks.</summary>
     private static async Task RequireProtocolVersion(HttpContext context, RequestDelegate next)
