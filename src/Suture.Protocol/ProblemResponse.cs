@@ -23,5 +23,5 @@ public sealed record ProblemResponse
     public IDictionary<string, string[]>? Errors { get; init; }
 
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extensions { get; init; }
+    public IDictionary<string, JsonElement>? Extensions { get; set; }
 }

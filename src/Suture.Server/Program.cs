@@ -9,7 +9,7 @@ try
 {
     if (args is ["audit", "verify", ..])
     {
-        await using WebApplication tool = ServerApp.Build(args[2..], say: Console.Error.WriteLine);
+        await using WebApplication tool = ServerApp.Build(args[2..], say: Console.Error.WriteLine, tool: true);
         using IServiceScope scope = tool.Services.CreateScope();
         var result = await AuditLog.VerifyAsync(scope.ServiceProvider.GetRequiredService<ServerDb>(), CancellationToken.None);
         Console.WriteLine(result.Valid

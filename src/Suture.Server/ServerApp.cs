@@ -28,12 +28,15 @@ namespace Suture.Server;
 /// </summary>
 internal static class ServerApp
 {
-    public static WebApplication Build(string[] args, TimeProvider? time = null, Action<string>? say = null, Action<IConfigurationBuilder>? configure = null)
+    /// <param name="tool">For a command that only uses the database (audit verify): no certificate, nothing listens.</param>
+    public static WebApplication Build(
+        string[] args, TimeProvider? time = null, Action<string>? say = null, Action<WebApplicationBuilder>? configure = null, bool tool = false)
     {
         say ??= Console.WriteLine;
         time ??= TimeProvider.System;
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        configure?.Invoke(builder.Configuration);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        configure?.Invoke(builder);
         ServerSettings settings = ServerSettings.From(builder.Configuration);
         ListenAddress listen = ListenAddress.Parse(settings);
         Directory.CreateDirectory(settings.DataDirectory);
@@ -43,7 +46,7 @@ internal static class ServerApp
         builder.Services.AddSingleton<AuditLog>();
         AddDatabase(builder.Services, settings);
 
-        X509Certificate2? certificate = listen.Tls ? ServerCertificate.Load(settings, time, say) : null;
+        X509Certificate2? certificate = listen.Tls && !tool ? ServerCertificate.Load(settings, time, say) : null;
         builder.Services.AddSingleton(new ServerIdentity(certificate is null ? null : CertificatePin.Of(certificate)));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

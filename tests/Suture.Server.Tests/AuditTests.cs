@@ -20,8 +20,8 @@ public abstract class AuditTests(Database database)
         Assert.Equal("127.0.0.1", entries[1].Remote);
         Assert.Equal(new AuditVerification(true, 5, null, null), await s.VerifyAuditAsync());
 
-        await s.WithDatabaseAsync(db => db.Database.ExecuteSqlRawAsync(
-            "UPDATE \"AuditEntries\" SET \"Details\" = '{\"hostLimit\":\"1000\"}' WHERE \"Id\" = 3"));
+        string forged = "{\"hostLimit\":\"1000\"}";
+        await s.WithDatabaseAsync(db => db.Database.ExecuteSqlAsync($"UPDATE \"AuditEntries\" SET \"Details\" = {forged} WHERE \"Id\" = 3"));
         AuditVerification edited = await s.VerifyAuditAsync();
 
         Assert.False(edited.Valid);
@@ -72,3 +72,34 @@ public sealed class AuditTestsOnSqlite() : AuditTests(new SqliteDatabase());
 
 [Collection(PostgresTests.Name)]
 public sealed class AuditTestsOnPostgres(PostgresCluster cluster) : AuditTests(new PostgresDatabase(cluster));
+
+/// <summary>The <c>suture-server audit verify</c> command, run as the operator would, on the SQLite file.</summary>
+public sealed class AuditCommandTests
+{
+    [Fact]
+    public async Task Audit_verify_exits_0_on_an_intact_log_and_1_naming_the_entry_after_an_edit()
+    {
+        using var data = new Suture.TestSupport.TempDirectory("suture-server");
+        await using (ServerUnderTest s = await ServerUnderTest.StartAsync(new SqliteDatabase(), dataDirectory: data.Path))
+        {
+            await s.FeedAsync("production");
+            await s.FeedAsync("staging");
+        }
+
+        Suture.TestSupport.ToolResult intact = Verify(data.Path);
+        await using (ServerUnderTest s = await ServerUnderTest.StartAsync(new SqliteDatabase(), dataDirectory: data.Path))
+        {
+            await s.WithDatabaseAsync(db => db.Database.ExecuteSqlAsync($"UPDATE \"AuditEntries\" SET \"Subject\" = {"prod"} WHERE \"Id\" = 2"));
+        }
+
+        Suture.TestSupport.ToolResult broken = Verify(data.Path);
+
+        Assert.Equal(0, intact.ExitCode);
+        Assert.Contains("audit log intact: 3 entries", intact.Stdout);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("broken at entry 2", broken.Stdout);
+    }
+
+    private static Suture.TestSupport.ToolResult Verify(string dataDirectory) =>
+        Suture.TestSupport.Tool.Run("dotnet", [typeof(ServerApp).Assembly.Location, "audit", "verify", $"--Suture:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=None"]);
+}

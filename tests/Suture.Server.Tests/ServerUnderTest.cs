@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Suture.Protocol;
@@ -76,7 +77,11 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
         var output = new List<string>();
-        WebApplication app = ServerApp.Build([.. all.Select(kv => $"--{kv.Key}={kv.Value}")], time, line => { lock (output) { output.Add(line); } });
+        WebApplication app = ServerApp.Build(
+            [.. all.Select(kv => $"--{kv.Key}={kv.Value}")],
+            time,
+            line => { lock (output) { output.Add(line); } },
+            builder => builder.Logging.ClearProviders().AddProvider(new ListLogger(output)));
         try
         {
             await ServerApp.PrepareAsync(app, line => { lock (output) { output.Add(line); } }, CancellationToken.None);
@@ -124,6 +129,14 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Environment.GetEnvironmentVariable("SUTURE_SERVER_TEST_LOG") is { Length: > 0 } log)
+        {
+            lock (Output)
+            {
+                File.AppendAllLines(log, Output);
+            }
+        }
+
         foreach (HttpClient c in _clients)
         {
             c.Dispose();
@@ -133,6 +146,32 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _ownDirectory?.Dispose();
+    }
+}
+
+/// <summary>Keeps the server's warnings and errors, for a failing test's message.</summary>
+internal sealed class ListLogger(List<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
+{
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (IsEnabled(logLevel))
+        {
+            lock (lines)
+            {
+                lines.Add($"{logLevel}: {formatter(state, exception)} {exception}");
+            }
+        }
+    }
+
+    public void Dispose()
+    {
     }
 }
 

@@ -136,10 +136,11 @@ internal static class CheckInEndpoints
         }
 
         List<string> buildIds = [.. rows.Select(r => r.Patch.BuildId).Distinct()];
-        var processes = await db.HostObjects.AsNoTracking()
-            .Where(o => o.HostId == host.Id && buildIds.Contains(o.BuildId))
-            .SelectMany(o => o.Processes.Select(p => new { o.BuildId, p.Pid, p.Level }))
-            .ToListAsync(ct);
+        var processes = await (
+            from o in db.HostObjects
+            join p in db.HostProcesses on o.Id equals p.HostObjectId
+            where o.HostId == host.Id && buildIds.Contains(o.BuildId)
+            select new { o.BuildId, p.Pid, p.Level }).ToListAsync(ct);
         var objects = processes.GroupBy(p => p.BuildId).Select(g => (g.Key, g.Select(p => (p.Pid, p.Level))));
         return DirectivePlanner.Plan(host.Feed, now, objects, rows);
     }
