@@ -86,7 +86,7 @@ public abstract class DeploymentTests(Database database)
         Assert.Equal((DirectiveAction.Revert, 0, null), (toOriginal.Action, toOriginal.Level, toOriginal.Patch));
         Assert.Equal([100, 200], toOriginal.Pids);
         Assert.Empty((await host.CheckInAsync(Fleet.Inventory((100, 0), (200, 0), (300, 0)))).Directives);
-        Assert.Equal(["feed.enable-up-to", "feed.undeploy-down-to", "feed.undeploy"],
+        Assert.Equal(["feed.enable-up-to", "feed.undeploy-down-to", "feed.enable", "feed.undeploy-down-to", "feed.undeploy"],
             (await s.AuditAsync()).Where(e => e.Action.StartsWith("feed.", StringComparison.Ordinal) && e.Action != "feed.create").Select(e => e.Action));
     }
 
