@@ -36,6 +36,7 @@ internal static class ServerApp
         time ??= TimeProvider.System;
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning); // not every SQL command
         configure?.Invoke(builder);
         ServerSettings settings = ServerSettings.From(builder.Configuration);
         ListenAddress listen = ListenAddress.Parse(settings);
