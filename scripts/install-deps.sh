@@ -3,7 +3,8 @@
 # gcc and g++ (test targets, patch builds), make and cmake (the build-system tests), clang + zlib
 # (NativeAOT link), patch/diff, setpriv, gdb, dpkg-dev + debhelper (tests that build a Debian
 # package with dpkg-buildpackage), strace (kill-point tests, the stress suite's fault injection),
-# python3 (its patch mutator) and libssl-dev (the test target that links OpenSSL's libcrypto).
+# python3 (its patch mutator), libssl-dev (the test target that links OpenSSL's libcrypto) and
+# postgresql (the server tests start a private cluster of their own; no system cluster is used).
 set -euo pipefail
 
 missing=()
@@ -23,6 +24,7 @@ need strace strace
 need python3 python3
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -e /usr/include/openssl/async.h ] || missing+=(libssl-dev)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
