@@ -30,4 +30,31 @@ public sealed class StaticCopyTests
         Assert.Equal("hello", Assert.Single(json.RootElement.GetProperty("functions").EnumerateArray()).GetProperty("symbol").GetString());
         Assert.Contains(".libs/lib.o: gcc -O2 -fPIC", json.RootElement.GetProperty("buildCommand").GetString());
     }
+
+    /// <summary>
+    /// expat's shape: the PIC objects go into libtool's convenience archive, which the shared
+    /// library takes whole, and into the static archive as extracted copies; the non-PIC copy of
+    /// the same source reaches no archive and no link at all.
+    /// </summary>
+    [Fact]
+    public void A_non_pic_copy_that_nothing_uses_beside_a_linked_pic_compile_of_the_same_source_does_not_stop_the_build()
+    {
+        const string build = "mkdir -p .libs/lax && gcc -O2 -c lib.c -fPIC -DPIC -o .libs/lib.o && gcc -O2 -c lib.c -o lib.o"
+            + " && ar cr .libs/libconv.a .libs/lib.o"
+            + " && gcc -shared -fPIC -DPIC -Wl,--whole-archive ./.libs/libconv.a -Wl,--no-whole-archive -Wl,-soname,libfoo.so.1 -o .libs/libfoo.so.1"
+            + " && (cd .libs/lax && ar x ../libconv.a) && ar cr .libs/libfoo.a .libs/lax/lib.o && rm -rf .libs/lax";
+        using var project = new BuildProject("libtool-copy", build, new Dictionary<string, string>
+        {
+            ["lib.c"] = "#include <stdio.h>\nvoid hello(int n) { printf(\"hello %d\\n\", n); }\n",
+        });
+        string diff = project.Fix("fix", ("lib.c", "\"hello %d\\n\"", "\"hello fixed %d\\n\""));
+
+        ToolResult built = project.BuildPatch(diff, build, project.Output("p.patch"), [".libs/libfoo.so.1"]);
+
+        Assert.True(built.ExitCode == 0, built.ToString());
+        Assert.Contains("note: lib.o is another compile of lib.c, which the build links as .libs/lib.o", built.Stderr + built.Stdout);
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        Assert.Equal("hello", Assert.Single(json.RootElement.GetProperty("functions").EnumerateArray()).GetProperty("symbol").GetString());
+        Assert.Contains(".libs/lib.o: gcc -O2 -c lib.c -fPIC", json.RootElement.GetProperty("buildCommand").GetString());
+    }
 }

@@ -19,6 +19,9 @@ internal sealed record CompileStep(CompilerRun Run, string Object, int SourceInd
 
     private static readonly HashSet<string> DependencyWithValue = ["-MF", "-MT", "-MQ"];
 
+    /// <summary>The source file this step compiles, as an absolute path.</summary>
+    public string Source => Path.GetFullPath(Run.Arguments[SourceIndex], Run.Directory);
+
     /// <summary>The objects (absolute paths) <paramref name="run"/> writes, each with the index of its source argument.</summary>
     public static IEnumerable<CompileStep> Of(CompilerRun run)
     {
