@@ -36,7 +36,7 @@ public static class PatchBuilder
         }
 
         var wrappers = CompilerWrappers.Create(tree.Root);
-        (CompilerLog originalLog, CompilerLog patchedLog) = BuildBoth(tree, wrappers, request);
+        (CompilerLog originalLog, CompilerLog patchedLog) = BuildTrees(tree, wrappers, request);
 
         request.Progress("comparing objects");
         List<ObjectChanges> changes = Compare(tree, request, originalLog, patchedLog, wrappers);
@@ -61,6 +61,44 @@ public static class PatchBuilder
         }
 
         return built;
+    }
+
+    /// <summary>
+    /// Builds the original tree, then the patched one from it, compiling again only what reads
+    /// the files the fix changes (<see cref="IncrementalBuild"/>); a fix that adds or removes
+    /// files or changes more than C and C++ code builds both trees in full, at the same time, as
+    /// does a patched tree the incremental build cannot make.
+    /// </summary>
+    private static (CompilerLog Original, CompilerLog Patched) BuildTrees(WorkTree tree, CompilerWrappers wrappers, PatchBuildRequest request)
+    {
+        if (IncrementalBuild.Obstacle(tree.Fixed) is { } obstacle)
+        {
+            request.Progress($"{obstacle}: both trees are built in full");
+            return BuildBoth(tree, wrappers, request);
+        }
+
+        request.Progress("building the original tree");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        CompilerLog original = TreeBuild.Run(tree.Original, request.SourceDirectory, request.BuildCommand, wrappers, "original", request.Progress);
+        request.Progress($"built the original tree in {started.Elapsed.TotalSeconds:0.0} s");
+        CompilerLog? patched;
+        try
+        {
+            patched = IncrementalBuild.Run(tree, request.SourceDirectory, original, wrappers, request.Progress);
+        }
+        catch (SutureException e)
+        {
+            request.Progress($"{e.Message}\nbuilding the patched tree in full instead");
+            patched = null;
+        }
+
+        if (patched is null)
+        {
+            tree.ResetPatched();
+            patched = TreeBuild.Run(tree.Patched, request.SourceDirectory, request.BuildCommand, wrappers, "patched", request.Progress);
+        }
+
+        return (original, patched);
     }
 
     /// <summary>

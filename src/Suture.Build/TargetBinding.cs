@@ -129,9 +129,9 @@ internal static class TargetBinding
             return unlinked;
         }
 
-        var archives = new ArchiveIndex(log.Tree);
-        List<(string Archive, HashSet<string> Members)> all = Directory.EnumerateFiles(log.Tree, "*.a", SearchOption.AllDirectories)
-            .Select(a => (Path.GetRelativePath(log.Tree, a), archives.Members(a).Select(m => m.RelativePath).ToHashSet(StringComparer.Ordinal)))
+        var archives = new ArchiveIndex(log.ArchiveTree);
+        List<(string Archive, HashSet<string> Members)> all = Directory.EnumerateFiles(log.ArchiveTree, "*.a", SearchOption.AllDirectories)
+            .Select(a => (Path.GetRelativePath(log.ArchiveTree, a), archives.Members(a).Select(m => m.RelativePath).ToHashSet(StringComparer.Ordinal)))
             .ToList();
         var kept = new List<ObjectChanges>();
         foreach (ObjectChanges change in unlinked)
