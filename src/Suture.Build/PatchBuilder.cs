@@ -36,7 +36,7 @@ public static class PatchBuilder
         }
 
         var wrappers = CompilerWrappers.Create(tree.Root);
-        (CompilerLog originalLog, CompilerLog patchedLog) = BuildTrees(tree, wrappers, request);
+        (CompilerLog originalLog, CompilerLog patchedLog) = BuildTrees(tree, wrappers, request, targets);
 
         request.Progress("comparing objects");
         List<ObjectChanges> changes = Compare(tree, request, originalLog, patchedLog, wrappers);
@@ -69,7 +69,7 @@ public static class PatchBuilder
     /// files or changes more than C and C++ code builds both trees in full, at the same time, as
     /// does a patched tree the incremental build cannot make.
     /// </summary>
-    private static (CompilerLog Original, CompilerLog Patched) BuildTrees(WorkTree tree, CompilerWrappers wrappers, PatchBuildRequest request)
+    private static (CompilerLog Original, CompilerLog Patched) BuildTrees(WorkTree tree, CompilerWrappers wrappers, PatchBuildRequest request, IReadOnlyList<TargetBinary> targets)
     {
         if (IncrementalBuild.Obstacle(tree.Fixed) is { } obstacle)
         {
@@ -84,7 +84,7 @@ public static class PatchBuilder
         CompilerLog? patched;
         try
         {
-            patched = IncrementalBuild.Run(tree, request.SourceDirectory, original, wrappers, request.Progress);
+            patched = IncrementalBuild.Run(tree, request.SourceDirectory, original, targets, wrappers, request.Progress);
         }
         catch (SutureException e)
         {

@@ -33,7 +33,7 @@ internal static class IncrementalBuild
     /// the reason reported) when the build changed a file the fix changes, so that only a full
     /// build gives the patched objects.
     /// </summary>
-    public static CompilerLog? Run(WorkTree tree, string source, CompilerLog original, CompilerWrappers wrappers, Action<string> progress)
+    public static CompilerLog? Run(WorkTree tree, string source, CompilerLog original, IReadOnlyList<Assembly.TargetBinary> targets, CompilerWrappers wrappers, Action<string> progress)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var fixedContent = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -67,7 +67,8 @@ internal static class IncrementalBuild
         string logPath = Path.Combine(Path.GetDirectoryName(tree.Patched)!, "patched-incremental.log");
         File.WriteAllLines(logPath, runs.Select(r => string.Join('\t', [r.Directory, r.Compiler, .. r.Arguments])));
 
-        List<CompilerRun> again = RunsReading(runs, touched, wrappers);
+        var reach = new TargetReach(original, targets, progress);
+        List<CompilerRun> again = RunsReading(runs, touched, wrappers, original, reach, tree.Patched, progress);
         Dictionary<string, string> environment = wrappers.Environment(logPath, tree.Patched, source);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
         // Compiles first, all at once; runs that also link (gcc -o prog prog.c lib.o) after them, in the build's order.
@@ -103,17 +104,41 @@ internal static class IncrementalBuild
         }
     }
 
-    /// <summary>The runs (in the build's order) that compile a touched file or whose sources include one.</summary>
-    private static List<CompilerRun> RunsReading(List<CompilerRun> runs, HashSet<string> touched, CompilerWrappers wrappers)
+    /// <summary>
+    /// The runs (in the build's order) that compile a touched file or whose sources include one,
+    /// among those that write an object a --target may run (<see cref="TargetReach"/>); the
+    /// others are reported, not run.
+    /// </summary>
+    private static List<CompilerRun> RunsReading(List<CompilerRun> runs, HashSet<string> touched, CompilerWrappers wrappers, CompilerLog original, TargetReach reach, string patchedTree, Action<string> progress)
     {
         var reads = new bool[runs.Count];
+        var relevant = new bool[runs.Count];
         Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             // A source that no longer exists (configure's conftest.c) was a probe, not part of the build.
             List<CompileStep> steps = CompileStep.Of(runs[i]).Where(s => File.Exists(s.Source)).ToList();
-            reads[i] = steps.Any(s => touched.Contains(s.Source)) || steps.Any(s => Dependencies(s, wrappers).Overlaps(touched));
+            relevant[i] = steps.Any(s => reach.MayReach(Path.GetRelativePath(patchedTree, s.Object)));
+            // Headers are looked for only where it matters: a run for other outputs is reported when it compiles a fixed file itself.
+            reads[i] = steps.Any(s => touched.Contains(s.Source)) || (relevant[i] && steps.Any(s => Dependencies(s, wrappers).Overlaps(touched)));
         });
-        return runs.Where((_, i) => reads[i]).ToList();
+        if (!relevant.Where((_, i) => reads[i]).Any(r => r))
+        {
+            return runs.Where((_, i) => reads[i]).ToList(); // none for a --target: all of them, and the binding says why none fits
+        }
+
+        var elsewhere = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (CompileStep step in runs.Where((_, i) => reads[i] && !relevant[i]).SelectMany(CompileStep.Of))
+        {
+            string relative = Path.GetRelativePath(patchedTree, step.Object);
+            elsewhere.UnionWith(original.OutputsLinking(relative).DefaultIfEmpty($"{relative} (libtool's non-PIC copy of an object linked elsewhere)"));
+        }
+
+        if (elsewhere.Count > 0)
+        {
+            progress($"note: the fix also changes sources of {string.Join(", ", elsewhere)}, which no --target names; {(runs.Where((_, i) => reads[i] && !relevant[i]).Count())} compiler run(s) for them are not run again and no patch is built for them (add --target path/to/FILE for one the running processes use)");
+        }
+
+        return runs.Where((_, i) => reads[i] && relevant[i]).ToList();
     }
 
     /// <summary>The files the step's compile reads (its source and every header), from <c>gcc -M</c> with the logged options.</summary>
