@@ -246,9 +246,9 @@ public static class PatchBuilder
             {
                 string relative = differing[i];
                 // An -flto object is refused as it is; recompiling it with sections would not give the deployed code either.
-                bool lto = ObjectDiff.IsLinkTimeOptimised(Suture.Elf.ElfFile.Load(original[relative])) || ObjectDiff.IsLinkTimeOptimised(Suture.Elf.ElfFile.Load(patched[relative]));
-                results[i] = lto
-                    ? ObjectDiff.Compare(relative, ObjectIndex.Load(original[relative]), ObjectIndex.Load(patched[relative]), lines)
+                Suture.Elf.ElfFile before = Suture.Elf.ElfFile.Load(original[relative]), after = Suture.Elf.ElfFile.Load(patched[relative]);
+                results[i] = ObjectDiff.IsLinkTimeOptimised(before) || ObjectDiff.IsLinkTimeOptimised(after)
+                    ? ObjectDiff.Compare(relative, ObjectIndex.Of(original[relative], before), ObjectIndex.Of(patched[relative], after), lines)
                     : ObjectDiff.Compare(relative, ObjectIndex.Load(originalSections.Compile(relative)), ObjectIndex.Load(patchedSections.Compile(relative)), lines);
             });
         }

@@ -93,6 +93,9 @@ internal sealed class ObjectIndex
 
     public static ObjectIndex Load(string path) => new(path, ElfFile.Load(path));
 
+    /// <summary>The index of an object already read from <paramref name="path"/>.</summary>
+    public static ObjectIndex Of(string path, ElfFile file) => new(path, file);
+
     /// <summary>The key (<see cref="SymbolKeys"/>) of a function or variable this object defines; other names are their own key.</summary>
     public string KeyOf(string name) => _keys.GetValueOrDefault(name, name);
 
