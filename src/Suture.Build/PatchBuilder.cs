@@ -86,9 +86,10 @@ public static class PatchBuilder
         {
             patched = IncrementalBuild.Run(tree, request.SourceDirectory, original, targets, wrappers, request.Progress);
         }
-        catch (SutureException e)
+        catch (Exception e) when (e is SutureException or IOException || e is AggregateException a && a.InnerExceptions.All(x => x is SutureException or IOException))
         {
-            request.Progress($"{e.Message}\nbuilding the patched tree in full instead");
+            string why = e is AggregateException all ? all.InnerExceptions[0].Message : e.Message;
+            request.Progress($"{why}\nbuilding the patched tree in full instead");
             patched = null;
         }
 

@@ -73,7 +73,15 @@ internal static class IncrementalBuild
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
         // Compiles first, all at once; runs that also link (gcc -o prog prog.c lib.o) after them, in the build's order.
         List<CompilerRun> compiles = again.Where(r => r.Arguments.Contains("-c")).ToList();
-        Parallel.ForEach(compiles, parallel, r => RunAgain(r, wrappers, environment));
+        try
+        {
+            Parallel.ForEach(compiles, parallel, r => RunAgain(r, wrappers, environment));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is SutureException) is SutureException first)
+        {
+            throw first;
+        }
+
         foreach (CompilerRun run in again.Where(r => !r.Arguments.Contains("-c")))
         {
             RunAgain(run, wrappers, environment);
@@ -115,11 +123,11 @@ internal static class IncrementalBuild
         var relevant = new bool[runs.Count];
         Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            // A source that no longer exists (configure's conftest.c) was a probe, not part of the build.
-            List<CompileStep> steps = CompileStep.Of(runs[i]).Where(s => File.Exists(s.Source)).ToList();
+            // A source or directory that no longer exists (configure's conftest.c, CMake's TryCompile-*) was a probe, not part of the build.
+            List<CompileStep> steps = Directory.Exists(runs[i].Directory) ? CompileStep.Of(runs[i]).Where(s => File.Exists(s.Source)).ToList() : [];
             relevant[i] = steps.Any(s => reach.MayReach(Path.GetRelativePath(patchedTree, s.Object)));
             // Headers are looked for only where it matters: a run for other outputs is reported when it compiles a fixed file itself.
-            reads[i] = steps.Any(s => touched.Contains(s.Source)) || (relevant[i] && steps.Any(s => Dependencies(s, wrappers).Overlaps(touched)));
+            reads[i] = steps.Any(s => touched.Contains(s.Source)) || (relevant[i] && steps.Any(s => Dependencies(s, wrappers) is not { } read || read.Overlaps(touched)));
         });
         if (!relevant.Where((_, i) => reads[i]).Any(r => r))
         {
@@ -142,7 +150,7 @@ internal static class IncrementalBuild
     }
 
     /// <summary>The files the step's compile reads (its source and every header), from <c>gcc -M</c> with the logged options.</summary>
-    private static HashSet<string> Dependencies(CompileStep step, CompilerWrappers wrappers)
+    private static HashSet<string>? Dependencies(CompileStep step, CompilerWrappers wrappers)
     {
         string compiler = wrappers.RealCompiler(step.Run.Compiler) ?? step.Run.Compiler;
         string file = Path.Combine(Path.GetTempPath(), $"suture-deps-{Guid.NewGuid():N}.d");
@@ -151,7 +159,7 @@ internal static class IncrementalBuild
             (int exit, string output) = ShellCommand.Run(compiler, step.DependencyArguments(file), step.Run.Directory);
             if (exit != 0 || !File.Exists(file))
             {
-                throw new SutureException($"cannot tell which files {step.Object} is compiled from: {compiler} -M failed (exit {exit}): {ShellCommand.Tail(output)}", ExitCode.BuildFailed);
+                return null; // unknown: the run counts as reading the fix's files
             }
 
             string text = File.ReadAllText(file).Replace("\\\n", " ", StringComparison.Ordinal);
