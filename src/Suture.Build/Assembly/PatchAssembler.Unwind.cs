@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Suture.Build.Diff;
 using Suture.Elf;
-using Suture.Patching.Format;
+using Suture.Format;
 
 namespace Suture.Build.Assembly;
 
