@@ -166,10 +166,11 @@ public static class PatchBuilder
         }
 
         List<ObjectIndex> checkedObjects = originals.ToList();
-        IReadOnlyList<string> differences = BuildEnvironmentCheck.Differences(target, checkedObjects, out int compared, out int total);
-        if (compared == 0)
+        BuildEnvironmentReport report = BuildEnvironmentCheck.Check(target, checkedObjects);
+        IReadOnlyList<BuildDifference> differences = report.Differences;
+        if (report.Compared == 0)
         {
-            string nothing = $"the build-environment check found none of the {total} function(s) of the rebuilt {string.Join(", ", checkedObjects.Select(o => Path.GetRelativePath(tree.Original, o.Path)).Take(5))}{(checkedObjects.Count > 5 ? ", ..." : "")} in {target.Path} (symbols from {target.SymbolSource}), so it compared nothing";
+            string nothing = $"the build-environment check found none of the {report.Total} function(s) of the rebuilt {string.Join(", ", checkedObjects.Select(o => Path.GetRelativePath(tree.Original, o.Path)).Take(5))}{(checkedObjects.Count > 5 ? ", ..." : "")} in {target.Path} (symbols from {target.SymbolSource}), so it compared nothing";
             if (request.IgnoreBuildMismatch)
             {
                 request.Progress($"warning: {nothing}; building anyway (--ignore-build-mismatch)");
@@ -181,17 +182,17 @@ public static class PatchBuilder
                 ExitCode.TargetMismatch);
         }
 
-        request.Progress($"compared {compared} function(s) with {target.Name} (symbols from {target.SymbolSource})");
+        request.Progress($"compared {report.Compared} function(s) with {target.Name} (symbols from {target.SymbolSource})");
         if (differences.Count == 0)
         {
             return [];
         }
 
-        string summary = BuildEnvironmentCheck.Summary(differences);
+        string summary = report.Summary();
         if (request.IgnoreBuildMismatch)
         {
             request.Progress($"warning: the rebuilt original differs from {binding.Target.Name} in {differences.Count} function(s); building anyway (--ignore-build-mismatch):\n  {summary}");
-            return [$"{IgnoreBuildMismatchOverride}: {differences.Count} function(s) differ from {binding.Target.Name}: {string.Join(", ", differences.Take(10).Select(d => d.Split(':')[1].Trim()))}"];
+            return [$"{IgnoreBuildMismatchOverride}: {differences.Count} function(s) differ from {binding.Target.Name}: {report.FirstSymbols()}"];
         }
 
         string why = BuildProvenance.Explain(target, checkedObjects, binding.Output is null ? null : Path.Combine(tree.Original, binding.Output));

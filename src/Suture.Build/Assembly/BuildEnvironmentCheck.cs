@@ -13,18 +13,13 @@ namespace Suture.Build.Assembly;
 /// </summary>
 internal static class BuildEnvironmentCheck
 {
-    private const int MaxNamed = 10;
-
-    /// <summary>
-    /// One line per function that differs, empty when the build matches; <paramref name="compared"/>
-    /// counts the functions compared (found in the target), of <paramref name="total"/>.
-    /// </summary>
-    public static IReadOnlyList<string> Differences(TargetBinary target, IEnumerable<ObjectIndex> originals, out int compared, out int total)
+    /// <summary>Compares every function and initialised variable of <paramref name="originals"/> with <paramref name="target"/>.</summary>
+    public static BuildEnvironmentReport Check(TargetBinary target, IEnumerable<ObjectIndex> originals)
     {
-        var differences = new List<string>();
+        var differences = new List<BuildDifference>();
         var unplaced = target.Unplaced.ToLookup(u => u.Name, StringComparer.Ordinal);
-        compared = 0;
-        total = 0;
+        int compared = 0;
+        int total = 0;
         foreach (ObjectIndex obj in originals)
         {
             foreach (ObjectFunction function in obj.Functions.Values)
@@ -46,7 +41,7 @@ internal static class BuildEnvironmentCheck
 
                 if (difference is not null)
                 {
-                    differences.Add($"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {function.Name}: {difference}");
+                    differences.Add(new BuildDifference(obj.SourceFile ?? Path.GetFileName(obj.Path), function.Name, difference));
                 }
             }
 
@@ -55,16 +50,13 @@ internal static class BuildEnvironmentCheck
                 string? difference = CompareVariable(target, obj, variable);
                 if (difference is not null)
                 {
-                    differences.Add($"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {variable.Name}: {difference}");
+                    differences.Add(new BuildDifference(obj.SourceFile ?? Path.GetFileName(obj.Path), variable.Name, difference));
                 }
             }
         }
 
-        return differences;
+        return new BuildEnvironmentReport(differences, compared, total);
     }
-
-    public static string Summary(IReadOnlyList<string> differences) =>
-        string.Join("\n  ", differences.Take(MaxNamed)) + (differences.Count > MaxNamed ? $"\n  ... and {differences.Count - MaxNamed} more" : "");
 
     private static string? Compare(TargetBinary target, ObjectIndex obj, ObjectFunction function, ref int compared)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Suture.Cli.Output;
 using System.Diagnostics;
+using Suture.Format;
 using Suture.Patching.Engine;
 using Suture.Patching.State;
 using Suture.Patching.Store;

@@ -2,6 +2,7 @@ using Suture.Cli.Output;
 using System.CommandLine;
 using Suture.Build;
 using Suture.Format;
+using Suture.Format.Writing;
 
 namespace Suture.Cli.Commands;
 
@@ -64,7 +65,7 @@ internal static class BuildCommand
             {
                 string file = intoDirectory ? Path.Combine(path, Path.GetFileName(one.TargetPath) + ".patch") : path;
                 PatchFile patchFile = one.Patch;
-                File.WriteAllBytes(file, PatchFileWriter.Write(patchFile));
+                File.WriteAllBytes(file, PatchWriter.Write(patchFile));
                 Console.WriteLine($"wrote {Printable.Text(file)}: patch {Printable.Text(patchFile.Metadata.Id)} for {Printable.Text(patchFile.Target.ObjectName)} (Build ID {patchFile.Target.BuildIdHex}), {patchFile.Functions.Count} function(s) redirected: {Printable.Join(patchFile.Functions.Select(f => f.Symbol))}");
             }
 

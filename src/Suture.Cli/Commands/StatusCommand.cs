@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Suture.Cli.Output;
+using Suture.Format;
 using Suture.Patching.Engine;
 using Suture.Patching.State;
 using Suture.Patching.Store;

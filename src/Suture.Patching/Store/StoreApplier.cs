@@ -1,3 +1,4 @@
+using Suture.Format;
 using Suture.Patching.Engine;
 using Suture.Process.Memory;
 using Suture.Process.Objects;

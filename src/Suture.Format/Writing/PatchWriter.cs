@@ -1,10 +1,12 @@
-namespace Suture.Format;
+using Suture.Format.Validation;
+
+namespace Suture.Format.Writing;
 
 /// <summary>
 /// Writes v1 patch files (docs/patch-format.md). The output is deterministic: the same patch
 /// always gives the same bytes. The creation time is stored in whole milliseconds.
 /// </summary>
-public static class PatchFileWriter
+public static class PatchWriter
 {
     /// <exception cref="ArgumentException">
     /// The patch breaks a rule the reader enforces with <see cref="PatchReadLimits.Default"/>
@@ -14,12 +16,12 @@ public static class PatchFileWriter
     {
         ArgumentNullException.ThrowIfNull(patch);
         PatchReadLimits limits = PatchReadLimits.Default;
-        if (PatchFileValidator.FindProblem(patch, limits) is { } problem)
+        if (PatchValidator.FindProblem(patch, limits) is { } problem)
         {
             throw new ArgumentException($"cannot write the patch: {problem}", nameof(patch));
         }
 
-        var e = new PatchEncoder();
+        var e = new FieldWriter();
         e.Bytes(PatchFormat.Magic);
         e.U16(PatchFormat.Version);
         e.U16(0);
@@ -52,7 +54,7 @@ public static class PatchFileWriter
         output.Write(Write(patch));
     }
 
-    private static void WriteTarget(PatchEncoder e, PatchTarget target)
+    private static void WriteTarget(FieldWriter e, PatchTarget target)
     {
         int at = e.BeginSection(PatchSection.Target);
         e.Blob(target.BuildId);
@@ -60,7 +62,7 @@ public static class PatchFileWriter
         e.EndSection(at);
     }
 
-    private static void WriteMetadata(PatchEncoder e, PatchMetadata metadata)
+    private static void WriteMetadata(FieldWriter e, PatchMetadata metadata)
     {
         int at = e.BeginSection(PatchSection.Metadata);
         e.String(metadata.Id);
@@ -74,7 +76,7 @@ public static class PatchFileWriter
         e.EndSection(at);
     }
 
-    private static void WriteFunctions(PatchEncoder e, IReadOnlyList<PatchFunction> functions)
+    private static void WriteFunctions(FieldWriter e, IReadOnlyList<PatchFunction> functions)
     {
         int at = e.BeginSection(PatchSection.Functions);
         e.U32((uint)functions.Count);
@@ -93,7 +95,7 @@ public static class PatchFileWriter
         e.EndSection(at);
     }
 
-    private static void WriteImage(PatchEncoder e, PatchImage image)
+    private static void WriteImage(FieldWriter e, PatchImage image)
     {
         int at = e.BeginSection(PatchSection.Code);
         e.Bytes(image.Code);
@@ -104,7 +106,7 @@ public static class PatchFileWriter
         e.EndSection(at);
     }
 
-    private static void WriteRelocations(PatchEncoder e, IReadOnlyList<PatchRelocation> relocations)
+    private static void WriteRelocations(FieldWriter e, IReadOnlyList<PatchRelocation> relocations)
     {
         int at = e.BeginSection(PatchSection.Relocations);
         e.U32((uint)relocations.Count);

@@ -1,86 +1,10 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
-namespace Suture.Format;
+namespace Suture.Format.Reading;
 
-/// <summary>Checks the header and checksum, walks the sections in order and hands each payload to <see cref="PatchSectionReader"/>.</summary>
-internal static class PatchFileParser
+/// <summary>The header, the checksum over the whole file and the checksum section that ends it.</summary>
+internal static partial class PatchReader
 {
-    public static PatchFile Parse(ReadOnlySpan<byte> data, string file, PatchReadLimits limits)
-    {
-        int headerSize = CheckHeaderAndChecksum(data, file, limits);
-        int end = data.Length - PatchFormat.ChecksumSectionSize;
-        var parts = new PatchFileParts();
-        ReadOnlySpan<uint> order = PatchSection.Order;
-        int next = 0;
-        int position = headerSize;
-        while (position < end)
-        {
-            if (end - position < PatchFormat.SectionHeaderSize)
-            {
-                throw Fail(file, $"truncated: the section header at offset {position} is incomplete " +
-                    $"({end - position} bytes before the checksum section)");
-            }
-
-            uint tag = BinaryPrimitives.ReadUInt32LittleEndian(data[position..]);
-            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(data[(position + 4)..]);
-            int start = position + PatchFormat.SectionHeaderSize;
-            if (length > (ulong)(end - start))
-            {
-                throw Fail(file, $"truncated: the {PatchSection.Name(tag)} section at offset {position} declares " +
-                    $"{length} bytes but only {end - start} remain before the checksum section");
-            }
-
-            ReadOnlySpan<byte> payload = data.Slice(start, (int)length);
-            int index = order.IndexOf(tag);
-            if (tag == PatchSection.Checksum)
-            {
-                throw Fail(file, $"the checksum section at offset {position} is not the last section");
-            }
-            else if (tag == PatchSection.Unwind)
-            {
-                if (parts.HasUnwind)
-                {
-                    throw Fail(file, $"duplicate unwind section at offset {position}");
-                }
-
-                parts.Read(tag, payload, file, limits);
-            }
-            else if (index < 0 && !PatchSection.MayIgnore(tag))
-            {
-                throw Fail(file, $"unknown required section {PatchSection.Describe(tag)} at offset {position}; " +
-                    "the patch needs a newer suture; upgrade suture");
-            }
-            else if (index >= 0 && index < next)
-            {
-                throw Fail(file, $"duplicate {PatchSection.Name(tag)} section at offset {position}");
-            }
-            else if (index > next)
-            {
-                throw Fail(file, $"the {PatchSection.Name(tag)} section at offset {position} is out of order: " +
-                    $"expected the {PatchSection.Name(order[next])} section next " +
-                    "(order: target, metadata, functions, code, data, relocations, checksum)");
-            }
-            else if (index == next)
-            {
-                parts.Read(tag, payload, file, limits);
-                next++;
-            }
-
-            position = start + (int)length;
-        }
-
-        if (next < order.Length)
-        {
-            throw Fail(file, $"missing required {PatchSection.Name(order[next])} section");
-        }
-
-        CheckChecksumSection(data[end..], file);
-        PatchFile patch = parts.ToPatchFile();
-        string? problem = PatchFileValidator.FindProblem(patch, limits);
-        return problem is null ? patch : throw Fail(file, problem);
-    }
-
     /// <summary>Returns the header size after checking everything the header and checksum promise.</summary>
     private static int CheckHeaderAndChecksum(ReadOnlySpan<byte> data, string file, PatchReadLimits limits)
     {
@@ -171,6 +95,4 @@ internal static class PatchFileParser
             throw Fail(file, $"the file does not end with a checksum section (found {PatchSection.Describe(tag)} of {length} bytes)");
         }
     }
-
-    private static PatchFormatException Fail(string file, string message) => new($"{file}: {message}");
 }

@@ -1,32 +1,32 @@
-namespace Suture.Format;
+namespace Suture.Format.Reading;
 
-/// <summary>Decodes the payload of each known section. Structure only; meaning is checked by <see cref="PatchFileValidator"/>.</summary>
-internal static class PatchSectionReader
+/// <summary>Decodes the payload of each known section. Structure only; meaning is checked by <see cref="Validation.PatchValidator"/>.</summary>
+internal static partial class PatchReader
 {
     private const long MinUnixMilliseconds = -62_135_596_800_000;
     private const long MaxUnixMilliseconds = 253_402_300_799_999;
 
-    public static PatchUnwindTable ReadUnwind(ReadOnlySpan<byte> payload, string file)
+    private static PatchUnwindTable ReadUnwind(ReadOnlySpan<byte> payload, string file)
     {
-        var d = new PatchDecoder(payload, file, "unwind");
+        var d = new FieldReader(payload, file, "unwind");
         ulong offset = d.ReadU64("eh_frame offset");
         ulong size = d.ReadU64("eh_frame size");
         d.ExpectEnd();
         return new PatchUnwindTable(offset, size);
     }
 
-    public static PatchTarget ReadTarget(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
+    private static PatchTarget ReadTarget(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
     {
-        var d = new PatchDecoder(payload, file, "target");
+        var d = new FieldReader(payload, file, "target");
         byte[] buildId = d.ReadBlob("build ID", limits.MaxBuildIdLength);
         string objectName = d.ReadString("object name", limits.MaxStringLength);
         d.ExpectEnd();
         return new PatchTarget(buildId, objectName);
     }
 
-    public static PatchMetadata ReadMetadata(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
+    private static PatchMetadata ReadMetadata(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
     {
-        var d = new PatchDecoder(payload, file, "metadata");
+        var d = new FieldReader(payload, file, "metadata");
         int max = limits.MaxStringLength;
         string id = d.ReadString("id", max);
         string description = d.ReadString("description", max);
@@ -55,9 +55,9 @@ internal static class PatchSectionReader
         };
     }
 
-    public static PatchFunction[] ReadFunctions(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
+    private static PatchFunction[] ReadFunctions(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
     {
-        var d = new PatchDecoder(payload, file, "functions");
+        var d = new FieldReader(payload, file, "functions");
         int count = d.ReadCount("entries", limits.MaxFunctions);
         var functions = new PatchFunction[Math.Min(count, d.Remaining / PatchFormat.MinFunctionEntrySize)];
         for (int i = 0; i < count; i++)
@@ -85,9 +85,9 @@ internal static class PatchSectionReader
         return functions;
     }
 
-    public static byte[] ReadCode(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
+    private static byte[] ReadCode(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
     {
-        var d = new PatchDecoder(payload, file, "code");
+        var d = new FieldReader(payload, file, "code");
         if (payload.Length > limits.MaxCodeSize)
         {
             throw d.Error($"{payload.Length} bytes of code exceed the limit of {limits.MaxCodeSize}");
@@ -96,9 +96,9 @@ internal static class PatchSectionReader
         return d.ReadRest();
     }
 
-    public static (byte[] Data, ulong BssSize) ReadData(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
+    private static (byte[] Data, ulong BssSize) ReadData(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
     {
-        var d = new PatchDecoder(payload, file, "data");
+        var d = new FieldReader(payload, file, "data");
         ulong bss = d.ReadU64("bss size");
         if (bss > (ulong)limits.MaxBssSize)
         {
@@ -113,9 +113,9 @@ internal static class PatchSectionReader
         return (d.ReadRest(), bss);
     }
 
-    public static PatchRelocation[] ReadRelocations(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
+    private static PatchRelocation[] ReadRelocations(ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
     {
-        var d = new PatchDecoder(payload, file, "relocations");
+        var d = new FieldReader(payload, file, "relocations");
         int count = d.ReadCount("entries", limits.MaxRelocations);
         var relocations = new PatchRelocation[Math.Min(count, d.Remaining / PatchFormat.MinRelocationEntrySize)];
         for (int i = 0; i < count; i++)
@@ -154,7 +154,7 @@ internal static class PatchSectionReader
         return relocations;
     }
 
-    private static string[] ReadStrings(ref PatchDecoder d, string what, int maxCount, int maxBytes)
+    private static string[] ReadStrings(ref FieldReader d, string what, int maxCount, int maxBytes)
     {
         int count = d.ReadCount(what, maxCount);
         var strings = new string[Math.Min(count, d.Remaining / 4)];
@@ -165,5 +165,63 @@ internal static class PatchSectionReader
         }
 
         return strings;
+    }
+
+    /// <summary>The sections decoded so far; becomes a <see cref="PatchFile"/> once all are present.</summary>
+    private sealed class Sections
+    {
+        private PatchTarget? target;
+        private PatchMetadata? metadata;
+        private PatchFunction[]? functions;
+        private byte[]? code;
+        private byte[]? data;
+        private ulong bssSize;
+        private PatchRelocation[]? relocations;
+        private PatchUnwindTable? unwind;
+
+        public bool HasUnwind => unwind is not null;
+
+        public void Read(uint tag, ReadOnlySpan<byte> payload, string file, PatchReadLimits limits)
+        {
+            switch (tag)
+            {
+                case PatchSection.Target:
+                    target = ReadTarget(payload, file, limits);
+                    break;
+                case PatchSection.Metadata:
+                    metadata = ReadMetadata(payload, file, limits);
+                    break;
+                case PatchSection.Functions:
+                    functions = ReadFunctions(payload, file, limits);
+                    break;
+                case PatchSection.Code:
+                    code = ReadCode(payload, file, limits);
+                    break;
+                case PatchSection.Data:
+                    (data, bssSize) = ReadData(payload, file, limits);
+                    break;
+                case PatchSection.Relocations:
+                    relocations = ReadRelocations(payload, file, limits);
+                    break;
+                case PatchSection.Unwind:
+                    unwind = ReadUnwind(payload, file);
+                    break;
+                default:
+                    throw new InvalidOperationException($"section {PatchSection.Describe(tag)} has no reader");
+            }
+        }
+
+        /// <summary>Only called after the parser has seen every required section.</summary>
+        public PatchFile ToPatchFile() => new()
+        {
+            Target = target ?? throw Missing(),
+            Metadata = metadata ?? throw Missing(),
+            Functions = functions ?? throw Missing(),
+            Image = new PatchImage(code ?? throw Missing(), data ?? throw Missing(), bssSize),
+            Relocations = relocations ?? throw Missing(),
+            Unwind = unwind,
+        };
+
+        private static InvalidOperationException Missing() => new("a required section was not read");
     }
 }

@@ -1,11 +1,10 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 
-namespace Suture.Format;
+namespace Suture.Format.Writing;
 
 /// <summary>Appends little-endian fields to a growing buffer; sections get their length filled in when they end.</summary>
-internal sealed class PatchEncoder
+internal sealed class FieldWriter
 {
     private byte[] buffer = new byte[4096];
     private int length;

@@ -2,20 +2,20 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Unicode;
 
-namespace Suture.Format;
+namespace Suture.Format.Reading;
 
 /// <summary>
 /// Reads the fields of one section payload. Every read is bounds-checked first; failures become
 /// <see cref="PatchFormatException"/>s naming the file, the section and <see cref="Context"/>.
 /// </summary>
-internal ref struct PatchDecoder
+internal ref struct FieldReader
 {
     private readonly ReadOnlySpan<byte> data;
     private readonly string file;
     private readonly string section;
     private int position;
 
-    public PatchDecoder(ReadOnlySpan<byte> data, string file, string section)
+    public FieldReader(ReadOnlySpan<byte> data, string file, string section)
     {
         this.data = data;
         this.file = file;

@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.Text;
 
-namespace Suture.Format;
+namespace Suture.Format.Validation;
 
 /// <summary>
 /// The rules beyond syntax that every patch file obeys. The reader applies them after decoding and
 /// the writer before encoding, so anything written can be read back.
 /// </summary>
-internal static class PatchFileValidator
+internal static partial class PatchValidator
 {
     /// <summary>The first rule <paramref name="patch"/> breaks, as "section: what, value, expected", or null.</summary>
     public static string? FindProblem(PatchFile patch, PatchReadLimits limits)
@@ -21,8 +21,8 @@ internal static class PatchFileValidator
         return CheckTarget(patch.Target, limits)
             ?? CheckMetadata(patch.Metadata, limits)
             ?? CheckImage(patch.Image, limits)
-            ?? PatchEntryValidator.CheckFunctions(patch.Functions, patch.Image, limits)
-            ?? PatchEntryValidator.CheckRelocations(patch.Relocations, patch.Image, limits)
+            ?? CheckFunctions(patch.Functions, patch.Image, limits)
+            ?? CheckRelocations(patch.Relocations, patch.Image, limits)
             ?? CheckUnwind(patch.Unwind, patch.Image);
     }
 

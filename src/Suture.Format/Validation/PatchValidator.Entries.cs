@@ -1,9 +1,9 @@
-namespace Suture.Format;
+namespace Suture.Format.Validation;
 
 /// <summary>Rules for function and relocation entries: everything they point at lies inside the image.</summary>
-internal static class PatchEntryValidator
+internal static partial class PatchValidator
 {
-    public static string? CheckFunctions(IReadOnlyList<PatchFunction> functions, PatchImage image, PatchReadLimits limits)
+    private static string? CheckFunctions(IReadOnlyList<PatchFunction> functions, PatchImage image, PatchReadLimits limits)
     {
         if (functions.Count > limits.MaxFunctions)
         {
@@ -30,7 +30,7 @@ internal static class PatchEntryValidator
             return ": is null";
         }
 
-        if (PatchFileValidator.CheckString(f.Symbol, "symbol", limits, required: true) is { } symbolProblem)
+        if (CheckString(f.Symbol, "symbol", limits, required: true) is { } symbolProblem)
         {
             return ": " + symbolProblem;
         }
@@ -68,7 +68,7 @@ internal static class PatchEntryValidator
         return null;
     }
 
-    public static string? CheckRelocations(IReadOnlyList<PatchRelocation> relocations, PatchImage image, PatchReadLimits limits)
+    private static string? CheckRelocations(IReadOnlyList<PatchRelocation> relocations, PatchImage image, PatchReadLimits limits)
     {
         if (relocations.Count > limits.MaxRelocations)
         {
@@ -106,8 +106,8 @@ internal static class PatchEntryValidator
         }
 
         bool external = r.Target == PatchSymbolKind.External;
-        string? problem = PatchFileValidator.CheckString(r.Symbol, "symbol", limits, required: external)
-            ?? (r.Version is null ? null : PatchFileValidator.CheckString(r.Version, "version", limits));
+        string? problem = CheckString(r.Symbol, "symbol", limits, required: external)
+            ?? (r.Version is null ? null : CheckString(r.Version, "version", limits));
         if (problem is not null)
         {
             return ": " + problem;
