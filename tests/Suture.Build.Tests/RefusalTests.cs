@@ -81,12 +81,14 @@ public sealed class RefusalTests
     public void A_table_entry_pointed_elsewhere_is_seen_and_refused(string build)
     {
         // The table's bytes are zeros where the pointers go: only its relocations show the change
-        // (it was taken for "changes no compiled function").
+        // (it was taken for "changes no compiled function"). The table is written (rename_one), so
+        // it is state the program may have changed; a const one is carried with the new code (ConstTableTests).
         const string source = """
             #include <stdio.h>
             #include <unistd.h>
-            static const char *const names[] = { "alpha", "beta" };
+            static const char *names[] = { "alpha", "beta" };
             __attribute__((noinline)) const char *pick(int i) { return names[i & 1]; }
+            void rename_one(int i, const char *name) { names[i & 1] = name; }
             int main(void) { for (;;) { printf("%s\n", pick(0)); usleep(100000); } }
 
             """;

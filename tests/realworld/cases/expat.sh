@@ -12,6 +12,8 @@ LATER=(expat-2.5.0-CVE-2024-8176.patch expat-2.5.0-CVE-2024-50602.patch expat-2.
 BUILD_DEPS=(debhelper docbook-to-man docbook2x libexpat1-dev libffi-platypus-perl)
 HERE=$(dirname "${BASH_SOURCE[0]}")
 
+expat_build_id() { readelf -n "$1" | awk '/Build ID/ { print $3 }'; }
+
 case_expat() {
     local work=$1
     apt-get install -y -qq --no-upgrade "${BUILD_DEPS[@]}" >/dev/null 2>&1 || { fail "installing ${BUILD_DEPS[*]} failed"; return 1; }
@@ -43,6 +45,14 @@ case_expat() {
         mkdir -p "$work/deployed" && cp -a "$copy"/libexpat.so.1* "$work/deployed/"
         target=$work/deployed/libexpat.so.1.8.10
         copy=$work/other && mkdir -p "$copy" && cp -a "$work/own/build/lib/.libs"/libexpat.so.1* "$copy/"
+    fi
+    if [ "$(expat_build_id "$copy/libexpat.so.1")" = "$(expat_build_id "$target")" ]; then
+        # The package's own build reproduced the target bit for bit (same gcc as the buildd): the
+        # copy to leave alone is the same objects linked again with another Build ID.
+        log "expat: the package's own build has the target's Build ID; linking its objects again with another one for the process to leave alone"
+        copy=$work/other-id && mkdir -p "$copy"
+        gcc -shared -fPIC -Wl,--whole-archive "$work/own/build/lib/.libs/libexpatinternal.a" -Wl,--no-whole-archive -lm \
+            -Wl,-soname,libexpat.so.1 -Wl,--build-id=0x5e7e5e7e5e7e5e7e5e7e5e7e5e7e5e7e5e7e5e7e -o "$copy/libexpat.so.1" || return 1
     fi
 
     started=$(now)
