@@ -29,7 +29,7 @@ internal static class Fleet
     }
 
     /// <summary>A valid v1 patch for <paramref name="buildId"/>, written by Suture.Format's writer.</summary>
-    public static byte[] Patch(int level, string buildId = BuildId, string id = "demo-fix", params string[] cves) => PatchFileWriter.Write(new PatchFile
+    public static byte[] Patch(int level, string buildId = BuildId, string id = "demo-fix", params string[] cves) => PatchWriter.Write(new PatchFile
     {
         Target = new PatchTarget(Convert.FromHexString(buildId), "/usr/lib/libdemo.so.1"),
         Metadata = new PatchMetadata

@@ -61,9 +61,14 @@ internal static class PatchEndpoints
         }
 
         var limits = new PatchReadLimits { MaxFileSize = settings.MaxPatchSize };
-        if (!PatchFileReader.TryRead(data, "the uploaded patch", out PatchFile? patch, out string? error, limits))
+        PatchFile patch;
+        try
         {
-            return Problem.Of(422, ProblemTypes.InvalidPatch, "Not a valid patch", error);
+            patch = PatchDocument.Read(data, "the uploaded patch", limits).Patch;
+        }
+        catch (PatchFormatException e)
+        {
+            return Problem.Of(422, ProblemTypes.InvalidPatch, "Not a valid patch", e.Message);
         }
 
         (string? signature, string? refusal) = PatchSignatureCheck.Judge(data, patch);
