@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Suture.Cli.Output;
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Operations;
 
 namespace Suture.Cli.Commands;
 

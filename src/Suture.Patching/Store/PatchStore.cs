@@ -1,4 +1,4 @@
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Operations;
 
 namespace Suture.Patching.Store;
 

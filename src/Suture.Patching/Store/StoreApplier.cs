@@ -1,4 +1,5 @@
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Fleet;
+using Suture.Patching.Engine.Operations;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
 
