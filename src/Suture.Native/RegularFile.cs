@@ -9,7 +9,7 @@ namespace Suture.Native;
 /// SIGINT handling) and the type is checked on the open descriptor (no window between a check
 /// and the open).
 /// </summary>
-public static class RegularFile
+internal static class RegularFile
 {
     /// <returns>The handle, or null with <paramref name="errno"/> set (open failed) or <paramref name="kind"/> set (not a regular file).</returns>
     public static unsafe SafeFileHandle? TryOpenRead(string path, out int errno, out string? kind)

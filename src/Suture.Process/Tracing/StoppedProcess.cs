@@ -109,8 +109,13 @@ public sealed class StoppedProcess : IDisposable
         }
     }
 
-    public UserRegs GetRegisters(TracedThread thread) => _threads.ContainsKey(thread.Tid)
-        ? Ptrace.GetRegisters(thread.Tid)
+    public ThreadRegisters GetRegisters(TracedThread thread) => new(Ptrace.GetRegisters(Own(thread).Tid));
+
+    /// <summary>Gives a stopped thread of this process the registers <paramref name="registers"/> (a copy from <see cref="ThreadRegisters.With"/>).</summary>
+    public void SetRegisters(TracedThread thread, in ThreadRegisters registers) => Ptrace.SetRegisters(Own(thread).Tid, registers.Raw);
+
+    private TracedThread Own(TracedThread thread) => _threads.ContainsKey(thread.Tid)
+        ? thread
         : throw new ArgumentException($"thread {thread.Tid} is not a thread of process {Pid}", nameof(thread));
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Suture.Native;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
 using Suture.Process.Tracing;
@@ -30,7 +29,7 @@ internal sealed record LiveSnapshot(
             var registers = stopped.Threads.ToDictionary(t => t.Tid, stopped.GetRegisters);
             var results = new Dictionary<int, UnwindResult>();
             var firstPass = Stopwatch.StartNew();
-            foreach ((int tid, UserRegs regs) in registers)
+            foreach ((int tid, ThreadRegisters regs) in registers)
             {
                 results[tid] = unwinder.Unwind(regs, StackMemory.Capture(memory, mappings, regs.Rsp));
             }
@@ -44,7 +43,7 @@ internal sealed record LiveSnapshot(
                 // Warm up, then give tiered compilation time to install optimized code.
                 for (int round = 0; round < benchmarkRounds; round++)
                 {
-                    foreach ((int _, UserRegs regs) in registers)
+                    foreach ((int _, ThreadRegisters regs) in registers)
                     {
                         unwinder.Unwind(regs, StackMemory.Capture(memory, mappings, regs.Rsp));
                     }
@@ -55,7 +54,7 @@ internal sealed record LiveSnapshot(
                 var unwindClock = Stopwatch.StartNew();
                 for (int round = 0; round < benchmarkRounds; round++)
                 {
-                    foreach ((int tid, UserRegs regs) in registers)
+                    foreach ((int tid, ThreadRegisters regs) in registers)
                     {
                         unwinder.Unwind(regs, stacks[tid]);
                     }
@@ -66,7 +65,7 @@ internal sealed record LiveSnapshot(
                 var clock = Stopwatch.StartNew();
                 for (int round = 0; round < benchmarkRounds; round++)
                 {
-                    foreach ((int _, UserRegs regs) in registers)
+                    foreach ((int _, ThreadRegisters regs) in registers)
                     {
                         unwinder.Unwind(regs, StackMemory.Capture(memory, mappings, regs.Rsp));
                     }

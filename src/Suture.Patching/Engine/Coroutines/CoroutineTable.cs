@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using Suture.Elf;
-using Suture.Native;
 using Suture.Patching.Engine.Symbols;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
+using Suture.Process.Tracing;
 
 namespace Suture.Patching.Engine.Coroutines;
 
@@ -51,7 +51,7 @@ public sealed class CoroutineTable
     }
 
     /// <summary>The saved registers of each declared coroutine; read while the process is stopped.</summary>
-    public IReadOnlyList<UserRegs> Read(ProcessMemory memory)
+    public IReadOnlyList<ThreadRegisters> Read(ProcessMemory memory)
     {
         Span<byte> header = stackalloc byte[16];
         if (!memory.TryRead(Address, header) || BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic)
@@ -67,15 +67,13 @@ public sealed class CoroutineTable
             throw new SutureException($"process {memory.Pid}: the entries of {SymbolName} at 0x{entries:x} cannot be read; the coroutine stacks cannot be checked", ExitCode.Unpatchable);
         }
 
-        var contexts = new List<UserRegs>((int)count);
+        var contexts = new List<ThreadRegisters>((int)count);
         for (int i = 0; i < count; i++)
         {
-            contexts.Add(new UserRegs
-            {
-                Rip = BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan(i * 24)),
-                Rsp = BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan((i * 24) + 8)),
-                Rbp = BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan((i * 24) + 16)),
-            });
+            contexts.Add(ThreadRegisters.ForContext(
+                rip: BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan(i * 24)),
+                rsp: BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan((i * 24) + 8)),
+                rbp: BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan((i * 24) + 16))));
         }
 
         return contexts;

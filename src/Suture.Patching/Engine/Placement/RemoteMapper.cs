@@ -42,19 +42,7 @@ public static class RemoteMapper
                 }
 
                 memory.Write(address + layout.StateOffset, record);
-                bool code;
-                try
-                {
-                    code = TryMapPart(syscalls, memory, fd, address, 0, layout.CodeSize, ProtRead | ProtExec, placed);
-                }
-                catch (Native.NativeCallException e) when (e.ErrorNumber is Native.Errno.EPERM or Native.Errno.EACCES)
-                {
-                    throw new SutureException(
-                        $"process {memory.Pid} does not allow new executable memory (a seccomp filter, SELinux execmem or a similar policy refused mmap with PROT_EXEC); cannot load a patch into it",
-                        ExitCode.Unpatchable,
-                        e);
-                }
-
+                bool code = TryMapPart(syscalls, memory, fd, address, 0, layout.CodeSize, ProtRead | ProtExec, placed);
                 if (code && TryMapPart(syscalls, memory, fd, address, layout.CodeSize, layout.DataSize, ProtRead | ProtWrite, placed))
                 {
                     placed.Clear();
@@ -91,14 +79,19 @@ public static class RemoteMapper
         }
 
         long mapped = syscalls.Invoke(Mmap, address + offset, size, protection, MapPrivate | MapFixedNoReplace, (ulong)fd, offset);
-        if (mapped == -Native.Errno.EEXIST)
+        switch (RemoteSyscalls.ErrorOf(mapped))
         {
-            return false;
-        }
-
-        if (mapped < 0 && mapped > -4096)
-        {
-            throw new Native.NativeCallException("mmap (inside the target)", $"process {memory.Pid}", (int)-mapped);
+            case RemoteError.None:
+                break;
+            case RemoteError.Exists:
+                return false;
+            case RemoteError.Denied when (protection & ProtExec) != 0:
+                throw new SutureException(
+                    $"process {memory.Pid} does not allow new executable memory (a seccomp filter, SELinux execmem or a similar policy refused mmap with PROT_EXEC); cannot load a patch into it",
+                    ExitCode.Unpatchable,
+                    syscalls.Failure("mmap", mapped));
+            default:
+                throw syscalls.Failure("mmap", mapped);
         }
 
         if ((ulong)mapped != address + offset)

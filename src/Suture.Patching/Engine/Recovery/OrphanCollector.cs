@@ -236,7 +236,7 @@ public static class OrphanCollector
 
         public SyscallGadgets Gadgets => _gadgets ??= SyscallGadgets.Find(memory, mappings);
 
-        public Func<IReadOnlyList<Native.UserRegs>>? Coroutines
+        public Func<IReadOnlyList<ThreadRegisters>>? Coroutines
         {
             get
             {

@@ -1,8 +1,8 @@
-using Suture.Native;
 using Suture.Patching.Engine.Symbols;
 using Suture.Patching.State;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
+using Suture.Process.Tracing;
 using Suture.Process.Unwinding;
 
 namespace Suture.Patching.Engine.Safety;
@@ -56,7 +56,7 @@ public sealed class DwarfStackWalker : IStackWalker
         }
     }
 
-    public ThreadFrames Walk(in UserRegs registers)
+    public ThreadFrames Walk(in ThreadRegisters registers)
     {
         StackMemory stack = StackMemory.Capture(_memory, _mappings, registers.Rsp);
         UnwindResult result = _unwinder.Unwind(registers, stack);

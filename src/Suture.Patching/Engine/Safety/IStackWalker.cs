@@ -1,9 +1,9 @@
-using Suture.Native;
+using Suture.Process.Tracing;
 
 namespace Suture.Patching.Engine.Safety;
 
 /// <summary>Produces the frames of a stopped thread (or a suspended coroutine) for the safety check.</summary>
 public interface IStackWalker
 {
-    ThreadFrames Walk(in UserRegs registers);
+    ThreadFrames Walk(in ThreadRegisters registers);
 }

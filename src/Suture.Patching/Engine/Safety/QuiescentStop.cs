@@ -20,7 +20,7 @@ public static class QuiescentStop
     /// that return and caught there (<see cref="ReturnWatch"/>), instead of waiting for a moment at
     /// which they happen to be outside.
     /// </param>
-    public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action, ReturnWatch? watch = null)
+    public static T Run<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<ThreadRegisters>>? coroutines, Func<StoppedProcess, T> action, ReturnWatch? watch = null)
     {
         try
         {
@@ -32,7 +32,7 @@ public static class QuiescentStop
         }
     }
 
-    private static T RunRounds<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<Native.UserRegs>>? coroutines, Func<StoppedProcess, T> action, ReturnWatch? watch)
+    private static T RunRounds<T>(int pid, string what, IReadOnlyList<CodeRange> ranges, OperationOptions options, IStackWalker walker, Func<IReadOnlyList<ThreadRegisters>>? coroutines, Func<StoppedProcess, T> action, ReturnWatch? watch)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan delay = FirstDelay;

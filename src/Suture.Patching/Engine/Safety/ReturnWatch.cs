@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using Suture.Native;
 using Suture.Patching.Engine.Unwind;
 using Suture.Process.Memory;
 using Suture.Process.Tracing;
@@ -89,12 +88,10 @@ public sealed class ReturnWatch
         _settled = false;
         foreach (TracedThread thread in stopped.Threads)
         {
-            UserRegs regs = stopped.GetRegisters(thread);
+            ThreadRegisters regs = stopped.GetRegisters(thread);
             if (InPage(regs.Rip))
             {
-                UserRegs returned = Returned(regs);
-                returned.OrigRax = ulong.MaxValue; // the parking nanosleep is not restarted
-                Ptrace.SetRegisters(thread.Tid, returned);
+                stopped.SetRegisters(thread, Returned(regs));
             }
         }
 
@@ -401,7 +398,7 @@ public sealed class ReturnWatch
     private bool InPage(ulong address) => _page != 0 && address >= _page && address < _page + (2 * PageSize);
 
     /// <summary>The registers of a thread in a stub, moved on to the return address.</summary>
-    private UserRegs Returned(UserRegs regs)
+    private ThreadRegisters Returned(in ThreadRegisters regs)
     {
         ulong stub = _page + ((regs.Rip - _page) / StubSize * StubSize);
         if (stub == _page || regs.Rip >= _page + TableOffset)
@@ -414,12 +411,11 @@ public sealed class ReturnWatch
         if (offset is > 0 and <= InSyscallOffset)
         {
             // rax is pushed: take it back.
-            regs.Rax = _memory.TryReadWord(regs.Rsp) ?? throw new SutureException($"process {_pid}: the stack at 0x{regs.Rsp:x} cannot be read");
-            regs.Rsp += 8;
+            ulong rax = _memory.TryReadWord(regs.Rsp) ?? throw new SutureException($"process {_pid}: the stack at 0x{regs.Rsp:x} cannot be read");
+            return regs.With(rip: returnAddress, rsp: regs.Rsp + 8, rax: rax, noRestart: true); // the parking nanosleep is not restarted
         }
 
-        regs.Rip = returnAddress;
-        return regs;
+        return regs.With(rip: returnAddress, noRestart: true);
     }
 
     /// <summary>True when the thread sleeps in its stub's nanosleep (read from /proc, without stopping it).</summary>

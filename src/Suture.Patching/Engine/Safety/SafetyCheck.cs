@@ -1,4 +1,3 @@
-using Suture.Native;
 using Suture.Process.Tracing;
 
 namespace Suture.Patching.Engine.Safety;
@@ -22,7 +21,7 @@ public static class SafetyCheck
         StoppedProcess process,
         IReadOnlyList<CodeRange> ranges,
         IStackWalker walker,
-        Func<IReadOnlyList<UserRegs>>? coroutines = null)
+        Func<IReadOnlyList<ThreadRegisters>>? coroutines = null)
     {
         var verdicts = new List<ThreadVerdict>();
         foreach (TracedThread thread in process.Threads)
@@ -30,7 +29,7 @@ public static class SafetyCheck
             verdicts.Add(Check(thread.Tid, "", process.GetRegisters(thread), ranges, walker)); // names are read after resuming (see Named)
         }
 
-        IReadOnlyList<UserRegs> contexts = coroutines?.Invoke() ?? [];
+        IReadOnlyList<ThreadRegisters> contexts = coroutines?.Invoke() ?? [];
         for (int i = 0; i < contexts.Count; i++)
         {
             verdicts.Add(Check(0, $"coroutine {i}", contexts[i], ranges, walker));
@@ -39,7 +38,7 @@ public static class SafetyCheck
         return verdicts;
     }
 
-    private static ThreadVerdict Check(int tid, string name, in UserRegs regs, IReadOnlyList<CodeRange> ranges, IStackWalker walker)
+    private static ThreadVerdict Check(int tid, string name, in ThreadRegisters regs, IReadOnlyList<CodeRange> ranges, IStackWalker walker)
     {
         ThreadFrames stack = walker.Walk(regs);
         var busy = new List<string>();
