@@ -79,6 +79,31 @@ internal sealed class EntryWriter
     }
 
     /// <summary>
+    /// Runs <paramref name="writes"/> with a new writer; on any failure (an overflow, a write the
+    /// kernel refused) puts back what they wrote (<see cref="UndoAfter"/>), then rethrows the
+    /// failure when <paramref name="keep"/> says so, else throws a <see cref="SutureException"/>
+    /// whose message <paramref name="failed"/> makes of the failure's.
+    /// </summary>
+    public static void WriteOrUndo(ProcessMemory memory, string operation, Action<EntryWriter> writes, Func<Exception, bool> keep, Func<string, string> failed)
+    {
+        var writer = new EntryWriter(memory);
+        try
+        {
+            writes(writer);
+        }
+        catch (Exception e) // any failure puts back what was written
+        {
+            writer.UndoAfter(e, operation);
+            if (keep(e))
+            {
+                throw;
+            }
+
+            throw new SutureException(failed(e.Message), ExitCode.Failure, e);
+        }
+    }
+
+    /// <summary>
     /// <see cref="Undo"/> after <paramref name="failure"/>; if putting the bytes back fails too,
     /// says so plainly instead of hiding the first failure.
     /// </summary>

@@ -1,5 +1,6 @@
 using Suture.Format;
 using Suture.Patching.Engine.Operations;
+using Suture.Patching.Engine.Unwind;
 using Suture.Process.Objects;
 using Suture.Process.Tracing;
 
@@ -15,6 +16,7 @@ public static class FleetApplier
     /// <summary>Call on the tracer thread.</summary>
     public static IReadOnlyList<FleetResult> ApplyAll(PatchFile patch, string patchSha256, OperationOptions options, Action<FleetResult> progress)
     {
+        string? refusal = UnwindTableCheck.Refusal(patch); // once, not once per process
         var cache = new BuildIdCache();
         var results = new List<FleetResult>();
         foreach (int pid in ProcessScanner.FindMapping(patch.Target.BuildId, cache))
@@ -24,7 +26,7 @@ public static class FleetApplier
                 break;
             }
 
-            FleetResult result = ApplyOne(pid, patch, patchSha256, options);
+            FleetResult result = ApplyOne(pid, patch, patchSha256, options, refusal);
             results.Add(result);
             progress(result);
         }
@@ -32,12 +34,21 @@ public static class FleetApplier
         return results;
     }
 
-    internal static FleetResult ApplyOne(int pid, PatchFile patch, string sha, OperationOptions options)
+    internal static FleetResult ApplyOne(int pid, PatchFile patch, string sha, OperationOptions options) =>
+        ApplyOne(pid, patch, sha, options, UnwindTableCheck.Refusal(patch));
+
+    /// <param name="refusal">Why the patch's unwind table is unusable (<see cref="UnwindTableCheck.Refusal"/>), or null.</param>
+    private static FleetResult ApplyOne(int pid, PatchFile patch, string sha, OperationOptions options, string? refusal)
     {
         string name = ThreadList.Name(pid, pid);
         try
         {
-            var applied = PatchApplier.Apply(pid, patch, sha, options);
+            if (refusal is not null)
+            {
+                throw UnwindTableCheck.Refused(refusal, $"apply to process {pid} refused");
+            }
+
+            var applied = PatchApplier.ApplyChecked(pid, patch, sha, options);
             return new FleetResult(pid, name, FleetOutcome.Patched, $"level {applied.Level}", ExitCode.Success);
         }
         catch (SutureException e) when (!LeftThreadsStopped(e)) // else suture must exit (the kernel then lets them go) instead of moving on
@@ -53,16 +64,5 @@ public static class FleetApplier
         }
     }
 
-    private static bool LeftThreadsStopped(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is ThreadsNotReleasedException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool LeftThreadsStopped(Exception e) => ExceptionChain.Any(e, inner => inner is ThreadsNotReleasedException);
 }

@@ -34,79 +34,82 @@ public static class PatchApplier
     /// <summary>Call on the tracer thread.</summary>
     public static AppliedPatch Apply(int pid, PatchFile patch, string patchSha256, OperationOptions options)
     {
-        using TargetLock held = TargetLock.Acquire(pid, options);
-        IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
-        using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
-        if (OrphanCollector.Collect(pid, options, mappings, memory).DidAnything)
-        {
-            mappings = MemoryMapReader.Read(pid);
-        }
+        UnwindTableCheck.Verify(patch, $"apply to process {pid} refused"); // before the lock: it reads nothing of the process
+        return ApplyChecked(pid, patch, patchSha256, options);
+    }
 
-        IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
-        LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
-        IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
-        AppliedPatch? current = PatchChain.For(applied, target.BuildId ?? []).Active;
-        CheckLevel(pid, patch, target, current, options);
-        UnwindTableCheck.Verify(patch, $"apply to process {pid} refused");
-        var files = new ObjectFiles(pid);
-        CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
-        if (coroutines is null)
-        {
-            RefuseCoroutines(pid, objects, files, memory, options);
-        }
-
-        var entries = patch.Functions.Select(f => new FunctionEntry(f, target.Bias)).ToList();
-        foreach (FunctionEntry entry in entries)
-        {
-            entry.Verify(pid, memory, current);
-        }
-
-        var resolver = new ExternalSymbolResolver(pid, objects, memory, files);
-        var externals = patch.Relocations
-            .Where(r => r.Target == PatchSymbolKind.External && !r.IsThreadLocal)
-            .Select(r => (r.Symbol, r.Version))
-            .Distinct()
-            .ToDictionary(s => s, s => resolver.Resolve(s.Symbol, s.Version));
-        SyscallGadgets gadgets = SyscallGadgets.Find(memory, mappings);
+    /// <summary><see cref="Apply"/> of a patch whose unwind table <see cref="UnwindTableCheck"/> has passed.</summary>
+    internal static AppliedPatch ApplyChecked(int pid, PatchFile patch, string patchSha256, OperationOptions options)
+    {
+        using OperationContext context = OperationContext.ForChange(pid, options);
+        Prepared prepared = Prepare(context, patch, patchSha256);
+        _ = context.Gadgets; // a process without usable system call gadgets is refused before anything stops
         if (options.Cancellation.IsCancellationRequested)
         {
             throw new SutureException($"apply to process {pid} interrupted before it changed anything", ExitCode.Interrupted);
         }
 
-        List<CodeRange> ranges = PatchCheck.ApplyRanges(patch, target, current);
-        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, applied, files);
-
-        var threadLocals = new ThreadLocalResolver(pid, objects, memory, files, target, resolver.FindDefinition);
-        UnwindRegistration? unwinder = patch.Unwind is null ? null : UnwindRegistration.Find(pid, resolver);
-        PlacedPatch placed = Load(pid, patch, patchSha256, target, entries, externals, threadLocals, memory, gadgets, mappings, unwinder, walker, options);
+        List<CodeRange> ranges = PatchCheck.ApplyRanges(patch, prepared.Target, prepared.Current);
+        _ = context.Walker; // read before the load: it sees the process as it is before the new code is mapped
+        prepared = prepared with { Unwinder = patch.Unwind is null ? null : UnwindRegistration.Find(pid, context.Resolver) };
+        PlacedPatch placed = Load(context, prepared);
         try
         {
-            return QuiescentStop.Run(pid, "apply", ranges, options, walker, coroutines is null ? null : () => coroutines.Read(memory), stopped =>
+            return context.WhenQuiescent("apply", ranges, stopped =>
             {
-                Switch(pid, memory, placed, current);
+                Switch(pid, context.Memory, placed, prepared.Current);
                 return placed.Record;
-            }, new ReturnWatch(pid, memory, gadgets, walker, () => UnwindRegistration.Find(pid, resolver)));
+            });
         }
         catch (Exception failure) when (MayUnload(failure)) // every failure, not only anticipated ones: the loaded code must go
         {
-            Unload(pid, memory, gadgets, placed, failure, unwinder, walker);
+            Unload(context, placed, failure, prepared.Unwinder);
             throw;
         }
     }
 
-    /// <summary>False when an entry may jump to the loaded code: the switch was made, or undoing it failed.</summary>
-    private static bool MayUnload(Exception? failure)
+    /// <summary>
+    /// What the load needs, found without stopping anything: the target object and the level it
+    /// runs, the verified entries, the external symbols and (found last) the unwinder.
+    /// </summary>
+    private sealed record Prepared(
+        PatchFile Patch,
+        string Sha256,
+        LoadedObject Target,
+        AppliedPatch? Current,
+        IReadOnlyList<FunctionEntry> Entries,
+        Dictionary<(string, string?), ResolvedSymbol> Externals,
+        UnwindRegistration? Unwinder);
+
+    private static Prepared Prepare(OperationContext context, PatchFile patch, string sha)
     {
-        for (; failure is not null; failure = failure.InnerException)
+        int pid = context.Pid;
+        LoadedObject target = TargetObjectLocator.Find(pid, context.Objects, patch.Target);
+        AppliedPatch? current = PatchChain.For(context.Applied, target.BuildId ?? []).Active;
+        CheckLevel(pid, patch, target, current, context.Options);
+        if (context.Coroutines is null)
         {
-            if (failure is UndoFailedException or ThreadsNotReleasedException { Committed: true })
-            {
-                return false;
-            }
+            RefuseCoroutines(context);
         }
 
-        return true;
+        var entries = patch.Functions.Select(f => new FunctionEntry(f, target.Bias)).ToList();
+        foreach (FunctionEntry entry in entries)
+        {
+            entry.Verify(pid, context.Memory, current);
+        }
+
+        ExternalSymbolResolver resolver = context.Resolver;
+        var externals = patch.Relocations
+            .Where(r => r.Target == PatchSymbolKind.External && !r.IsThreadLocal)
+            .Select(r => (r.Symbol, r.Version))
+            .Distinct()
+            .ToDictionary(s => s, s => resolver.Resolve(s.Symbol, s.Version));
+        return new Prepared(patch, sha, target, current, entries, externals, null);
     }
+
+    /// <summary>False when an entry may jump to the loaded code: the switch was made, or undoing it failed.</summary>
+    private static bool MayUnload(Exception failure) =>
+        !ExceptionChain.Any(failure, e => e is UndoFailedException or ThreadsNotReleasedException { Committed: true });
 
     private static void CheckLevel(int pid, PatchFile patch, LoadedObject target, AppliedPatch? current, OperationOptions options)
     {
@@ -128,14 +131,15 @@ public static class PatchApplier
         }
     }
 
-    private static void RefuseCoroutines(int pid, IReadOnlyList<LoadedObject> objects, ObjectFiles files, ProcessMemory memory, OperationOptions options)
+    private static void RefuseCoroutines(OperationContext context)
     {
-        if (options.AllowCoroutines)
+        if (context.Options.AllowCoroutines)
         {
             return;
         }
 
-        IReadOnlyList<(string Object, string Symbol)> users = CoroutineDetector.Find(objects, files, memory);
+        int pid = context.Pid;
+        IReadOnlyList<(string Object, string Symbol)> users = CoroutineDetector.Find(context.Objects, context.Files, context.Memory);
         if (users.Count > 0)
         {
             string which = string.Join(", ", users.Select(u => $"{u.Object} uses {u.Symbol}"));
@@ -146,35 +150,25 @@ public static class PatchApplier
     }
 
     /// <summary>Maps and writes the new code with one thread stopped; nothing jumps to it yet.</summary>
-    private static PlacedPatch Load(
-        int pid,
-        PatchFile patch,
-        string sha,
-        LoadedObject target,
-        IReadOnlyList<FunctionEntry> entries,
-        Dictionary<(string, string?), ResolvedSymbol> externals,
-        ThreadLocalResolver threadLocals,
-        ProcessMemory memory,
-        SyscallGadgets gadgets,
-        IReadOnlyList<MemoryMapping> mappings,
-        UnwindRegistration? unwinder,
-        IStackWalker walker,
-        OperationOptions options)
+    private static PlacedPatch Load(OperationContext context, Prepared prepared)
     {
-        using StoppedProcess stopped = StoppedProcess.StopOneThread(pid, options.Timeout, options.Cancellation);
-        using var syscalls = new RemoteSyscalls(stopped, memory, gadgets);
-        threadLocals.UseThreadPointer(() => stopped.GetRegisters(stopped.Threads.First()).FsBase);
+        int pid = context.Pid;
+        ProcessMemory memory = context.Memory;
+        (PatchFile patch, LoadedObject target, UnwindRegistration? unwinder) = (prepared.Patch, prepared.Target, prepared.Unwinder);
+        using StoppedProcess stopped = StoppedProcess.StopOneThread(pid, context.Options.Timeout, context.Options.Cancellation);
+        using var syscalls = new RemoteSyscalls(stopped, memory, context.Gadgets);
+        var threadLocals = new ThreadLocalResolver(context, target, () => stopped.GetRegisters(stopped.Threads.First()).FsBase);
         for (int attempt = 0; attempt < MaxPlacementAttempts; attempt++)
         {
-            IReadOnlyList<MemoryMapping> current = attempt == 0 ? mappings : MemoryMapReader.Read(pid);
-            PlacedPatch placed = PlacedPatch.Plan(pid, patch, sha, target, entries, current, unwinder is null || patch.Unwind is null ? 0 : UnwindRegistration.RecordSize);
+            IReadOnlyList<MemoryMapping> current = attempt == 0 ? context.Mappings : MemoryMapReader.Read(pid);
+            PlacedPatch placed = PlacedPatch.Plan(pid, patch, prepared.Sha256, target, prepared.Entries, current, unwinder is null || patch.Unwind is null ? 0 : UnwindRegistration.RecordSize);
             if (RemoteMapper.TryMap(syscalls, memory, placed.Record.Base, placed.Layout, patch.Metadata.Id, placed.StateRecord))
             {
                 try
                 {
-                    Dictionary<(string, string?), ulong> addresses = ResolveIfuncs(externals, syscalls);
+                    Dictionary<(string, string?), ulong> addresses = ResolveIfuncs(prepared.Externals, syscalls);
                     memory.Write(placed.Record.Base, PatchLinker.Link(patch, placed.Record.Base, target.Bias, r => addresses[(r.Symbol, r.Version)], threadLocals.Resolve));
-                    return Register(pid, patch, placed, syscalls, memory, unwinder, walker);
+                    return Register(pid, patch, placed, syscalls, memory, unwinder, context.Walker);
                 }
                 catch
                 {
@@ -186,7 +180,7 @@ public static class PatchApplier
                     else
                     {
                         // The table may be registered: unload through the record, which a later gc finishes if this fails.
-                        PatchUnloader.TryUnload(pid, syscalls, memory, walker, unwinder, PatchUnloader.Write(memory, written with { Phase = RecordPhase.Unloading }));
+                        PatchUnloader.TryUnload(pid, syscalls, memory, context.Walker, unwinder, PatchUnloader.Write(memory, written with { Phase = RecordPhase.Unloading }));
                     }
 
                     throw;
@@ -243,10 +237,8 @@ public static class PatchApplier
     /// With every thread stopped: record the patch, mark the level it replaces as superseded,
     /// redirect each entry, and put back the original entries the new level no longer changes.
     /// </summary>
-    private static void Switch(int pid, ProcessMemory memory, PlacedPatch placed, AppliedPatch? current)
-    {
-        var writer = new EntryWriter(memory);
-        try
+    private static void Switch(int pid, ProcessMemory memory, PlacedPatch placed, AppliedPatch? current) =>
+        EntryWriter.WriteOrUndo(memory, $"apply to process {pid}", writer =>
         {
             foreach (AppliedFunction function in placed.Record.Functions)
             {
@@ -268,32 +260,23 @@ public static class PatchApplier
             {
                 writer.Restore(dropped);
             }
-        }
-        catch (Exception e) // any failure (an overflow, a write refused by the kernel) puts back what was written
-        {
-            writer.UndoAfter(e, $"apply to process {pid}");
-            if (e is SutureException { ExitCode: ExitCode.TargetMismatch })
-            {
-                throw;
-            }
-
-            throw new SutureException($"apply to process {pid} failed while redirecting ({e.Message}); the process was restored to its previous code", ExitCode.Failure, e);
-        }
-    }
+        },
+        keep: e => e is SutureException { ExitCode: ExitCode.TargetMismatch },
+        failed: message => $"apply to process {pid} failed while redirecting ({message}); the process was restored to its previous code");
 
     /// <summary>
     /// Removes loaded code that was never switched to; failures here are added to the message. The
     /// record goes to the unloading phase first, so a kill from here on leaves an orphan that the
     /// next run recognises and reclaims.
     /// </summary>
-    private static void Unload(int pid, ProcessMemory memory, SyscallGadgets gadgets, PlacedPatch placed, Exception failure, UnwindRegistration? unwinder, IStackWalker walker)
+    private static void Unload(OperationContext context, PlacedPatch placed, Exception failure, UnwindRegistration? unwinder)
     {
         try
         {
-            using StoppedProcess stopped = StoppedProcess.StopOneThread(pid);
-            using var syscalls = new RemoteSyscalls(stopped, memory, gadgets);
-            AppliedPatch unloading = PatchUnloader.Write(memory, placed.Record with { Phase = RecordPhase.Unloading, IsActive = false });
-            PatchUnloader.Unload(pid, syscalls, memory, walker, unwinder, unloading);
+            using StoppedProcess stopped = StoppedProcess.StopOneThread(context.Pid);
+            using var syscalls = new RemoteSyscalls(stopped, context.Memory, context.Gadgets);
+            AppliedPatch unloading = PatchUnloader.Write(context.Memory, placed.Record with { Phase = RecordPhase.Unloading, IsActive = false });
+            PatchUnloader.Unload(context.Pid, syscalls, context.Memory, context.Walker, unwinder, unloading);
         }
         catch (SutureException e) when (e.ExitCode != ExitCode.NoSuchProcess)
         {

@@ -20,20 +20,16 @@ public static class PatchCheck
     /// <summary>Call on the tracer thread. A thread that does not stop within 10 s, or a cancellation, ends it with every thread resumed.</summary>
     public static IReadOnlyList<ThreadVerdict> Run(int pid, PatchFile patch, CancellationToken cancellation = default)
     {
-        IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
-        using ProcessMemory memory = ProcessMemory.Open(pid, writable: false);
-        IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
-        LoadedObject target = TargetObjectLocator.Find(pid, objects, patch.Target);
-        IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
-        AppliedPatch? current = PatchChain.For(applied, target.BuildId!).Active;
+        using OperationContext context = OperationContext.ForReading(pid, new OperationOptions { Cancellation = cancellation });
+        LoadedObject target = TargetObjectLocator.Find(pid, context.Objects, patch.Target);
+        AppliedPatch? current = PatchChain.For(context.Applied, target.BuildId!).Active;
         List<CodeRange> ranges = ApplyRanges(patch, target, current);
-        var files = new ObjectFiles(pid);
-        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, applied, files);
-        CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
+        IStackWalker walker = context.Walker;
+        Func<IReadOnlyList<ThreadRegisters>>? coroutines = context.CoroutineContexts;
         IReadOnlyList<ThreadVerdict> verdicts;
         using (StoppedProcess stopped = StoppedProcess.Stop(pid, StoppedProcess.DefaultTimeout, cancellation))
         {
-            verdicts = SafetyCheck.Inspect(stopped, ranges, walker, coroutines is null ? null : () => coroutines.Read(memory));
+            verdicts = SafetyCheck.Inspect(stopped, ranges, walker, coroutines);
         }
 
         return SafetyCheck.Named(pid, verdicts);

@@ -24,35 +24,25 @@ public static class PatchReverter
     /// <summary>Reverts the patch <paramref name="patchId"/>, or the newest active one. Call on the tracer thread.</summary>
     public static AppliedPatch Revert(int pid, string? patchId, OperationOptions options)
     {
-        using TargetLock held = TargetLock.Acquire(pid, options);
-        IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
-        using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
-        if (OrphanCollector.Collect(pid, options, mappings, memory).DidAnything)
-        {
-            mappings = MemoryMapReader.Read(pid);
-        }
-
-        IReadOnlyList<AppliedPatch> applied = AppliedPatchReader.Read(mappings, memory);
-        AppliedPatch patch = Choose(pid, patchId, applied);
-        AppliedPatch? previous = PatchChain.For(applied, patch.BuildId).Previous;
-        SyscallGadgets gadgets = SyscallGadgets.Find(memory, mappings);
+        using OperationContext context = OperationContext.ForChange(pid, options);
+        ProcessMemory memory = context.Memory;
+        AppliedPatch patch = Choose(pid, patchId, context.Applied);
+        AppliedPatch? previous = PatchChain.For(context.Applied, patch.BuildId).Previous;
+        SyscallGadgets gadgets = context.Gadgets;
         // The patch's code, and the inside of each entry jump about to be overwritten (a thread
         // exactly at an entry is about to jump and may run whichever bytes are there).
         var ranges = NewCodeRanges.Of(patch, memory)
             .Concat(patch.Functions.Select(f => new CodeRange($"the entry jump of {f.Symbol}", f.EntryAddress + 1, f.EntryAddress + (ulong)f.SavedBytes.Length)))
             .ToList();
 
-        IReadOnlyList<LoadedObject> objects = LoadedObjects.Read(pid, mappings, memory);
-        var files = new ObjectFiles(pid);
-        CoroutineTable? coroutines = CoroutineTable.Find(objects, files);
-        IStackWalker walker = StackWalkers.For(pid, objects, mappings, memory, applied, files);
+        _ = context.Coroutines; // read before the stop, as the walker is
+        IStackWalker walker = context.Walker;
         UnwindRegistration? unwinder = !patch.UnwindRegistered ? null
-            : UnwindRegistration.Find(pid, new ExternalSymbolResolver(pid, objects, memory, files))
+            : UnwindRegistration.Find(pid, context.Resolver)
                 ?? throw new SutureException($"patch {patch.PatchId} registered its unwind table in process {pid}, but the unwinder that holds it is no longer found; not reverting", ExitCode.Failure);
-        QuiescentStop.Run(pid, "revert", ranges, options, walker, coroutines is null ? null : () => coroutines.Read(memory), stopped =>
+        context.WhenQuiescent("revert", ranges, stopped =>
         {
-            var writer = new EntryWriter(memory);
-            try
+            EntryWriter.WriteOrUndo(memory, $"revert in process {pid}", writer =>
             {
                 foreach (AppliedFunction function in patch.Functions)
                 {
@@ -81,20 +71,11 @@ public static class PatchReverter
                 // Not cleared: the record stays readable until the memory is gone, so a run
                 // killed before the unmap leaves an orphan the next run recognises.
                 writer.WriteRecord(patch with { Phase = RecordPhase.Unloading, IsActive = false });
-            }
-            catch (Exception e) // any failure puts back what was written
-            {
-                writer.UndoAfter(e, $"revert in process {pid}");
-                if (e is SutureException)
-                {
-                    throw;
-                }
-
-                throw new SutureException($"revert of {patch.PatchId} in process {pid} failed while restoring the entries ({e.Message}); the process was put back to running the patch", ExitCode.Failure, e);
-            }
-
+            },
+            keep: e => e is SutureException,
+            failed: message => $"revert of {patch.PatchId} in process {pid} failed while restoring the entries ({message}); the process was put back to running the patch");
             return 0;
-        }, new ReturnWatch(pid, memory, gadgets, walker, () => UnwindRegistration.Find(pid, new ExternalSymbolResolver(pid, objects, memory, files))));
+        });
 
         using StoppedProcess one = StoppedProcess.StopOneThread(pid);
         using var syscalls = new RemoteSyscalls(one, memory, gadgets);

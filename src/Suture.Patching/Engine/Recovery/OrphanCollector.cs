@@ -116,20 +116,13 @@ public static class OrphanCollector
         {
             QuiescentStop.Run(context.Pid, "repair of an interrupted switch", chain.Ranges, options, context.Walker, context.Coroutines, _ =>
             {
-                var writer = new EntryWriter(context.Memory);
-                try
+                EntryWriter.WriteOrUndo(context.Memory, $"the repair of process {context.Pid}", writer =>
                 {
                     foreach (EntryChange change in chain.Changes)
                     {
                         writer.Put(change.Function.EntryAddress, change.Bytes);
                     }
-                }
-                catch (Exception e)
-                {
-                    writer.UndoAfter(e, $"the repair of process {context.Pid}");
-                    throw;
-                }
-
+                }, keep: _ => true, failed: message => message);
                 return 0;
             });
         }

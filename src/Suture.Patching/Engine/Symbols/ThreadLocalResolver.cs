@@ -1,5 +1,6 @@
 using Suture.Elf;
 using Suture.Format;
+using Suture.Patching.Engine.Operations;
 using Suture.Patching.Engine.Placement;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
@@ -19,7 +20,7 @@ namespace Suture.Patching.Engine.Symbols;
 /// which also says whether the block is in static TLS, where every thread has it at the same offset.</item>
 /// </list>
 /// </summary>
-public sealed class ThreadLocalResolver
+internal sealed class ThreadLocalResolver
 {
     private const int MaxModuleId = 1 << 16;
 
@@ -30,29 +31,22 @@ public sealed class ThreadLocalResolver
     private readonly LoadedObject _target;
     private readonly string? _executable;
     private readonly Func<string, string?, SymbolDefinition?> _findDefinition;
-    private Func<ulong>? _threadPointer;
+    private readonly Func<ulong> _threadPointer;
     private readonly Dictionary<LoadedObject, ulong> _moduleIds = [];
     private readonly Dictionary<LoadedObject, ulong> _blockOffsets = [];
 
-    public ThreadLocalResolver(
-        int pid,
-        IReadOnlyList<LoadedObject> objects,
-        ProcessMemory memory,
-        ObjectFiles files,
-        LoadedObject target,
-        Func<string, string?, SymbolDefinition?> findDefinition)
+    /// <param name="threadPointer">The thread pointer (fs base) of a stopped thread, read only if a thread vector must be consulted.</param>
+    public ThreadLocalResolver(OperationContext context, LoadedObject target, Func<ulong> threadPointer)
     {
-        _pid = pid;
-        _objects = objects;
-        _memory = memory;
-        _files = files;
+        _pid = context.Pid;
+        _objects = context.Objects;
+        _memory = context.Memory;
+        _files = context.Files;
         _target = target;
-        _findDefinition = findDefinition;
-        _executable = ProcessExecutable.Path(pid);
+        _findDefinition = context.Resolver.FindDefinition;
+        _threadPointer = threadPointer;
+        _executable = ProcessExecutable.Path(_pid);
     }
-
-    /// <summary>Gives the thread pointer (fs base) of a stopped thread, read only if a thread vector must be consulted.</summary>
-    public void UseThreadPointer(Func<ulong> threadPointer) => _threadPointer = threadPointer;
 
     /// <summary>S for a thread-local relocation (without the addend); see <see cref="PatchLinker.Link"/>.</summary>
     public ulong Resolve(PatchRelocation relocation)
@@ -159,8 +153,7 @@ public sealed class ThreadLocalResolver
         return _memory.TryReadWord(entry) is ulong block && _memory.TryReadWord(entry + 8) is ulong toFree ? (block, toFree) : null;
     }
 
-    private ulong ThreadPointer() => _threadPointer?.Invoke()
-        ?? throw new InvalidOperationException("the thread pointer is read while a thread is stopped; call UseThreadPointer first");
+    private ulong ThreadPointer() => _threadPointer();
 
     private ulong VectorAddress(ulong threadPointer) => _memory.TryReadWord(threadPointer + 8) ?? 0;
 

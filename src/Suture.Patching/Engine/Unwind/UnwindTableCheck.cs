@@ -22,14 +22,23 @@ public static class UnwindTableCheck
     /// <summary>Throws <see cref="ExitCode.CorruptPatch"/> naming the problems; does nothing for a patch without a table.</summary>
     public static void Verify(PatchFile patch, string subject)
     {
-        IReadOnlyList<string> problems = FindProblems(patch);
-        if (problems.Count > 0)
+        if (Refusal(patch) is string refusal)
         {
-            throw new SutureException(
-                $"{subject}: the unwind table of patch {patch.Metadata.Id} is unusable ({string.Join("; ", problems.Take(MaxProblemsShown))}{(problems.Count > MaxProblemsShown ? $"; {problems.Count - MaxProblemsShown} more" : "")}); applying it would leave the patch impossible to check and revert; rebuild the patch",
-                ExitCode.CorruptPatch);
+            throw Refused(refusal, subject);
         }
     }
+
+    /// <summary>Why apply must refuse the patch (its table's problems and the remedy), or null when its table is usable or absent.</summary>
+    public static string? Refusal(PatchFile patch)
+    {
+        IReadOnlyList<string> problems = FindProblems(patch);
+        return problems.Count == 0
+            ? null
+            : $"the unwind table of patch {patch.Metadata.Id} is unusable ({string.Join("; ", problems.Take(MaxProblemsShown))}{(problems.Count > MaxProblemsShown ? $"; {problems.Count - MaxProblemsShown} more" : "")}); applying it would leave the patch impossible to check and revert; rebuild the patch";
+    }
+
+    /// <summary>The <see cref="ExitCode.CorruptPatch"/> refusal of <paramref name="subject"/> for <paramref name="refusal"/>.</summary>
+    public static SutureException Refused(string refusal, string subject) => new($"{subject}: {refusal}", ExitCode.CorruptPatch);
 
     /// <summary>Every problem found, empty for a usable table or none.</summary>
     public static IReadOnlyList<string> FindProblems(PatchFile patch)
