@@ -184,7 +184,7 @@ public sealed class StoppedProcess : IDisposable
                 }
                 else if (status.IsCloneEvent)
                 {
-                    AddClone(thread.Tid);
+                    AddClone((int)Ptrace.GetEventMessage(thread.Tid));
                 }
 
                 return status;
@@ -343,28 +343,10 @@ public sealed class StoppedProcess : IDisposable
         }
     }
 
-    private void OnStop(TracedThread thread, WaitStatus status)
-    {
-        if (status.IsGone)
-        {
-            thread.Hold = ThreadHold.Gone;
-            return;
-        }
+    private void OnStop(TracedThread thread, WaitStatus status) => AddClone(thread.OnStop(status));
 
-        thread.Hold = ThreadHold.Held;
-        if (status.IsCloneEvent)
-        {
-            AddClone(thread.Tid);
-        }
-        else if (status.IsSignalDeliveryStop)
-        {
-            thread.KeepSignal(status.StopSignal);
-        }
-    }
-
-    private void AddClone(int parentTid)
+    private void AddClone(int child)
     {
-        int child = (int)Ptrace.GetEventMessage(parentTid);
         if (child > 0 && !_threads.ContainsKey(child))
         {
             _threads[child] = new TracedThread(child); // attached by the kernel, its first stop on its way

@@ -13,7 +13,7 @@ namespace Suture.Patching.Engine.Coroutines;
 /// jobs, and a process in which it has provably never set them up (<see cref="OpenSslAsync"/>)
 /// is not counted. Other importers are.
 /// </summary>
-public static class CoroutineDetector
+internal static class CoroutineDetector
 {
     private static readonly HashSet<string> ImportedSwitches = ["swapcontext", "makecontext", "setcontext"];
     private static readonly HashSet<string> DefinedSwitches = ["jump_fcontext", "make_fcontext", "ontop_fcontext"];

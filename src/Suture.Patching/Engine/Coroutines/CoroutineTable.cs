@@ -12,7 +12,7 @@ namespace Suture.Patching.Engine.Coroutines;
 /// can walk their stacks (docs/consistency.md):
 /// <c>struct { uint32 magic = 'SUTR'; uint32 count; struct { void *pc, *sp, *fp; } *entries; } suture_coroutines;</c>
 /// </summary>
-public sealed class CoroutineTable
+internal sealed class CoroutineTable
 {
     public const string SymbolName = "suture_coroutines";
     public const uint Magic = 0x53555452;

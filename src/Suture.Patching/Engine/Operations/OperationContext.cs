@@ -15,7 +15,7 @@ namespace Suture.Patching.Engine.Operations;
 /// when first needed, in the order the operation asks: the maps, the memory, the loaded objects
 /// and their files, the applied patches, the coroutine table, the stack walker, the system call
 /// gadgets and the symbol resolver. A changing operation holds the process's <see cref="TargetLock"/>
-/// and has had leftovers of killed runs collected first. Dispose closes the memory, then the lock.
+/// and has had leftovers of killed runs collected first. Dispose releases the lock, then closes the memory.
 /// </summary>
 internal sealed class OperationContext : IDisposable
 {
@@ -87,12 +87,12 @@ internal sealed class OperationContext : IDisposable
     /// <summary>For apply and revert: takes the lock, opens the memory for writing and collects what killed runs left.</summary>
     public static OperationContext ForChange(int pid, OperationOptions options)
     {
-        TargetLock held = TargetLock.Acquire(pid, options);
-        ProcessMemory? memory = null;
+        ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
+        TargetLock? held = null;
         try
         {
+            held = TargetLock.Acquire(memory, options);
             IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
-            memory = ProcessMemory.Open(pid, writable: true);
             if (OrphanCollector.Collect(pid, options, mappings, memory).DidAnything)
             {
                 mappings = MemoryMapReader.Read(pid);
@@ -102,8 +102,8 @@ internal sealed class OperationContext : IDisposable
         }
         catch
         {
-            memory?.Dispose();
-            held.Dispose();
+            held?.Dispose();
+            memory.Dispose();
             throw;
         }
     }
@@ -125,7 +125,7 @@ internal sealed class OperationContext : IDisposable
 
     public void Dispose()
     {
-        Memory.Dispose();
         _lock?.Dispose();
+        Memory.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Suture.Process.Memory;
 
 namespace Suture.Patching.Engine.Operations;
 
@@ -10,9 +11,15 @@ namespace Suture.Patching.Engine.Operations;
 /// half-done state in the process was left by a run that is gone. Waits up to the operation's
 /// timeout, then refuses as busy.
 /// </summary>
-public sealed class TargetLock : IDisposable
+internal sealed class TargetLock : IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// The errno (EWOULDBLOCK, EAGAIN on Linux) that .NET puts in <see cref="Exception.HResult"/>
+    /// of the IOException for a lock another run holds; any other error is not "held".
+    /// </summary>
+    private const int EWouldBlock = 11;
     private readonly FileStream _file;
 
     private TargetLock(FileStream file)
@@ -22,10 +29,13 @@ public sealed class TargetLock : IDisposable
 
     public static string Directory { get; } = System.IO.Directory.Exists("/run") ? "/run/suture" : Path.Combine(Path.GetTempPath(), "suture");
 
-    public static TargetLock Acquire(int pid, OperationOptions options)
+    /// <param name="memory">
+    /// The process's memory, opened for writing before the lock is taken: a missing process or
+    /// missing permission to trace it is the error to report, not the lock file.
+    /// </param>
+    public static TargetLock Acquire(ProcessMemory memory, OperationOptions options)
     {
-        // A missing process or missing permission to trace it is the error to report, not the lock file.
-        Suture.Process.Memory.ProcessMemory.Open(pid, writable: true).Dispose();
+        int pid = memory.Pid;
         string path = Path.Combine(Directory, $"{pid}.lock");
         try
         {
@@ -46,6 +56,10 @@ public sealed class TargetLock : IDisposable
             catch (UnauthorizedAccessException e)
             {
                 throw new SutureException($"cannot open the lock file {path} ({e.Message}); run suture as root", ExitCode.PermissionDenied, e);
+            }
+            catch (IOException e) when (e.HResult != EWouldBlock)
+            {
+                throw new SutureException($"cannot open or lock the lock file {path} ({e.Message}); check that {Directory} is on a writable local file system", ExitCode.Failure, e);
             }
             catch (IOException) when (clock.Elapsed < options.Timeout && !options.Cancellation.IsCancellationRequested)
             {

@@ -6,7 +6,7 @@ namespace Suture.Patching.Engine.Placement;
 /// Chooses where to map a patch: a free range from which every byte of the target object is within
 /// a 32-bit displacement, preferring the space below the object (away from the brk heap).
 /// </summary>
-public static class AddressPlanner
+internal static class AddressPlanner
 {
     private const ulong Page = 4096;
     private const ulong Reach = (1UL << 31) - (16 * Page);

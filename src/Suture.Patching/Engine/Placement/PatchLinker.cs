@@ -4,7 +4,7 @@ using Suture.Format;
 namespace Suture.Patching.Engine.Placement;
 
 /// <summary>Produces the bytes of a patch image as they must appear at a given run-time address.</summary>
-public static class PatchLinker
+internal static class PatchLinker
 {
     /// <param name="resolveExternal">S for an External symbol of a non-thread-local kind: its run-time address.</param>
     /// <param name="resolveThreadLocal">

@@ -8,7 +8,7 @@ namespace Suture.Patching.Engine.Placement;
 /// the target (the unwinder's registration record, when the table is registered), and the state
 /// record (read-only) last.
 /// </summary>
-public sealed record PatchMemoryLayout(ulong CodeSize, ulong DataSize, ulong RuntimeOffset, ulong StateOffset, ulong StateSize)
+internal sealed record PatchMemoryLayout(ulong CodeSize, ulong DataSize, ulong RuntimeOffset, ulong StateOffset, ulong StateSize)
 {
     public ulong TotalSize => StateOffset + StateSize;
 

@@ -11,7 +11,7 @@ namespace Suture.Patching.Engine.Placement;
 /// mapped read-execute from the start and written through /proc/PID/mem: the target never has
 /// writable and executable memory, and no mprotect to executable is needed.
 /// </summary>
-public static class RemoteMapper
+internal static class RemoteMapper
 {
     private const int MaxNameBytes = 240;
 

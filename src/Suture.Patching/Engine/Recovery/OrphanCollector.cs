@@ -26,8 +26,9 @@ public static class OrphanCollector
     /// <summary><c>suture gc -p PID</c>: takes the process's lock, then collects.</summary>
     public static GcReport Run(int pid, OperationOptions options)
     {
-        using TargetLock held = TargetLock.Acquire(pid, options);
-        return Collect(pid, options);
+        using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
+        using TargetLock held = TargetLock.Acquire(memory, options);
+        return Collect(pid, options, MemoryMapReader.Read(pid), memory);
     }
 
     /// <summary>Processes that map suture memory or hold a suture memfd open (<c>suture gc -p all</c>), this one excluded.</summary>
@@ -57,14 +58,7 @@ public static class OrphanCollector
         return result;
     }
 
-    /// <summary>Repairs and reclaims in a process whose lock the caller holds.</summary>
-    public static GcReport Collect(int pid, OperationOptions options)
-    {
-        using ProcessMemory memory = ProcessMemory.Open(pid, writable: true);
-        return Collect(pid, options, MemoryMapReader.Read(pid), memory);
-    }
-
-    /// <summary>The same with the maps and memory the operation already read; when the report says it did anything, read the maps again.</summary>
+    /// <summary>Repairs and reclaims in a process whose lock the caller holds, with the maps and memory the operation already read; when the report says it did anything, read the maps again.</summary>
     public static GcReport Collect(int pid, OperationOptions options, IReadOnlyList<MemoryMapping> mappings, ProcessMemory memory)
     {
         PatchRecords records = AppliedPatchReader.Scan(mappings, memory);

@@ -18,7 +18,7 @@ namespace Suture.Patching.Engine.Recovery;
 /// both of which the user never saw succeed. Records newer than the level that runs, and records
 /// left loading or unloading, are leftovers.
 /// </summary>
-public static class PatchReconciler
+internal static class PatchReconciler
 {
     public static IReadOnlyList<ChainState> Analyze(int pid, IReadOnlyList<AppliedPatch> records, ProcessMemory memory) =>
         records.GroupBy(r => r.BuildIdHex, StringComparer.Ordinal)

@@ -12,7 +12,7 @@ namespace Suture.Patching.Engine.Safety;
 /// loaded before the process is stopped and shared by all threads; each stack is read with one
 /// bulk read. An unwind that does not reach the outermost frame is reported as a failure.
 /// </summary>
-public sealed class DwarfStackWalker : IStackWalker
+internal sealed class DwarfStackWalker : IStackWalker
 {
     private const ulong MaxTableSize = 64 << 20;
 

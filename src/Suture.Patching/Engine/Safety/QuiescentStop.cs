@@ -9,7 +9,7 @@ namespace Suture.Patching.Engine.Safety;
 /// otherwise resumes it, waits with backoff and tries again until the timeout, then refuses with
 /// the busy threads named. The process is resumed on every path.
 /// </summary>
-public static class QuiescentStop
+internal static class QuiescentStop
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan LongestDelay = TimeSpan.FromMilliseconds(100);
@@ -92,7 +92,7 @@ public static class QuiescentStop
 
             if (armed)
             {
-                watch!.WaitForReturns(DateTime.UtcNow + (options.Timeout - clock.Elapsed), options.Cancellation);
+                watch!.WaitForReturns(options.Timeout - clock.Elapsed, options.Cancellation);
                 continue;
             }
 

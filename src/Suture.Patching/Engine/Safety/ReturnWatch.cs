@@ -26,7 +26,7 @@ namespace Suture.Patching.Engine.Safety;
 /// SIGTRAP to a thread returning after suture died. See docs/consistency.md.
 /// </para>
 /// </summary>
-public sealed class ReturnWatch
+internal sealed class ReturnWatch
 {
     /// <summary>Longest a returning thread is parked.</summary>
     public static readonly TimeSpan HoldTime = TimeSpan.FromSeconds(1);
@@ -153,12 +153,14 @@ public sealed class ReturnWatch
 
     /// <summary>
     /// With the process running: waits until every watched thread is parked (or has left the frame
-    /// without its stub), or the first parked one has waited half the hold, or <paramref name="deadline"/>.
+    /// without its stub), or the first parked one has waited half the hold, or <paramref name="budget"/>
+    /// has passed. Timed with the monotonic clock: a change of the wall clock shortens or lengthens nothing.
     /// </summary>
-    public void WaitForReturns(DateTime deadline, CancellationToken cancellation)
+    public void WaitForReturns(TimeSpan budget, CancellationToken cancellation)
     {
-        DateTime? firstParked = null;
-        while (DateTime.UtcNow < deadline && !cancellation.IsCancellationRequested)
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long? firstParked = null;
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < budget && !cancellation.IsCancellationRequested)
         {
             // A thread that left the frame another way (an exception, longjmp) overwrote or
             // abandoned its slot: it will not park; stop waiting for it.
@@ -183,8 +185,8 @@ public sealed class ReturnWatch
 
             if (parked > 0)
             {
-                firstParked ??= DateTime.UtcNow;
-                if (DateTime.UtcNow - firstParked > HoldTime / 2)
+                firstParked ??= System.Diagnostics.Stopwatch.GetTimestamp();
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(firstParked.Value) > HoldTime / 2)
                 {
                     return;
                 }

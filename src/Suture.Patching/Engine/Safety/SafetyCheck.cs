@@ -7,7 +7,7 @@ namespace Suture.Patching.Engine.Safety;
 /// executes code in a range that changes, or will return into one. A stack that cannot be walked
 /// to its end counts as unsafe, never as safe.
 /// </summary>
-public static class SafetyCheck
+internal static class SafetyCheck
 {
     /// <summary>Fills in thread names; call after the process runs again, to keep the stop short.</summary>
     public static List<ThreadVerdict> Named(int pid, IEnumerable<ThreadVerdict> verdicts) =>

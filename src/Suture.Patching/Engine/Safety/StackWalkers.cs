@@ -6,7 +6,7 @@ using Suture.Process.Objects;
 namespace Suture.Patching.Engine.Safety;
 
 /// <summary>Chooses the stack walker for an operation on one process.</summary>
-public static class StackWalkers
+internal static class StackWalkers
 {
     /// <param name="applied">The patches loaded in the process, as the operation read them.</param>
     /// <param name="files">The operation's object files, if it has read them already (each object is then parsed once).</param>

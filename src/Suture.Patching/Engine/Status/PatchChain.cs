@@ -6,7 +6,7 @@ namespace Suture.Patching.Engine.Status;
 /// The levels of patches applied to one object in one process: the active one and the
 /// superseded ones still loaded beneath it, newest first.
 /// </summary>
-public sealed class PatchChain
+internal sealed class PatchChain
 {
     private PatchChain(IReadOnlyList<AppliedPatch> levels)
     {

@@ -11,7 +11,7 @@ namespace Suture.Patching.Engine.Symbols;
 /// Each object's dynamic symbol table is read once, through /proc/PID/map_files so processes in
 /// containers resolve against their own files.
 /// </summary>
-public sealed class ExternalSymbolResolver
+internal sealed class ExternalSymbolResolver
 {
     private readonly int _pid;
     private readonly ObjectFiles _files;

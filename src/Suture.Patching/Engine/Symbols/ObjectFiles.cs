@@ -10,7 +10,7 @@ namespace Suture.Patching.Engine.Symbols;
 /// operations of one suture run (<c>apply -p all</c> reads the C library once, not once per
 /// process); a file is shared only when its own Build ID is the one the process mapped.
 /// </summary>
-public sealed class ObjectFiles
+internal sealed class ObjectFiles
 {
     /// <summary>Bound on the files kept for the whole run (the objects many processes share come first).</summary>
     private const int MaxShared = 256;

@@ -18,7 +18,7 @@ namespace Suture.Patching.Engine.Symbols;
 /// </summary>
 /// <param name="Objects">The objects, first searched first.</param>
 /// <param name="Approximation">Null when the order is the link map's; else why and how it was approximated.</param>
-public sealed record SearchScope(IReadOnlyList<LoadedObject> Objects, string? Approximation)
+internal sealed record SearchScope(IReadOnlyList<LoadedObject> Objects, string? Approximation)
 {
     private const string RendezvousSymbol = "_r_debug";
 

@@ -4,7 +4,7 @@ using Suture.Process.Objects;
 namespace Suture.Patching.Engine.Symbols;
 
 /// <summary>Finds the object a patch is for in a process, by GNU Build ID only (never by path).</summary>
-public static class TargetObjectLocator
+internal static class TargetObjectLocator
 {
     public static LoadedObject Find(int pid, IReadOnlyList<LoadedObject> objects, PatchTarget target)
     {

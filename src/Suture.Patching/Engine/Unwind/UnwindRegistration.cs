@@ -20,7 +20,7 @@ namespace Suture.Patching.Engine.Unwind;
 /// is in the object that provides the unwinder.
 /// </para>
 /// </summary>
-public sealed class UnwindRegistration
+internal sealed class UnwindRegistration
 {
     /// <summary>Bytes of read-write memory the unwinder keeps its record of a table in (libgcc's <c>struct object</c> takes 56).</summary>
     public const ulong RecordSize = 128;

@@ -12,7 +12,7 @@ namespace Suture.Patching.Engine.Unwind;
 /// redirected function is covered from its first to its last byte. Otherwise a patch that applied
 /// could never be reverted ("cannot be checked").
 /// </summary>
-public static class UnwindTableCheck
+internal static class UnwindTableCheck
 {
     /// <summary>Where the table is linked for the check: low enough that every reference kind fits.</summary>
     private const ulong CheckBase = 0x1000_0000;
