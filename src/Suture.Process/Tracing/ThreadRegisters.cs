@@ -53,8 +53,8 @@ public readonly struct ThreadRegisters
 
     /// <summary>
     /// A copy with the given registers changed. <paramref name="noRestart"/> clears the system call
-    /// the thread stopped in, so resuming does not restart it. Throws ArgumentOutOfRangeException
-    /// for a program counter or stack pointer outside user space.
+    /// the thread stopped in, so resuming does not restart it. Refuses (SutureException) a program
+    /// counter or stack pointer outside user space.
     /// </summary>
     public ThreadRegisters With(ulong? rip = null, ulong? rsp = null, ulong? rax = null, bool noRestart = false)
     {
@@ -72,5 +72,5 @@ public readonly struct ThreadRegisters
 
     private static ulong UserAddress(ulong value, string name) => value < UserSpaceEnd
         ? value
-        : throw new ArgumentOutOfRangeException(name, $"0x{value:x} is not a user-space address");
+        : throw new SutureException($"a thread's {name} would be set to 0x{value:x}, which is not a user-space address; the registers were not changed", ExitCode.Failure);
 }
