@@ -1,7 +1,7 @@
-namespace Suture.Process.Unwinding;
+namespace Suture.Elf.Dwarf;
 
 /// <summary>DW_EH_PE_* pointer encodings of .eh_frame and .eh_frame_hdr (LSB 5.0, "DWARF Extensions").</summary>
-internal static class PointerEncoding
+public static class PointerEncoding
 {
     public const byte AbsPtr = 0x00;
     public const byte ULeb128 = 0x01;
