@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Suture.Format;
+using Suture.Format.Writing;
 using Suture.Protocol;
 using Suture.Protocol.Admin;
 

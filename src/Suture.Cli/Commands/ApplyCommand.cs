@@ -1,8 +1,9 @@
 using System.CommandLine;
-using Suture.Cli.Output;
 using System.Diagnostics;
 using Suture.Format;
-using Suture.Patching.Engine;
+using Suture.Cli.Output;
+using Suture.Patching.Engine.Fleet;
+using Suture.Patching.Engine.Operations;
 using Suture.Patching.State;
 using Suture.Patching.Store;
 using Suture.Process.Tracing;

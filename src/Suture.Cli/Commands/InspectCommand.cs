@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Suture.Cli.Output;
 using Suture.Format;
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Operations;
 
 namespace Suture.Cli.Commands;
 

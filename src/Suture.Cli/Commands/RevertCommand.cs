@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Suture.Cli.Output;
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Operations;
+using Suture.Patching.Engine.Status;
 using Suture.Patching.State;
 using Suture.Process.Tracing;
 

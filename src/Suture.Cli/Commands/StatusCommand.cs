@@ -1,7 +1,10 @@
 using System.CommandLine;
 using Suture.Cli.Output;
 using Suture.Format;
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Fleet;
+using Suture.Patching.Engine.Operations;
+using Suture.Patching.Engine.Safety;
+using Suture.Patching.Engine.Status;
 using Suture.Patching.State;
 using Suture.Patching.Store;
 using Suture.Process.Tracing;

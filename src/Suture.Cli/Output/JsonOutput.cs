@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Suture.Contracts;
 using Suture.Format;
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Operations;
+using Suture.Patching.Engine.Safety;
+using Suture.Patching.Engine.Status;
 using Suture.Patching.State;
 
 namespace Suture.Cli.Output;

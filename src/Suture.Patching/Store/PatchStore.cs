@@ -1,5 +1,5 @@
 using Suture.Format;
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Operations;
 
 namespace Suture.Patching.Store;
 

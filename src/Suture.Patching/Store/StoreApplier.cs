@@ -1,5 +1,6 @@
 using Suture.Format;
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Fleet;
+using Suture.Patching.Engine.Operations;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Suture.Native;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
 using Suture.Process.Tracing;
@@ -36,7 +35,7 @@ internal sealed record LiveSnapshot(
             var registers = stopped.Threads.ToDictionary(t => t.Tid, stopped.GetRegisters);
             var results = new Dictionary<int, UnwindResult>();
             var firstPass = Stopwatch.StartNew();
-            foreach ((int tid, UserRegs regs) in registers)
+            foreach ((int tid, ThreadRegisters regs) in registers)
             {
                 results[tid] = unwinder.Unwind(regs, StackMemory.Capture(memory, mappings, regs.Rsp));
             }
