@@ -99,17 +99,22 @@ fix_of() {
 
 # install_deps PACKAGE...: the build and trigger dependencies, from the system's own apt sources.
 install_deps() {
-    env -u APT_CONFIG apt-get install -y -qq --no-upgrade "$@" >/dev/null 2>&1 || fail "installing $* failed"
+    env -u APT_CONFIG apt-get install -y -qq --no-upgrade -o DPkg::Lock::Timeout=300 "$@" >/dev/null 2>&1 || fail "installing $* failed"
 }
 
-# own_build TREE DIR COMMAND: the package's own build of a copy of TREE in DIR (log DIR.log);
-# prints its wall-clock seconds.
+# own_build TREE NAME COMMAND: the package's own build of TREE (COMMAND in a copy), cached in
+# $CACHE/builds/NAME like the downloads (the tree is pinned; REALWORLD_REBUILD=1 builds again);
+# its log is $CACHE/builds/NAME.log. Prints the build's directory and its wall-clock seconds as
+# measured when it ran.
 own_build() {
-    local tree=$1 dir=$2 command=$3 started
-    rm -rf "$dir" && cp -a "$tree" "$dir" || return 1
-    started=$(now)
-    (cd "$dir" && eval "$command" > "$dir.log" 2>&1) || { fail "$command failed, see $dir.log"; return 1; }
-    elapsed "$started"
+    local tree=$1 dir=$CACHE/builds/$2 command=$3 started
+    if [ -n "${REALWORLD_REBUILD:-}" ] || [ ! -f "$dir.seconds" ] || [ ! -d "$dir" ]; then
+        mkdir -p "$CACHE/builds" && rm -rf "$dir" "$dir.seconds" && cp -a "$tree" "$dir" || return 1
+        started=$(now)
+        (cd "$dir" && eval "$command" > "$dir.log" 2>&1) || { fail "$command failed, see $dir.log"; return 1; }
+        elapsed "$started" > "$dir.seconds"
+    fi
+    printf '%s %s\n' "$dir" "$(cat "$dir.seconds")"
 }
 
 # patch_functions PATCH: the functions the patch redirects, comma-separated.

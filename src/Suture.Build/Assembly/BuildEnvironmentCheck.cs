@@ -22,6 +22,7 @@ internal static class BuildEnvironmentCheck
     public static IReadOnlyList<string> Differences(TargetBinary target, IEnumerable<ObjectIndex> originals, out int compared, out int total)
     {
         var differences = new List<string>();
+        var weak = new Dictionary<string, WeakCopies>(StringComparer.Ordinal);
         var unplaced = target.Unplaced.ToLookup(u => u.Name, StringComparer.Ordinal);
         compared = 0;
         total = 0;
@@ -44,9 +45,19 @@ internal static class BuildEnvironmentCheck
                     }
                 }
 
-                if (difference is not null)
+                string line = $"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {function.Name}: {difference}";
+                if (function.Symbol.Binding is ElfSymbolBinding.Weak or ElfSymbolBinding.GnuUnique)
                 {
-                    differences.Add($"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {function.Name}: {difference}");
+                    WeakCopies copies = weak.TryGetValue(function.Name, out WeakCopies? known) ? known : weak[function.Name] = new WeakCopies();
+                    copies.Matched |= difference is null;
+                    if (difference is not null)
+                    {
+                        copies.Differences.Add(line);
+                    }
+                }
+                else if (difference is not null)
+                {
+                    differences.Add(line);
                 }
             }
 
@@ -60,7 +71,19 @@ internal static class BuildEnvironmentCheck
             }
         }
 
+        // A weak (COMDAT) function, a C++ inline function or template instance, is compiled into
+        // every object that uses it, and the linker keeps one copy: the first in link order. The
+        // copies may differ (each object devirtualises and inlines with the types it sees), so only
+        // when no object's copy is the deployed code is that a difference.
+        differences.AddRange(weak.Values.Where(c => !c.Matched).SelectMany(c => c.Differences));
         return differences;
+    }
+
+    private sealed class WeakCopies
+    {
+        public bool Matched { get; set; }
+
+        public List<string> Differences { get; } = [];
     }
 
     public static string Summary(IReadOnlyList<string> differences) =>

@@ -15,14 +15,15 @@ CJSON_HERE=$(dirname "${BASH_SOURCE[0]}")
 case_cjson() {
     local work=$1
     install_deps "${CJSON_DEPS[@]}" || return 1
-    local tree own
+    local tree
     tree=$(shipped_tree cjson "$CJSON_SOURCE" "$CJSON_SHIPPED" 2 "${CJSON_LATER[@]}") || return 1
     fix_of cjson "$CJSON_SOURCE" "$CJSON_FIX" "$work/fix.diff" || return 1
 
-    own=$(own_build "$tree" "$work/own" 'dpkg-buildpackage -b -uc -us') || return 1
+    local built; built=$(own_build "$tree" "cjson-$CJSON_SHIPPED" 'dpkg-buildpackage -b -uc -us') || return 1
+    local own=${built##* } builddir=${built% *}
     log "cjson: the package's own build took $own s"
     local deployed=$work/deployed
-    mkdir -p "$deployed" && cp -a "$work/own/debian/libcjson1/usr/lib/x86_64-linux-gnu"/libcjson* "$deployed/" || return 1
+    mkdir -p "$deployed" && cp -a "$builddir/debian/libcjson1/usr/lib/x86_64-linux-gnu"/libcjson* "$deployed/" || return 1
     local target; target=$(readlink -f "$deployed/libcjson.so.1")
 
     local started=$(now)

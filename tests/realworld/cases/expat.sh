@@ -14,14 +14,15 @@ EXPAT_HERE=$(dirname "${BASH_SOURCE[0]}")
 case_expat() {
     local work=$1
     install_deps "${EXPAT_DEPS[@]}" || return 1
-    local tree own
+    local tree
     tree=$(shipped_tree expat "$EXPAT_SOURCE" "$EXPAT_SHIPPED" 1 "${EXPAT_LATER[@]}") || return 1
     sed -i '/XML_SetReparseDeferralEnabled/d' "$tree/debian/libexpat1.symbols" # added by CVE-2023-52425
     fix_of expat "$EXPAT_SOURCE" "$EXPAT_FIX" "$work/fix.diff" || return 1
 
     # The package's own build: its time, and a second copy of the library (another Build ID).
-    own=$(own_build "$tree" "$work/own" 'dpkg-buildpackage -b -uc -us') || return 1
-    local copy=$work/own/debian/libexpat1/lib/x86_64-linux-gnu
+    local built; built=$(own_build "$tree" "expat-$EXPAT_SHIPPED" 'dpkg-buildpackage -b -uc -us') || return 1
+    local own=${built##* } builddir=${built% *}
+    local copy=$builddir/debian/libexpat1/lib/x86_64-linux-gnu
     log "expat: the package's own build took $own s"
 
     local target installed
@@ -31,7 +32,7 @@ case_expat() {
         log "expat: the installed libexpat1 is $installed, not $EXPAT_SHIPPED: patching the package's own stripped build instead"
         mkdir -p "$work/deployed" && cp -a "$copy"/libexpat.so.1* "$work/deployed/"
         target=$work/deployed/libexpat.so.1.8.10
-        copy=$work/other && mkdir -p "$copy" && cp -a "$work/own/build/lib/.libs"/libexpat.so.1* "$copy/"
+        copy=$work/other && mkdir -p "$copy" && cp -a "$builddir/build/lib/.libs"/libexpat.so.1* "$copy/"
     fi
 
     local started=$(now)

@@ -36,13 +36,14 @@ wait_cpu() {
 case_haproxy() {
     local work=$1
     install_deps "${HAPROXY_DEPS[@]}" || return 1
-    local tree own
+    local tree
     tree=$(shipped_tree haproxy "$HAPROXY_SOURCE" "$HAPROXY_SHIPPED" 2 "${HAPROXY_LATER[@]}") || return 1
     fix_of haproxy "$HAPROXY_SOURCE" "$HAPROXY_FIX" "$work/fix.diff" || return 1
 
-    own=$(own_build "$tree" "$work/own" "$HAPROXY_BUILD") || return 1
+    local built; built=$(own_build "$tree" "haproxy-$HAPROXY_SHIPPED" "$HAPROXY_BUILD") || return 1
+    local own=${built##* } builddir=${built% *}
     log "haproxy: the package's own build took $own s"
-    local target=$work/own/debian/haproxy/usr/sbin/haproxy
+    local target=$builddir/debian/haproxy/usr/sbin/haproxy
     file -L "$target" | grep -q ', stripped' || { fail "$target is not stripped"; return 1; }
 
     local started=$(now)

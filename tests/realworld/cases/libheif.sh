@@ -23,14 +23,15 @@ LIBHEIF_HERE=$(dirname "${BASH_SOURCE[0]}")
 case_libheif() {
     local work=$1
     install_deps "${LIBHEIF_DEPS[@]}" || return 1
-    local tree own
+    local tree
     tree=$(shipped_tree libheif "$LIBHEIF_SOURCE" "$LIBHEIF_SHIPPED" 1 "${LIBHEIF_LATER[@]}") || return 1
     fix_of libheif "$LIBHEIF_SOURCE" "$LIBHEIF_FIX" "$work/fix.diff" || return 1
 
-    own=$(own_build "$tree" "$work/own" "$LIBHEIF_BUILD") || return 1
+    local built; built=$(own_build "$tree" "libheif-$LIBHEIF_SHIPPED" "$LIBHEIF_BUILD") || return 1
+    local own=${built##* } builddir=${built% *}
     log "libheif: the package's own build took $own s"
     local deployed=$work/deployed
-    mkdir -p "$deployed" && cp -a "$work/own/debian/libheif1/usr/lib/x86_64-linux-gnu"/libheif.so* "$deployed/" || return 1
+    mkdir -p "$deployed" && cp -a "$builddir/debian/libheif1/usr/lib/x86_64-linux-gnu"/libheif.so* "$deployed/" || return 1
     local target; target=$(readlink -f "$deployed/libheif.so.1")
     file -L "$target" | grep -q ', stripped' || { fail "$target is not stripped"; return 1; }
 
@@ -41,7 +42,7 @@ case_libheif() {
     local build_time; build_time=$(elapsed "$started")
     log "libheif: suture build took $build_time s"
 
-    mkdir -p "$work/include/libheif" && cp "$tree/libheif/heif.h" "$work/own/obj-x86_64-linux-gnu/libheif/heif_version.h" "$work/include/libheif/" || return 1
+    mkdir -p "$work/include/libheif" && cp "$tree/libheif/heif.h" "$builddir/obj-x86_64-linux-gnu/libheif/heif_version.h" "$work/include/libheif/" || return 1
     gcc -O2 -I"$work/include" -o "$work/overlay" "$LIBHEIF_HERE/libheif-overlay.c" -L"$deployed" -l:libheif.so.1 || return 1
     LD_LIBRARY_PATH=$deployed "$work/overlay" make "$work/base.heif" || { fail "encoding $work/base.heif failed"; return 1; }
     python3 "$LIBHEIF_HERE/libheif-overlay.py" "$work/base.heif" "$work/overlay.heif" || return 1
