@@ -1,4 +1,4 @@
-using Suture.Patching.Format;
+using Suture.Format;
 
 namespace Suture.Build;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Suture.Build.Assembly;
 using Suture.Build.Diff;
 using Suture.Build.Workspace;
-using Suture.Patching.Format;
+using Suture.Format;
 
 namespace Suture.Build;
 

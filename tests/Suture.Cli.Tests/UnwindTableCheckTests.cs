@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Suture.Patching.Format;
+using Suture.Format;
 using Suture.TestSupport;
 
 namespace Suture.Cli.Tests;

@@ -1,5 +1,5 @@
 using Suture.Elf;
-using Suture.Patching.Format;
+using Suture.Format;
 using R = Suture.Elf.X86_64RelocationType;
 
 namespace Suture.Build.Assembly;

@@ -1,6 +1,6 @@
 using Suture.Build.Diff;
 using Suture.Elf;
-using Suture.Patching.Format;
+using Suture.Format;
 using Suture.X86;
 
 namespace Suture.Build.Assembly;

@@ -1,5 +1,5 @@
 using System.Text;
-using Suture.Patching.Format;
+using Suture.Format;
 
 namespace Suture.Build.Workspace;
 

@@ -1,7 +1,7 @@
 using Suture.Cli.Output;
 using System.CommandLine;
 using Suture.Build;
-using Suture.Patching.Format;
+using Suture.Format;
 
 namespace Suture.Cli.Commands;
 

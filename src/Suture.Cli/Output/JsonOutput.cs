@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Suture.Patching.Engine;
-using Suture.Patching.Format;
+using Suture.Format;
 using Suture.Patching.State;
 
 namespace Suture.Cli.Output;

@@ -82,16 +82,6 @@ public static class FleetStatusReader
     }
 
     /// <summary>A note for an unpatched process whose policy may refuse a patch.</summary>
-    private static string? Caveat(int pid)
-    {
-        try
-        {
-            string? seccomp = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Seccomp:", StringComparison.Ordinal));
-            return seccomp is not null && seccomp.EndsWith('2') ? "has a seccomp filter, which may forbid new executable memory" : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    private static string? Caveat(int pid) =>
+        ProcStatus.ReadProcess(pid)?.Field("Seccomp") == "2" ? "has a seccomp filter, which may forbid new executable memory" : null;
 }

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Suture.Patching.Format;
+using Suture.Format;
 
 namespace Suture.Patching.Engine;
 

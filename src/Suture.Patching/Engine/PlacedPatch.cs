@@ -1,4 +1,4 @@
-using Suture.Patching.Format;
+using Suture.Format;
 using Suture.Patching.State;
 using Suture.Process.Memory;
 using Suture.Process.Objects;

@@ -342,18 +342,8 @@ public sealed class ReturnWatch
     }
 
     /// <summary>A thread with a hardware shadow stack would fault on a return address that was changed.</summary>
-    private bool UsesShadowStack()
-    {
-        try
-        {
-            return File.ReadLines($"/proc/{_pid}/status")
-                .Any(l => l.StartsWith("x86_Thread_features:", StringComparison.Ordinal) && l.Contains("shstk", StringComparison.Ordinal));
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-    }
+    private bool UsesShadowStack() =>
+        ProcStatus.ReadProcess(_pid) is not { } status || (status.Field("x86_Thread_features")?.Contains("shstk", StringComparison.Ordinal) ?? false);
 
     private void WriteTimespec()
     {

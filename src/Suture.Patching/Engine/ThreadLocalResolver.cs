@@ -1,5 +1,5 @@
 using Suture.Elf;
-using Suture.Patching.Format;
+using Suture.Format;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
 using R = Suture.Elf.X86_64RelocationType;

@@ -1,4 +1,4 @@
-using Suture.Patching.Format;
+using Suture.Format;
 using Suture.Process.Unwinding;
 
 namespace Suture.Patching.Engine;
