@@ -68,4 +68,52 @@ public sealed class BuildEnvironmentTests
         SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "report fixed 2", before);
     }
+
+    [Fact]
+    public void Weak_copies_the_linker_discarded_are_no_difference()
+    {
+        // Each object carries its own copy of a weak (in C++: COMDAT inline) function and the
+        // linker keeps the first; libheif's copies of std::_Sp_counted_base::_M_release differ
+        // per object (each devirtualises with the types it sees), so comparing every copy with
+        // the deployed one stopped the build with 14 false differences.
+        const string build = "gcc -O2 -o foo a.c b.c";
+        using var project = new BuildProject("env-weak", build, new Dictionary<string, string>
+        {
+            ["a.c"] = """
+                #include <stdio.h>
+                #include <unistd.h>
+
+                __attribute__((weak, noinline)) int scale(int x) { return x * 3; }
+                int other(int x);
+
+                __attribute__((noinline)) void report(int n) { printf("report %d\n", scale(n) + other(n)); }
+
+                int main(void)
+                {
+                    setvbuf(stdout, NULL, _IOLBF, 0);
+                    for (int n = 0;; n++) {
+                        report(n % 3);
+                        usleep(20000);
+                    }
+                }
+
+                """,
+            ["b.c"] = """
+                __attribute__((weak, noinline)) int scale(int x) { __asm__("" : "+r"(x)); return x * 3 + (x == 7); }
+                int other(int x) { return scale(x) - 3 * x; }
+
+                """,
+        });
+        using RunningProgram program = project.Start("foo");
+        program.WaitForLine(l => l == "report 6");
+        string diff = project.Fix("fix", ("a.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
+
+        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        Assert.True(built.ExitCode == 0, built.ToString());
+        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.Output("foo.patch")).Stdout);
+
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        program.WaitForLine(l => l == "report fixed 6", before);
+    }
 }

@@ -17,6 +17,7 @@ internal static class BuildEnvironmentCheck
     public static BuildEnvironmentReport Check(TargetBinary target, IEnumerable<ObjectIndex> originals)
     {
         var differences = new List<BuildDifference>();
+        var weak = new Dictionary<string, WeakCopies>(StringComparer.Ordinal);
         var unplaced = target.Unplaced.ToLookup(u => u.Name, StringComparer.Ordinal);
         int compared = 0;
         int total = 0;
@@ -39,9 +40,19 @@ internal static class BuildEnvironmentCheck
                     }
                 }
 
-                if (difference is not null)
+                BuildDifference? found = difference is null ? null : new BuildDifference(obj.SourceFile ?? Path.GetFileName(obj.Path), function.Name, difference);
+                if (function.Symbol.Binding is ElfSymbolBinding.Weak or ElfSymbolBinding.GnuUnique)
                 {
-                    differences.Add(new BuildDifference(obj.SourceFile ?? Path.GetFileName(obj.Path), function.Name, difference));
+                    WeakCopies copies = weak.TryGetValue(function.Name, out WeakCopies? known) ? known : weak[function.Name] = new WeakCopies();
+                    copies.Matched |= found is null;
+                    if (found is not null)
+                    {
+                        copies.Differences.Add(found);
+                    }
+                }
+                else if (found is not null)
+                {
+                    differences.Add(found);
                 }
             }
 
@@ -55,7 +66,19 @@ internal static class BuildEnvironmentCheck
             }
         }
 
+        // A weak (COMDAT) function, a C++ inline function or template instance, is compiled into
+        // every object that uses it, and the linker keeps one copy: the first in link order. The
+        // copies may differ (each object devirtualises and inlines with the types it sees), so only
+        // when no object's copy is the deployed code is that a difference.
+        differences.AddRange(weak.Values.Where(c => !c.Matched).SelectMany(c => c.Differences));
         return new BuildEnvironmentReport(differences, compared, total);
+    }
+
+    private sealed class WeakCopies
+    {
+        public bool Matched { get; set; }
+
+        public List<BuildDifference> Differences { get; } = [];
     }
 
     private static string? Compare(TargetBinary target, ObjectIndex obj, ObjectFunction function, ref int compared)
