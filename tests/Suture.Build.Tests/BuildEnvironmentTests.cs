@@ -77,7 +77,7 @@ public sealed class BuildEnvironmentTests
         // per object (each devirtualises with the types it sees), so comparing every copy with
         // the deployed one stopped the build with 14 false differences.
         const string build = "gcc -O2 -o foo a.c b.c";
-        using var project = new BuildProject("env-weak", build, new Dictionary<string, string>
+        using var project = new CProject("env-weak", build, new Dictionary<string, string>
         {
             ["a.c"] = """
                 #include <stdio.h>
@@ -108,12 +108,12 @@ public sealed class BuildEnvironmentTests
         program.WaitForLine(l => l == "report 6");
         string diff = project.Fix("fix", ("a.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("foo.patch"), ["foo"]);
         Assert.True(built.ExitCode == 0, built.ToString());
-        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.Output("foo.patch")).Stdout);
+        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.File("foo.patch")).Stdout);
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "report fixed 6", before);
     }
 }

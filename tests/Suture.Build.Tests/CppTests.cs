@@ -83,16 +83,16 @@ public sealed class CppTests
             }
 
             """;
-        using var project = new BuildProject("cpp-alias", build, new Dictionary<string, string> { ["foo.cpp"] = source });
+        using var project = new CProject("cpp-alias", build, new Dictionary<string, string> { ["foo.cpp"] = source });
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "done old 1");
         string diff = project.Fix("fix", ("foo.cpp", "done old", "done new"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("foo.patch"), ["foo"]);
         Assert.True(built.ExitCode == 0, built.ToString());
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "done new 1", before);
     }
 }
