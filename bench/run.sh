@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Suture benchmarks, one command: bench/run.sh [--runs N] [--only frozen,overhead,fleet,build]
+# Suture benchmarks, one command: bench/run.sh [--runs N] [--only frozen,overhead,fleet,build,unwind]
 #
 # Builds what it needs (the suture NativeAOT binary into artifacts/ if missing or stale, the C
 # targets, the C# harness), measures, prints a table and writes bench/results/latest.json.
@@ -75,8 +75,15 @@ if ! dotnet build bench/Suture.Bench -c Release -o "$work/harness" -p:ArtifactsP
     exit 1
 fi
 
+echo "bench: building the unwind benchmark" >&2
+if ! dotnet build bench/Suture.Bench.Unwind -c Release -o "$work/unwind" -p:ArtifactsPath="$work/build" -nologo -v q \
+    >"$work/unwind-build.log" 2>&1; then
+    cat "$work/unwind-build.log" >&2
+    exit 1
+fi
+
 # In the background with `wait`, so that a signal to this script runs the trap at once.
 dotnet "$work/harness/Suture.Bench.dll" --repo "$root" --suture "$suture" \
-    --out "$root/bench/results/latest.json" --work "$work/run" --pids "$pids" "$@" &
+    --out "$root/bench/results/latest.json" --work "$work/run" --pids "$pids" --unwind "$work/unwind/Suture.Bench.Unwind.dll" "$@" &
 harness=$!
 wait "$harness"

@@ -4,6 +4,7 @@
 # (NativeAOT link), patch/diff, setpriv, gdb, dpkg-dev + debhelper (tests that build a Debian
 # package with dpkg-buildpackage), strace (kill-point tests, the stress suite's fault injection),
 # python3 (its patch mutator), libssl-dev (the test target that links OpenSSL's libcrypto) and
+# postgresql (the server tests start a private cluster of their own; no system cluster is used),
 # openssl and openscap-scanner (the signing tests check key files with openssl; OpenSCAP evaluates
 # the OVAL definitions of the host state).
 set -euo pipefail
@@ -27,6 +28,7 @@ need openssl openssl
 need oscap openscap-scanner
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -e /usr/include/openssl/async.h ] || missing+=(libssl-dev)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then

@@ -5,7 +5,7 @@ namespace Suture.Bench;
 
 /// <summary>
 /// Entry point of the benchmark harness (run it through bench/run.sh):
-/// <c>Suture.Bench --repo DIR --suture BIN --out FILE [--work DIR] [--pids FILE] [--runs N] [--only a,b]</c>.
+/// <c>Suture.Bench --repo DIR --suture BIN --out FILE [--work DIR] [--pids FILE] [--runs N] [--only a,b] [--unwind Suture.Bench.Unwind.dll]</c>.
 /// </summary>
 internal static class Program
 {
@@ -18,7 +18,8 @@ internal static class Program
         string work = Path.GetFullPath(Get(options, "work", Path.Combine(repo, "bench", ".work", "run")));
         string pids = Path.GetFullPath(Get(options, "pids", Path.Combine(repo, "bench", ".work", "pids")));
         int runs = int.Parse(Get(options, "runs", "7"), CultureInfo.InvariantCulture);
-        HashSet<string> only = [.. Get(options, "only", "frozen,overhead,fleet,build").Split(',')];
+        HashSet<string> only = [.. Get(options, "only", "frozen,overhead,fleet,build,unwind").Split(',')];
+        string unwindTool = Path.GetFullPath(Get(options, "unwind", Path.Combine(repo, "bench", ".work", "unwind", "Suture.Bench.Unwind.dll")));
 
         Reaper.Init(pids);
         DateTimeOffset started = DateTimeOffset.UtcNow;
@@ -44,6 +45,7 @@ internal static class Program
             Section(report, only, "overhead", () => OverheadBench.Run(ws, report));
             Section(report, only, "fleet", () => FleetBench.Run(ws, report));
             Section(report, only, "build", () => BuildBench.Run(ws, runs, report));
+            Section(report, only, "unwind", () => UnwindBench.Run(ws, unwindTool, report));
 
             var config = new JsonObject
             {
@@ -106,7 +108,7 @@ internal static class Program
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
             {
-                throw new ArgumentException($"usage: Suture.Bench --repo DIR --suture BIN --out FILE [--work DIR] [--pids FILE] [--runs N] [--only frozen,overhead,fleet,build]; bad argument '{args[i]}'");
+                throw new ArgumentException($"usage: Suture.Bench --repo DIR --suture BIN --out FILE [--work DIR] [--pids FILE] [--runs N] [--only frozen,overhead,fleet,build,unwind] [--unwind DLL]; bad argument '{args[i]}'");
             }
 
             options[args[i][2..]] = args[++i];

@@ -36,7 +36,7 @@ public static class PatchBuilder
         }
 
         var wrappers = CompilerWrappers.Create(tree.Root);
-        (CompilerLog originalLog, CompilerLog patchedLog) = BuildBoth(tree, wrappers, request);
+        (CompilerLog originalLog, CompilerLog patchedLog) = BuildTrees(tree, wrappers, request, targets);
 
         request.Progress("comparing objects");
         List<ObjectChanges> changes = Compare(tree, request, originalLog, patchedLog, wrappers);
@@ -61,6 +61,45 @@ public static class PatchBuilder
         }
 
         return built;
+    }
+
+    /// <summary>
+    /// Builds the original tree, then the patched one from it, compiling again only what reads
+    /// the files the fix changes (<see cref="IncrementalBuild"/>); a fix that adds or removes
+    /// files or changes more than C and C++ code builds both trees in full, at the same time, as
+    /// does a patched tree the incremental build cannot make.
+    /// </summary>
+    private static (CompilerLog Original, CompilerLog Patched) BuildTrees(WorkTree tree, CompilerWrappers wrappers, PatchBuildRequest request, IReadOnlyList<TargetBinary> targets)
+    {
+        if (IncrementalBuild.Obstacle(tree.Fixed) is { } obstacle)
+        {
+            request.Progress($"{obstacle}: both trees are built in full");
+            return BuildBoth(tree, wrappers, request);
+        }
+
+        request.Progress("building the original tree");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        CompilerLog original = TreeBuild.Run(tree.Original, request.SourceDirectory, request.BuildCommand, wrappers, "original", request.Progress);
+        request.Progress($"built the original tree in {started.Elapsed.TotalSeconds:0.0} s");
+        CompilerLog? patched;
+        try
+        {
+            patched = IncrementalBuild.Run(tree, request.SourceDirectory, original, targets, wrappers, request.Progress);
+        }
+        catch (Exception e) when (e is SutureException or IOException || e is AggregateException a && a.InnerExceptions.All(x => x is SutureException or IOException))
+        {
+            string why = e is AggregateException all ? all.InnerExceptions[0].Message : e.Message;
+            request.Progress($"{why}\nbuilding the patched tree in full instead");
+            patched = null;
+        }
+
+        if (patched is null)
+        {
+            tree.ResetPatched();
+            patched = TreeBuild.Run(tree.Patched, request.SourceDirectory, request.BuildCommand, wrappers, "patched", request.Progress);
+        }
+
+        return (original, patched);
     }
 
     /// <summary>
@@ -127,10 +166,11 @@ public static class PatchBuilder
         }
 
         List<ObjectIndex> checkedObjects = originals.ToList();
-        IReadOnlyList<string> differences = BuildEnvironmentCheck.Differences(target, checkedObjects, out int compared, out int total);
-        if (compared == 0)
+        BuildEnvironmentReport report = BuildEnvironmentCheck.Check(target, checkedObjects);
+        IReadOnlyList<BuildDifference> differences = report.Differences;
+        if (report.Compared == 0)
         {
-            string nothing = $"the build-environment check found none of the {total} function(s) of the rebuilt {string.Join(", ", checkedObjects.Select(o => Path.GetRelativePath(tree.Original, o.Path)).Take(5))}{(checkedObjects.Count > 5 ? ", ..." : "")} in {target.Path} (symbols from {target.SymbolSource}), so it compared nothing";
+            string nothing = $"the build-environment check found none of the {report.Total} function(s) of the rebuilt {string.Join(", ", checkedObjects.Select(o => Path.GetRelativePath(tree.Original, o.Path)).Take(5))}{(checkedObjects.Count > 5 ? ", ..." : "")} in {target.Path} (symbols from {target.SymbolSource}), so it compared nothing";
             if (request.IgnoreBuildMismatch)
             {
                 request.Progress($"warning: {nothing}; building anyway (--ignore-build-mismatch)");
@@ -142,17 +182,17 @@ public static class PatchBuilder
                 ExitCode.TargetMismatch);
         }
 
-        request.Progress($"compared {compared} function(s) with {target.Name} (symbols from {target.SymbolSource})");
+        request.Progress($"compared {report.Compared} function(s) with {target.Name} (symbols from {target.SymbolSource})");
         if (differences.Count == 0)
         {
             return [];
         }
 
-        string summary = BuildEnvironmentCheck.Summary(differences);
+        string summary = report.Summary();
         if (request.IgnoreBuildMismatch)
         {
             request.Progress($"warning: the rebuilt original differs from {binding.Target.Name} in {differences.Count} function(s); building anyway (--ignore-build-mismatch):\n  {summary}");
-            return [$"{IgnoreBuildMismatchOverride}: {differences.Count} function(s) differ from {binding.Target.Name}: {string.Join(", ", differences.Take(10).Select(d => d.Split(':')[1].Trim()))}"];
+            return [$"{IgnoreBuildMismatchOverride}: {differences.Count} function(s) differ from {binding.Target.Name}: {report.FirstSymbols()}"];
         }
 
         string why = BuildProvenance.Explain(target, checkedObjects, binding.Output is null ? null : Path.Combine(tree.Original, binding.Output));
@@ -208,9 +248,9 @@ public static class PatchBuilder
             {
                 string relative = differing[i];
                 // An -flto object is refused as it is; recompiling it with sections would not give the deployed code either.
-                bool lto = ObjectDiff.IsLinkTimeOptimised(Suture.Elf.ElfFile.Load(original[relative])) || ObjectDiff.IsLinkTimeOptimised(Suture.Elf.ElfFile.Load(patched[relative]));
-                results[i] = lto
-                    ? ObjectDiff.Compare(relative, ObjectIndex.Load(original[relative]), ObjectIndex.Load(patched[relative]), lines)
+                Suture.Elf.ElfFile before = Suture.Elf.ElfFile.Load(original[relative]), after = Suture.Elf.ElfFile.Load(patched[relative]);
+                results[i] = ObjectDiff.IsLinkTimeOptimised(before) || ObjectDiff.IsLinkTimeOptimised(after)
+                    ? ObjectDiff.Compare(relative, ObjectIndex.Of(original[relative], before), ObjectIndex.Of(patched[relative], after), lines)
                     : ObjectDiff.Compare(relative, ObjectIndex.Load(originalSections.Compile(relative)), ObjectIndex.Load(patchedSections.Compile(relative)), lines);
             });
         }

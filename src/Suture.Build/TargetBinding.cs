@@ -59,7 +59,7 @@ internal static class TargetBinding
             return [bound[targets[0]]];
         }
 
-        unlinked = WithoutStaticArchiveOnly(unlinked, log, progress);
+        unlinked = WithoutUnusedCopies(WithoutStaticArchiveOnly(unlinked, log, progress), changes, log, progress);
         if (unlinked.Count > 0)
         {
             throw new SutureException(
@@ -84,6 +84,40 @@ internal static class TargetBinding
     }
 
     /// <summary>
+    /// Drops the changed objects that no link step uses but whose source is also compiled into
+    /// another object a link step does use: libtool compiles each source of a <c>.lo</c> twice,
+    /// PIC into <c>.libs/</c> and non-PIC beside it, and when the static archive is made of the
+    /// PIC objects (a convenience library, as expat's) the non-PIC copy reaches nothing. The
+    /// deployed binaries run the linked compile, which is patched; reports each.
+    /// </summary>
+    private static List<ObjectChanges> WithoutUnusedCopies(List<ObjectChanges> unlinked, IReadOnlyList<ObjectChanges> changes, CompilerLog log, Action<string> progress)
+    {
+        if (unlinked.Count == 0)
+        {
+            return unlinked;
+        }
+
+        ILookup<string, string> linkedBySource = changes
+            .Where(c => log.OutputsLinking(c.RelativePath).Count > 0 && log.StepWriting(c.RelativePath) is not null)
+            .ToLookup(c => log.StepWriting(c.RelativePath)!.Source, c => c.RelativePath, StringComparer.Ordinal);
+        var kept = new List<ObjectChanges>();
+        foreach (ObjectChanges change in unlinked)
+        {
+            string? source = log.StepWriting(change.RelativePath)?.Source;
+            List<string> linked = source is null ? [] : linkedBySource[source].ToList();
+            if (linked.Count == 0)
+            {
+                kept.Add(change);
+                continue;
+            }
+
+            progress($"note: {change.RelativePath} is another compile of {Path.GetRelativePath(log.Tree, source!)}, which the build links as {string.Join(", ", linked)}; no link step or archive the wrappers saw uses {change.RelativePath} (libtool's non-PIC copy), so it is not patched");
+        }
+
+        return kept;
+    }
+
+    /// <summary>
     /// Drops the changed objects that no link step uses but that a static archive of the tree
     /// holds (libtool's non-PIC copies for <c>libfoo.a</c>, say): the deployed system does not run
     /// them, so they are not a reason to stop. Reports each.
@@ -95,9 +129,9 @@ internal static class TargetBinding
             return unlinked;
         }
 
-        var archives = new ArchiveIndex(log.Tree);
-        List<(string Archive, HashSet<string> Members)> all = Directory.EnumerateFiles(log.Tree, "*.a", SearchOption.AllDirectories)
-            .Select(a => (Path.GetRelativePath(log.Tree, a), archives.Members(a).Select(m => m.RelativePath).ToHashSet(StringComparer.Ordinal)))
+        var archives = new ArchiveIndex(log.ArchiveTree);
+        List<(string Archive, HashSet<string> Members)> all = Directory.EnumerateFiles(log.ArchiveTree, "*.a", SearchOption.AllDirectories)
+            .Select(a => (Path.GetRelativePath(log.ArchiveTree, a), archives.Members(a).Select(m => m.RelativePath).ToHashSet(StringComparer.Ordinal)))
             .ToList();
         var kept = new List<ObjectChanges>();
         foreach (ObjectChanges change in unlinked)

@@ -3,69 +3,94 @@ using System.Runtime.InteropServices;
 namespace Suture.Cli;
 
 /// <summary>
-/// SIGINT and SIGTERM for the whole run, caught from the first line of <c>Main</c>. While work
-/// that may stop or change a process runs (<see cref="Guard{T}"/>), and afterwards while its
-/// outcome is reported, a signal only cancels it: the operation backs out if it has not reached
-/// its commit point, or finishes if it has, and the process is resumed either way. Before any
-/// such work started nothing is held or changed, so suture exits at once with 130 (a patch file
-/// that is a FIFO, a slow disk: the signal is answered).
+/// SIGINT and SIGTERM for the whole run, caught from the first line of <c>Main</c>
+/// (<see cref="Install"/>). While work that may stop or change a process runs
+/// (<see cref="Guard{T}"/>), and afterwards while its outcome is reported, a signal only cancels
+/// it: the operation backs out if it has not reached its commit point, or finishes if it has, and
+/// the process is resumed either way. Before any such work started nothing is held or changed, so
+/// suture exits at once with 130 (a patch file that is a FIFO, a slow disk: the signal is answered).
+/// One instance per run, owned by its <see cref="IConsole"/>; a console that never installs it
+/// (tests in process) just never sees a signal.
 /// </summary>
-internal static class Interruption
+internal sealed class Interruption : IDisposable
 {
-    private static readonly Lock Gate = new();
-    private static readonly CancellationTokenSource Cancellation = new();
-    private static readonly List<PosixSignalRegistration> Registrations = [];
-    private static bool s_engaged;
-    private static bool s_exiting;
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly List<PosixSignalRegistration> _registrations = [];
+    private readonly TextWriter _error;
+    private readonly Action<int> _exit;
+    private bool _engaged;
+    private bool _exiting;
+
+    /// <param name="error">Where the one line for a signal before any guarded work goes.</param>
+    /// <param name="exit">Ends the run with an exit code (<see cref="Environment.Exit"/>).</param>
+    public Interruption(TextWriter error, Action<int> exit)
+    {
+        _error = error;
+        _exit = exit;
+    }
 
     /// <summary>Signalled when SIGINT or SIGTERM arrives during guarded work.</summary>
-    public static CancellationToken Token => Cancellation.Token;
+    public CancellationToken Token => _cancellation.Token;
 
     /// <summary>The signal that arrived ("SIGINT", "SIGTERM"), or null.</summary>
-    public static string? Signal { get; private set; }
+    public string? Signal { get; private set; }
 
-    public static void Install()
+    /// <summary>Catches SIGINT and SIGTERM from now on, for the rest of the process (its own console only).</summary>
+    public void Install()
     {
-        Registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
-        Registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
     }
 
     /// <summary>
     /// Runs <paramref name="work"/>, which may stop or change a process; a signal meanwhile
     /// cancels <see cref="Token"/> instead of ending suture.
     /// </summary>
-    public static T Guard<T>(Func<T> work)
+    public T Guard<T>(Func<T> work)
     {
-        lock (Gate)
+        lock (_gate)
         {
-            if (s_exiting || Cancellation.IsCancellationRequested)
+            if (_exiting || _cancellation.IsCancellationRequested)
             {
                 throw new SutureException($"interrupted by {Signal ?? "a signal"} before any process was touched", ExitCode.Interrupted);
             }
 
-            s_engaged = true;
+            _engaged = true;
         }
 
         return work();
     }
 
-    private static void OnSignal(PosixSignalContext context)
+    /// <summary>Stops catching the signals (once the run's outcome is reported).</summary>
+    public void Dispose()
+    {
+        foreach (PosixSignalRegistration registration in _registrations)
+        {
+            registration.Dispose();
+        }
+
+        _registrations.Clear();
+        _cancellation.Dispose();
+    }
+
+    private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true; // never die by the signal: a process could be stopped right now
         string name = context.Signal == PosixSignal.SIGINT ? "SIGINT" : "SIGTERM";
-        lock (Gate)
+        lock (_gate)
         {
             Signal ??= name;
-            if (s_engaged)
+            if (_engaged)
             {
-                Cancellation.Cancel();
+                _cancellation.Cancel();
                 return;
             }
 
-            s_exiting = true;
+            _exiting = true;
         }
 
-        Console.Error.WriteLine($"error: interrupted by {name} before any process was touched");
-        Environment.Exit((int)ExitCode.Interrupted);
+        _error.WriteLine($"error: interrupted by {name} before any process was touched");
+        _exit((int)ExitCode.Interrupted);
     }
 }

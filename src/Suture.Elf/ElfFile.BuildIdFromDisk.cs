@@ -42,9 +42,8 @@ public sealed partial class ElfFile
         }
 
         byte[]? table = ReadRange(handle, fileLength, header.ProgramHeaderOffset, (ulong)count * ElfSegment.EntryLength);
-        for (int i = 0; table is not null && i < count; i++)
+        foreach (ElfSegment segment in table is null ? [] : ElfProgramHeaders.Parse(table, ElfSegment.EntryLength))
         {
-            ElfSegment segment = ElfSegment.Parse(table.AsSpan(i * ElfSegment.EntryLength));
             if (segment.Type == ElfSegmentType.Note
                 && segment.FileSize <= MaxNoteBytes
                 && ReadRange(handle, fileLength, segment.Offset, segment.FileSize) is { } notes

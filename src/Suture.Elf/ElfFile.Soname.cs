@@ -1,14 +1,9 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace Suture.Elf;
 
 public sealed partial class ElfFile
 {
-    private const long DynamicNull = 0;
-    private const long DynamicSoname = 14;
-    private const int DynamicEntryLength = 16;
-
     private StrongBox<string?>? _soname;
 
     /// <summary>
@@ -26,21 +21,13 @@ public sealed partial class ElfFile
             return null;
         }
 
-        ReadOnlySpan<byte> entries = dynamic.Data.Span;
-        for (int offset = 0; offset + DynamicEntryLength <= entries.Length; offset += DynamicEntryLength)
+        foreach (ElfDynamicEntry entry in ElfDynamicEntry.Parse(dynamic.Data.Span))
         {
-            long tag = BinaryPrimitives.ReadInt64LittleEndian(entries[offset..]);
-            if (tag == DynamicNull)
+            if (entry.Tag == ElfDynamicTag.Soname)
             {
-                break;
-            }
-
-            if (tag == DynamicSoname)
-            {
-                ulong value = BinaryPrimitives.ReadUInt64LittleEndian(entries[(offset + 8)..]);
                 try
                 {
-                    string name = _image.ReadString(_sections[dynamic.Link].Data.Span, value, _sections[dynamic.Link].Name, "DT_SONAME");
+                    string name = _image.ReadString(_sections[dynamic.Link].Data.Span, entry.Value, _sections[dynamic.Link].Name, "DT_SONAME");
                     return name.Length == 0 ? null : name;
                 }
                 catch (ElfFormatException)

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Suture.Native;
 
 /// <summary>Names of errno values for messages.</summary>
-public static class Errno
+internal static class Errno
 {
     public const int EPERM = Interop.EPERM;
     public const int ENOENT = Interop.ENOENT;

@@ -1,7 +1,7 @@
 namespace Suture.Native;
 
 /// <summary>A system call failed; the message names the call, the subject (pid/tid/address) and errno.</summary>
-public sealed class NativeCallException : SutureException
+internal sealed class NativeCallException : SutureException
 {
     public NativeCallException(string call, string subject, int errno)
         : base($"{call} on {subject} failed: {Errno.Describe(errno)}", MapExitCode(errno))

@@ -6,7 +6,7 @@ namespace Suture.Native;
 /// Checked ptrace(2) and waitpid(2). Every call for a tracee must come from the OS thread that
 /// seized it; callers in Suture.Process guarantee that with one dedicated tracer thread.
 /// </summary>
-public static class Ptrace
+internal static class Ptrace
 {
     public const int SigTrap = Interop.SIGTRAP;
 

@@ -1,7 +1,7 @@
 namespace Suture.Native;
 
 /// <summary>Decoded waitpid status of a traced thread.</summary>
-public readonly record struct WaitStatus(int Tid, int Raw)
+internal readonly record struct WaitStatus(int Tid, int Raw)
 {
     public bool IsExited => (Raw & 0x7f) == 0;
 

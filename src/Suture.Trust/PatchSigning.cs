@@ -9,10 +9,10 @@ internal static class PatchSigning
     /// <returns>The signed file, checked to read back as the same patch.</returns>
     public static byte[] Sign(byte[] file, string path, SigningKey key)
     {
-        PatchFile patch = PatchFileReader.Read(file, path);
+        PatchFile patch = PatchDocument.Read(file, path).Patch;
         byte[] signed = SignatureSection.Replace(file, key.Id, key.Name, key.Sign);
-        PatchFile again = PatchFileReader.Read(signed, path);
-        return PatchFileComparer.ContentEquals(patch, again)
+        PatchFile again = PatchDocument.Read(signed, path).Patch;
+        return patch.ContentEquals(again)
             ? signed
             : throw new InvalidOperationException($"{path}: the signed file does not read back as the same patch");
     }

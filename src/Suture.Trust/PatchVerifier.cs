@@ -17,7 +17,7 @@ internal static class PatchVerifier
     /// </exception>
     public static Signer Verify(byte[] file, string path, TrustStore trust)
     {
-        PatchFileReader.Read(file, path);
+        PatchDocument.Read(file, path);
         PatchSignature signature = SignatureSection.Find(file, path)
             ?? throw new SutureException($"{path} is not signed; sign it with 'suture sign {path} --key NAME.key' and install NAME.pub in {trust.Directory}, or give --allow-unsigned (development only)", ExitCode.Untrusted);
         return Check(file, path, signature, trust);

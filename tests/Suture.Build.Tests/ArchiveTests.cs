@@ -18,12 +18,12 @@ public sealed class ArchiveTests
     [Fact]
     public void A_fix_in_an_archived_object_patches_only_the_program_that_links_it()
     {
-        using var project = new BuildProject("archive", "make -s", Tag("archive-one"));
+        using var project = new CProject("archive", "make -s");
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "util unpatched");
         string diff = project.Fix("util-fix", ("util.c", UtilOld, UtilNew));
 
-        string output = project.Output("foo.patch");
+        string output = project.File("foo.patch");
         ToolResult built = project.BuildPatch(diff, "make", output, ["foo", "bar"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
@@ -38,14 +38,14 @@ public sealed class ArchiveTests
     [Fact]
     public void Fixes_in_two_archived_objects_give_each_program_its_own_patch()
     {
-        using var project = new BuildProject("archive", "make -s", Tag("archive-two"));
+        using var project = new CProject("archive", "make -s");
         using RunningProgram foo = project.Start("foo");
         using RunningProgram bar = project.Start("bar");
         foo.WaitForLine(l => l == "util unpatched");
         bar.WaitForLine(l => l == "extra unpatched");
         string diff = project.Fix("both-fix", ("util.c", UtilOld, UtilNew), ("extra.c", ExtraOld, ExtraNew));
 
-        string output = project.Output("patches");
+        string output = project.File("patches");
         ToolResult built = project.BuildPatch(diff, "make", output, ["foo", "bar"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
@@ -60,12 +60,12 @@ public sealed class ArchiveTests
     [Fact]
     public void A_fix_in_an_object_cmake_archived_with_its_own_ar_patches_the_program()
     {
-        using var project = new BuildProject("archive", CMakeBuild, Tag("archive-cmake"));
+        using var project = new CProject("archive", CMakeBuild);
         using RunningProgram program = project.Start("build/foo");
         program.WaitForLine(l => l == "util unpatched");
         string diff = project.Fix("util-fix", ("util.c", UtilOld, UtilNew));
 
-        string output = project.Output("foo.patch");
+        string output = project.File("foo.patch");
         ToolResult built = project.BuildPatch(diff, CMakeBuild, output, ["build/foo", "build/bar"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
@@ -75,7 +75,4 @@ public sealed class ArchiveTests
         SutureCli.Succeed("apply", "-p", program.Pid.ToString(), output);
         program.WaitForLine(l => l == "util patched", before);
     }
-
-    /// <summary>A tag compiled into the objects, so each test's binaries have their own Build IDs.</summary>
-    private static Dictionary<string, string> Tag(string tag) => new() { ["tag.h"] = $"#define TAG \"{tag}\"\n" };
 }

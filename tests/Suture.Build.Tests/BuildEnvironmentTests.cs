@@ -27,45 +27,93 @@ public sealed class BuildEnvironmentTests
     [Fact]
     public void A_deployed_binary_built_with_other_flags_stops_the_build_naming_the_functions()
     {
-        using var project = new BuildProject("env", "gcc -O1 -o foo foo.c", new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("env", "gcc -O1 -o foo foo.c", new Dictionary<string, string> { ["foo.c"] = Source });
         string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, "gcc -O0 -o foo foo.c", project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, "gcc -O0 -o foo foo.c", project.File("foo.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 12, built.ToString());
         Assert.Contains("does not match the deployed", built.Stderr);
         Assert.Contains("foo.c: twice:", built.Stderr);
         Assert.Contains("--ignore-build-mismatch", built.Stderr);
-        Assert.False(File.Exists(project.Output("foo.patch")));
+        Assert.False(File.Exists(project.File("foo.patch")));
     }
 
     [Fact]
     public void Ignore_build_mismatch_builds_and_records_the_override()
     {
-        using var project = new BuildProject("env", "gcc -O1 -o foo foo.c", new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("env", "gcc -O1 -o foo foo.c", new Dictionary<string, string> { ["foo.c"] = Source });
         string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, "gcc -O0 -o foo foo.c", project.Output("foo.patch"), ["foo"], "--ignore-build-mismatch");
+        ToolResult built = project.BuildPatch(diff, "gcc -O0 -o foo foo.c", project.File("foo.patch"), ["foo"], "--ignore-build-mismatch");
 
         Assert.True(built.ExitCode == 0, built.ToString());
-        Assert.Contains("ignore-build-mismatch", SutureCli.Succeed("inspect", project.Output("foo.patch"), "--json").Stdout);
+        Assert.Contains("ignore-build-mismatch", SutureCli.Succeed("inspect", project.File("foo.patch"), "--json").Stdout);
     }
 
     [Fact]
     public void The_same_flags_pass_the_check_even_when_code_reads_data_of_other_objects()
     {
         const string build = "gcc -O2 -o foo foo.c";
-        using var project = new BuildProject("env-same", build, new Dictionary<string, string> { ["foo.c"] = Source.Replace("printf(\"report %d\\n\", twice(n));", "fprintf(stdout, \"report %d\\n\", twice(n));", StringComparison.Ordinal) });
+        using var project = new CProject("env-same", build, new Dictionary<string, string> { ["foo.c"] = Source.Replace("printf(\"report %d\\n\", twice(n));", "fprintf(stdout, \"report %d\\n\", twice(n));", StringComparison.Ordinal) });
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "report 2");
         string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("foo.patch"), ["foo"]);
         Assert.True(built.ExitCode == 0, built.ToString());
-        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.Output("foo.patch")).Stdout);
+        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.File("foo.patch")).Stdout);
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "report fixed 2", before);
+    }
+
+    [Fact]
+    public void Weak_copies_the_linker_discarded_are_no_difference()
+    {
+        // Each object carries its own copy of a weak (in C++: COMDAT inline) function and the
+        // linker keeps the first; libheif's copies of std::_Sp_counted_base::_M_release differ
+        // per object (each devirtualises with the types it sees), so comparing every copy with
+        // the deployed one stopped the build with 14 false differences.
+        const string build = "gcc -O2 -o foo a.c b.c";
+        using var project = new CProject("env-weak", build, new Dictionary<string, string>
+        {
+            ["a.c"] = """
+                #include <stdio.h>
+                #include <unistd.h>
+
+                __attribute__((weak, noinline)) int scale(int x) { return x * 3; }
+                int other(int x);
+
+                __attribute__((noinline)) void report(int n) { printf("report %d\n", scale(n) + other(n)); }
+
+                int main(void)
+                {
+                    setvbuf(stdout, NULL, _IOLBF, 0);
+                    for (int n = 0;; n++) {
+                        report(n % 3);
+                        usleep(20000);
+                    }
+                }
+
+                """,
+            ["b.c"] = """
+                __attribute__((weak, noinline)) int scale(int x) { __asm__("" : "+r"(x)); return x * 3 + (x == 7); }
+                int other(int x) { return scale(x) - 3 * x; }
+
+                """,
+        });
+        using RunningProgram program = project.Start("foo");
+        program.WaitForLine(l => l == "report 6");
+        string diff = project.Fix("fix", ("a.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
+
+        ToolResult built = project.BuildPatch(diff, build, project.File("foo.patch"), ["foo"]);
+        Assert.True(built.ExitCode == 0, built.ToString());
+        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.File("foo.patch")).Stdout);
+
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
+        program.WaitForLine(l => l == "report fixed 6", before);
     }
 }

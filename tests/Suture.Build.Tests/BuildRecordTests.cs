@@ -21,20 +21,20 @@ public sealed class BuildRecordTests
 
             """;
         string build = $"for f in *.c; do gcc -O2 {defines} -c $f -o ${{f%.c}}.o || exit 1; done && gcc -o prog *.o";
-        using var project = new BuildProject("record", build, sources);
+        using var project = new CProject("record", build, sources);
         using RunningProgram program = project.Start("prog");
         program.WaitForLine(l => l == "value 8");
         string diff = project.Fix("fix", ("f7.c", "x + 7", "x + 70"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("p.patch"), ["prog"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("p.patch"), ["prog"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
-        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.File("p.patch"), "--json").Stdout);
         string[] record = json.RootElement.GetProperty("buildCommand").GetString()!.Split('\n');
         Assert.Equal(build, record[0]);
         Assert.Equal($"f7.o: gcc -O2 {defines} -c f7.c -o f7.o", Assert.Single(record[1..]));
 
-        string text = SutureCli.Succeed("inspect", project.Output("p.patch")).Stdout;
+        string text = SutureCli.Succeed("inspect", project.File("p.patch")).Stdout;
         Assert.Contains("\ncompiled:\n  f7.o: gcc -O2", text);
         string[] lines = text.Split('\n');
         int from = Array.FindIndex(lines, l => l.StartsWith("build:", StringComparison.Ordinal)), to = Array.FindIndex(lines, l => l.StartsWith("sha256:", StringComparison.Ordinal));
@@ -42,7 +42,7 @@ public sealed class BuildRecordTests
         Assert.All(lines[from..to], l => Assert.True(l.Length <= 100, $"inspect line of {l.Length} characters: {l}"));
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("p.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("p.patch"));
         program.WaitForLine(l => l == "value 71", before);
     }
 }

@@ -10,17 +10,17 @@ public sealed class CMakeTests
     [Fact]
     public void A_fix_in_the_cmake_built_library_patches_the_running_program()
     {
-        using var project = new BuildProject("cmake", Build);
+        using var project = new CProject("cmake", Build);
         using RunningProgram program = project.Start("build/foo");
         program.WaitForLine(l => l.StartsWith("cmake unpatched", StringComparison.Ordinal));
         string diff = project.Fix("fix", ("greet.c", "\"cmake unpatched %d\\n\"", "\"cmake patched %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, Build, project.Output("greet.patch"), ["build/foo", "build/libgreet.so"]);
+        ToolResult built = project.BuildPatch(diff, Build, project.File("greet.patch"), ["build/foo", "build/libgreet.so"]);
         Assert.True(built.ExitCode == 0, built.ToString());
         Assert.Contains("for libgreet.so", built.Stdout);
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("greet.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("greet.patch"));
         program.WaitForLine(l => l.StartsWith("cmake patched", StringComparison.Ordinal), before);
     }
 }

@@ -63,20 +63,20 @@ public sealed class DebianPackageTests
     [Fact]
     public void A_dpkg_buildpackage_build_patches_the_stripped_installed_binary()
     {
-        using var project = new BuildProject("debian-package", "chmod +x debian/rules && FULL_BUILD=1 dpkg-buildpackage -b -uc -us", Package);
+        using var project = new CProject("debian-package", "chmod +x debian/rules && FULL_BUILD=1 dpkg-buildpackage -b -uc -us", Package);
         Assert.Empty(ElfFile.Load(project.Deployed(Installed)).Symbols);
         File.SetUnixFileMode(Path.Combine(project.Source, "debian/rules"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using RunningProgram program = project.Start(Installed);
         program.WaitForLine(l => l == "length 6");
         string diff = project.Fix("fix", ("foo.c", "return (int)strlen(text);", "return (int)strnlen(text, 4);"));
 
-        ToolResult built = project.BuildPatch(diff, "dpkg-buildpackage -b -uc -us", project.Output("foo.patch"), [Installed]);
+        ToolResult built = project.BuildPatch(diff, "dpkg-buildpackage -b -uc -us", project.File("foo.patch"), [Installed]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
         Assert.Contains("runs up to debian/rules build", built.Stderr);
         Assert.Contains("foo is stripped: located", built.Stderr);
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "length 4", before);
     }
 }

@@ -47,19 +47,19 @@ public sealed class DistributionFlagsTests
     [Fact]
     public void The_default_flags_of_a_distribution_reproduce_the_deployed_binary_and_the_patch_reaches_extern_data()
     {
-        using var project = new BuildProject("distflags", Build, new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("distflags", Build, new Dictionary<string, string> { ["foo.c"] = Source });
         Assert.True(SizeOf(project.Deployed("foo"), "serve") < SizeOf(SectionsBuild(project), "serve"), "the reproduction needs serve's tail jump to be short only without function sections");
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "report 2");
 
         // The new code reads program_invocation_short_name, libc data the program never used (no copy relocation).
         string diff = project.Fix("fix", ("foo.c", "printf(\"report %d\\n\", n);", "printf(\"report fixed %s %d\\n\", program_invocation_short_name, n);"));
-        ToolResult built = project.BuildPatch(diff, Build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, Build, project.File("foo.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
-        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.Output("foo.patch")).Stdout);
+        Assert.DoesNotContain("ignore-build-mismatch", SutureCli.Succeed("inspect", project.File("foo.patch")).Stdout);
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "report fixed foo 2", before);
     }
 
@@ -68,18 +68,18 @@ public sealed class DistributionFlagsTests
     [InlineData("-O2", "-O1", "serve")]
     public void A_deployed_binary_built_with_one_flag_changed_is_caught_naming_the_function(string deployedFlag, string rebuildFlag, string function)
     {
-        using var project = new BuildProject("distflags-other", Build, new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("distflags-other", Build, new Dictionary<string, string> { ["foo.c"] = Source });
         string diff = project.Fix("fix", ("foo.c", "\"report %d\\n\"", "\"report fixed %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, Build.Replace(deployedFlag, rebuildFlag, StringComparison.Ordinal), project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, Build.Replace(deployedFlag, rebuildFlag, StringComparison.Ordinal), project.File("foo.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 12, built.ToString());
         Assert.Contains($"foo.c: {function}:", built.Stderr);
     }
 
-    private static string SectionsBuild(BuildProject project)
+    private static string SectionsBuild(CProject project)
     {
-        string output = project.Output("foo-sections");
+        string output = project.File("foo-sections");
         ToolResult built = Tool.Run("/bin/sh", ["-c", $"gcc -ffunction-sections {Flags} -o {output} foo.c"], project.Deploy);
         Assert.True(built.ExitCode == 0, built.ToString());
         return output;

@@ -48,7 +48,7 @@ public sealed class FunctionStaticsTests
     public void Renumbered_statics_pair_with_their_owners_and_counters_keep_their_state(string level)
     {
         string build = $"gcc {level} -g -o foo foo.c";
-        using var project = new BuildProject("statics" + level, build, new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("statics" + level, build, new Dictionary<string, string> { ["foo.c"] = Source });
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l.StartsWith("tick 3 ", StringComparison.Ordinal));
         string diff = project.Fix("fix",
@@ -57,14 +57,14 @@ public sealed class FunctionStaticsTests
             ("foo.c", "noinline void tick(void)", "noinline int last(void);\n\nnoinline void tick(void)"),
             ("foo.c", "int main(void)", "noinline int last(void) { static int count; return ++count; }\n\nint main(void)"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("p.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("p.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
-        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.File("p.patch"), "--json").Stdout);
         Assert.Equal(["tick"], json.RootElement.GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("symbol").GetString()!).Order(StringComparer.Ordinal));
         int before = program.LineCount;
         int last = int.Parse(program.Lines()[before - 1].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("p.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("p.patch"));
         int at = program.WaitForLine(l => l.StartsWith("tock ", StringComparison.Ordinal), before);
         Assert.True(int.Parse(program.Lines()[at].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) > last, "the counter keeps counting: the new tick uses the old count");
     }

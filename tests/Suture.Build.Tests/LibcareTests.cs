@@ -30,10 +30,10 @@ public sealed class LibcareTests
     public void A_test_program_is_patched_in_exactly_the_functions_its_diff_changes(string test, string functions)
     {
         using var project = Unpack(test, out string command);
-        ToolResult built = project.BuildPatch(Path.Combine(project.Source, test + ".diff"), command, project.Output("p.patch"), [test]);
+        ToolResult built = project.BuildPatch(Path.Combine(project.Source, test + ".diff"), command, project.File("p.patch"), [test]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
-        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.File("p.patch"), "--json").Stdout);
         Assert.Equal(functions.Split(','), json.RootElement.GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("symbol").GetString()!).Order());
     }
 
@@ -43,7 +43,7 @@ public sealed class LibcareTests
     public void A_fix_of_a_loop_that_never_returns_is_refused_naming_it(string test, string function)
     {
         using var project = Unpack(test, out string command);
-        ToolResult built = project.BuildPatch(Path.Combine(project.Source, test + ".diff"), command, project.Output("p.patch"), [test]);
+        ToolResult built = project.BuildPatch(Path.Combine(project.Source, test + ".diff"), command, project.File("p.patch"), [test]);
 
         Assert.True(built.ExitCode == 11, built.ToString());
         Assert.Contains($"{test}.c: {function}: the fix changes {function}; {function} loops forever", built.Stderr);
@@ -57,15 +57,15 @@ public sealed class LibcareTests
     public void A_library_test_is_patched_in_exactly_the_functions_its_diff_changes(string test, string functions)
     {
         using var project = Unpack(test, out string command, library: true);
-        ToolResult result = project.BuildPatch(Path.Combine(project.Source, $"lib{test}.diff"), command, project.Output("p.patch"), [$"lib{test}.so"]);
+        ToolResult result = project.BuildPatch(Path.Combine(project.Source, $"lib{test}.diff"), command, project.File("p.patch"), [$"lib{test}.so"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.File("p.patch"), "--json").Stdout);
         Assert.Equal(functions.Split(','), json.RootElement.GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("symbol").GetString()!).Order());
     }
 
     /// <summary>The test's files in a project built like libcare's makefile.inc does: compile, then link with the test's LDLIBS.</summary>
-    private static BuildProject Unpack(string test, out string command, bool library = false)
+    private static CProject Unpack(string test, out string command, bool library = false)
     {
         Assert.True(File.Exists(Tarball), $"libcare's source {Tarball} is missing");
         using var scratch = new TempDirectory("suture-libcare");
@@ -83,6 +83,6 @@ public sealed class LibcareTests
             : $"cc -c {test}.c -o {test}.o && cc {test}.o {libraries} -o {test}";
         var files = Directory.EnumerateFiles(directory).Where(f => f.EndsWith(".c", StringComparison.Ordinal) || f.EndsWith(".diff", StringComparison.Ordinal))
             .ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
-        return new BuildProject("libcare-" + test, command, files);
+        return new CProject("libcare-" + test, command, files);
     }
 }

@@ -52,21 +52,21 @@ public sealed class LineNumberTests
     public void Functions_whose_only_difference_is_a_moved_assert_line_are_left_alone(string level)
     {
         string build = $"gcc {level} -g -o foo foo.c";
-        using var project = new BuildProject("lines" + level, build, new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("lines" + level, build, new Dictionary<string, string> { ["foo.c"] = Source });
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "check 5");
         string diff = project.Fix("fix", ("foo.c", "    printf(\"check %d\\n\", x);\n", "    if (x > 3)\n        x = 3;\n    printf(\"check %d\\n\", x);\n"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("p.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("p.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
         Assert.Contains("their code differs only in the line numbers of assertions the fix moved", built.Stderr);
         Assert.Contains("foo.c:15 -> 17 passed to __assert_fail", built.Stderr);
         Assert.Contains("foo.c:21 -> 23, foo.c:22 -> 24 passed to __assert_fail", built.Stderr);
-        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.File("p.patch"), "--json").Stdout);
         Assert.Equal("check", Assert.Single(json.RootElement.GetProperty("functions").EnumerateArray()).GetProperty("symbol").GetString());
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("p.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("p.patch"));
         program.WaitForLine(l => l == "check 3", before);
     }
 
@@ -83,16 +83,16 @@ public sealed class LineNumberTests
             + "__attribute__((noinline)) int fourth(int x)\n{\n    assert(x < 500);\n    return x * 150;\n}\n\n"
             + "int main(void)\n{\n    for (int n = 0;; n++) {\n        printf(\"%d\\n\", fourth(check(n % 3)));\n        usleep(20000);\n    }\n}\n";
         const string build = "gcc -O0 -g -o foo foo.c";
-        using var project = new BuildProject("lines-constant", build, new Dictionary<string, string> { ["foo.c"] = source });
+        using var project = new CProject("lines-constant", build, new Dictionary<string, string> { ["foo.c"] = source });
         string diff = project.Fix(
             "fix",
             ("foo.c", "    printf(\"check %d\\n\", x);\n", "    if (x > 3)\n        x = 3;\n    printf(\"check %d\\n\", x);\n"),
             ("foo.c", "return x * 150;", "return x * 152;"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("p.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("p.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
-        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.Output("p.patch"), "--json").Stdout);
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.File("p.patch"), "--json").Stdout);
         string[] functions = [.. json.RootElement.GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("symbol").GetString() ?? "").Order()];
         Assert.Equal(["check", "fourth"], functions);
     }

@@ -80,54 +80,54 @@ public sealed class OptimizationTests
     [Fact]
     public void A_static_function_inlined_into_two_callers_patches_both_callers()
     {
-        using var project = new BuildProject("inlined", Build, new Dictionary<string, string> { ["foo.c"] = Inlined });
+        using var project = new CProject("inlined", Build, new Dictionary<string, string> { ["foo.c"] = Inlined });
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "21 22");
         string diff = project.Fix("fix", ("foo.c", "return x * 2;", "return x * 3;"));
 
-        ToolResult built = project.BuildPatch(diff, Build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, Build, project.File("foo.patch"), ["foo"]);
         Assert.True(built.ExitCode == 0, built.ToString());
         Assert.Contains("left", built.Stdout);
         Assert.Contains("right", built.Stdout);
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForSteady("31 32", 4, before);
     }
 
     [Fact]
     public void A_function_with_a_cold_part_is_replaced_with_its_part()
     {
-        using var project = new BuildProject("cold", Build, new Dictionary<string, string> { ["foo.c"] = Split });
+        using var project = new CProject("cold", Build, new Dictionary<string, string> { ["foo.c"] = Split });
         Assert.Contains("check.cold", Tool.Run("nm", [project.Deployed("foo")]).Stdout);
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "check 7");
         string diff = project.Fix("fix", ("foo.c", "return x * 2 + 1;", "return x * 2 + 5;"));
 
-        ToolResult built = project.BuildPatch(diff, Build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, Build, project.File("foo.patch"), ["foo"]);
         Assert.True(built.ExitCode == 0, built.ToString());
         Assert.DoesNotContain("check.cold", built.Stdout); // carried in the image, not redirected
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "check 11", before);
     }
 
     [Fact]
     public void A_change_in_a_part_gcc_split_off_patches_the_renumbered_part()
     {
-        using var project = new BuildProject("part", Build, new Dictionary<string, string> { ["foo.c"] = Split });
+        using var project = new CProject("part", Build, new Dictionary<string, string> { ["foo.c"] = Split });
         Assert.Contains("work.part.0", Tool.Run("nm", [project.Deployed("foo")]).Stdout);
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l.StartsWith("work ", StringComparison.Ordinal));
         string diff = project.Fix("fix", ("foo.c", "printf(\"work %d\\n\", s);", "printf(\"work fixed %d\\n\", s);"));
 
-        ToolResult built = project.BuildPatch(diff, Build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, Build, project.File("foo.patch"), ["foo"]);
         Assert.True(built.ExitCode == 0, built.ToString());
         Assert.Contains("work.part.0", built.Stdout);
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l.StartsWith("work fixed ", StringComparison.Ordinal), before);
     }
 
@@ -182,16 +182,16 @@ public sealed class OptimizationTests
     public void A_function_with_a_jump_table_is_replaced_with_its_table(string optimization)
     {
         string build = $"gcc {optimization} -o foo foo.c";
-        using var project = new BuildProject("switch" + optimization, build, new Dictionary<string, string> { ["foo.c"] = Switch });
+        using var project = new CProject("switch" + optimization, build, new Dictionary<string, string> { ["foo.c"] = Switch });
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "3 wednesday 43");
         string diff = project.Fix("fix", ("foo.c", "case 3: return 43;", "case 3: return 44;"), ("foo.c", "case 5: return \"friday\";", "case 5: return \"freeday\";"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("foo.patch"), ["foo"]);
         Assert.True(built.ExitCode == 0, built.ToString());
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         int first = program.WaitForLine(l => l == "3 wednesday 44", before);
         int next = program.WaitForLine(l => l == "5 freeday 65", first);
         // Every case of both tables still lands where it should: one full round after the switch.

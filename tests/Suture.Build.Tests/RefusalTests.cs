@@ -65,14 +65,14 @@ public sealed class RefusalTests
     [InlineData("noreturn", "printf(\"step\\n\");", "printf(\"step %d\\n\", 2);", "foo.c: serve: the fix changes serve; serve loops forever and never returns")]
     public void Is_refused_with_the_file_the_symbol_and_the_reason(string name, string old, string @new, string expected)
     {
-        using var project = new BuildProject("refusal-" + name, Build, new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("refusal-" + name, Build, new Dictionary<string, string> { ["foo.c"] = Source });
         string diff = project.Fix("fix", ("foo.c", old, @new));
 
-        ToolResult built = project.BuildPatch(diff, Build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, Build, project.File("foo.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 11, built.ToString());
         Assert.Contains(expected, built.Stderr);
-        Assert.False(File.Exists(project.Output("foo.patch")));
+        Assert.False(File.Exists(project.File("foo.patch")));
     }
 
     [Theory]
@@ -81,19 +81,21 @@ public sealed class RefusalTests
     public void A_table_entry_pointed_elsewhere_is_seen_and_refused(string build)
     {
         // The table's bytes are zeros where the pointers go: only its relocations show the change
-        // (it was taken for "changes no compiled function").
+        // (it was taken for "changes no compiled function"). The table is written (rename_one), so
+        // it is state the program may have changed; a const one is carried with the new code (ConstTableTests).
         const string source = """
             #include <stdio.h>
             #include <unistd.h>
-            static const char *const names[] = { "alpha", "beta" };
+            static const char *names[] = { "alpha", "beta" };
             __attribute__((noinline)) const char *pick(int i) { return names[i & 1]; }
+            void rename_one(int i, const char *name) { names[i & 1] = name; }
             int main(void) { for (;;) { printf("%s\n", pick(0)); usleep(100000); } }
 
             """;
-        using var project = new BuildProject("refusal-table", build, new Dictionary<string, string> { ["t.c"] = source });
+        using var project = new CProject("refusal-table", build, new Dictionary<string, string> { ["t.c"] = source });
         string diff = project.Fix("fix", ("t.c", "\"alpha\", \"beta\"", "\"gamma\", \"beta\""));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("t.patch"), ["t"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("t.patch"), ["t"]);
 
         Assert.True(built.ExitCode == 11, built.ToString());
         Assert.Contains("t.c: names: the initial value of an existing variable changes", built.Stderr);
@@ -113,13 +115,13 @@ public sealed class RefusalTests
             int main(void) { for (;;) { printf("%d\n", tick()); usleep(20000); } }
 
             """;
-        using var project = new BuildProject("refusal-static-owner", build, new Dictionary<string, string> { ["t.c"] = source });
+        using var project = new CProject("refusal-static-owner", build, new Dictionary<string, string> { ["t.c"] = source });
         string diff = project.Fix(
             "fix",
             ("t.c", "__attribute__((noinline)) int tick(void) { static int count; return ++count; }", "int tick(void);\n__attribute__((noinline)) int helper(void) { return tick() * 2; }\nint tick(void) { static int count; return ++count; }"),
             ("t.c", "printf(\"%d\\n\", tick());", "printf(\"%d %d\\n\", tick(), helper());"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("t.patch"), ["t"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("t.patch"), ["t"]);
 
         Assert.True(built.ExitCode == 11, built.ToString());
         Assert.Contains("the function-local static count@tick of the running process is now referenced first by another function (count@helper)", built.Stderr);
@@ -130,10 +132,10 @@ public sealed class RefusalTests
     {
         const string build = "gcc -O0 -shared -fPIC -mtls-dialect=gnu2 -o libt.so t.c";
         const string source = "__thread int level = 1;\n\n__attribute__((noinline)) int get(void) { return level; }\n";
-        using var project = new BuildProject("refusal-tlsdesc", build, new Dictionary<string, string> { ["t.c"] = source });
+        using var project = new CProject("refusal-tlsdesc", build, new Dictionary<string, string> { ["t.c"] = source });
         string diff = project.Fix("fix", ("t.c", "return level;", "return level + 1;"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("t.patch"), ["libt.so"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("t.patch"), ["libt.so"]);
 
         Assert.True(built.ExitCode == 11, built.ToString());
         Assert.Contains("t.c: get: uses TLS descriptors (R_X86_64_GOTPC32_TLSDESC) for level; build the fix with -mtls-dialect=gnu", built.Stderr);
@@ -143,10 +145,10 @@ public sealed class RefusalTests
     public void An_object_built_with_lto_is_refused_naming_the_flag_to_use()
     {
         const string build = "gcc -O2 -flto -c foo.c -o foo.o && gcc -O2 -flto -o foo foo.o";
-        using var project = new BuildProject("refusal-lto", build, new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("refusal-lto", build, new Dictionary<string, string> { ["foo.c"] = Source });
         string diff = project.Fix("fix", ("foo.c", "printf(\"step\\n\");", "printf(\"step %d\\n\", 2);"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("foo.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 11, built.ToString());
         Assert.Contains("foo.c: (every function): built with -flto", built.Stderr);
@@ -186,10 +188,10 @@ public sealed class RefusalTests
             int main(void) { serve_forever(); }
 
             """;
-        using var project = new BuildProject("refusal-inferred", build, new Dictionary<string, string> { ["foo.c"] = source });
+        using var project = new CProject("refusal-inferred", build, new Dictionary<string, string> { ["foo.c"] = source });
         string diff = project.Fix("fix", ("foo.c", "    fprintf(stderr, \"fatal: %s\\n\", message);\n", "    fprintf(stderr, \"fatal: %s\\n\", message);\n    exit(1);\n"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("foo.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 11, built.ToString());
         Assert.Contains("foo.c: serve_forever: the fix changes serve_forever: nothing of its own changed, but gcc compiles its call to fatal differently", built.Stderr);

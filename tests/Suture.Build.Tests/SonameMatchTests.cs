@@ -14,12 +14,12 @@ public sealed class SonameMatchTests
     [Fact]
     public void A_library_built_as_libfoo_so_binds_to_the_target_named_by_its_soname()
     {
-        using var project = new BuildProject("soname", "make -s && cp libfoo.so libfoo.so.1", Tag("soname-one"));
+        using var project = new CProject("soname", "make -s && cp libfoo.so libfoo.so.1", Tag("soname-one"));
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "soname unpatched");
         string diff = project.Fix("fix", ("lib.c", Old, New));
 
-        string output = project.Output("lib.patch");
+        string output = project.File("lib.patch");
         ToolResult built = project.BuildPatch(diff, "make", output, ["foo", "libfoo.so.1"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
@@ -33,12 +33,12 @@ public sealed class SonameMatchTests
     [Fact]
     public void A_library_without_a_soname_binds_to_the_one_versioned_target_of_its_name()
     {
-        using var project = new BuildProject("soname", "make -s SONAME= && mv libfoo.so libfoo.so.1.2.3 && ln -s libfoo.so.1.2.3 libfoo.so", Tag("soname-version"));
+        using var project = new CProject("soname", "make -s SONAME= && mv libfoo.so libfoo.so.1.2.3 && ln -s libfoo.so.1.2.3 libfoo.so", Tag("soname-version"));
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "soname unpatched");
         string diff = project.Fix("fix", ("lib.c", Old, New));
 
-        string output = project.Output("lib.patch");
+        string output = project.File("lib.patch");
         ToolResult built = project.BuildPatch(diff, "make SONAME=", output, ["foo", "libfoo.so.1.2.3"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
@@ -51,10 +51,10 @@ public sealed class SonameMatchTests
     [Fact]
     public void Two_targets_with_the_outputs_soname_are_refused_naming_both()
     {
-        using var project = new BuildProject("soname", "make -s && cp libfoo.so libfoo.so.1 && cp libfoo.so libfoo.so.1.0.0", Tag("soname-two"));
+        using var project = new CProject("soname", "make -s && cp libfoo.so libfoo.so.1 && cp libfoo.so libfoo.so.1.0.0", Tag("soname-two"));
         string diff = project.Fix("fix", ("lib.c", Old, New));
 
-        ToolResult built = project.BuildPatch(diff, "make", project.Output("lib.patch"), ["libfoo.so.1", "libfoo.so.1.0.0"]);
+        ToolResult built = project.BuildPatch(diff, "make", project.File("lib.patch"), ["libfoo.so.1", "libfoo.so.1.0.0"]);
 
         Assert.Equal(2, built.ExitCode);
         Assert.Contains("libfoo.so matches several --targets by DT_SONAME libfoo.so.1", built.Stderr);

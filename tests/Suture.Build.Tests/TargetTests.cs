@@ -13,12 +13,12 @@ public sealed class TargetTests
     [Fact]
     public void A_fix_in_the_library_gives_only_a_library_patch_that_works_live()
     {
-        using var project = new BuildProject("library", "make -s");
+        using var project = new CProject("library", "make -s");
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "library unpatched");
         string diff = project.Fix("lib-fix", ("lib.c", LibraryOld, LibraryNew));
 
-        string output = project.Output("out.patch");
+        string output = project.File("out.patch");
         ToolResult built = project.BuildPatch(diff, "make", output, ["foo", "libfoo.so"], "--id", "lib-fix");
 
         Assert.True(built.ExitCode == 0, built.ToString());
@@ -35,12 +35,12 @@ public sealed class TargetTests
     [Fact]
     public void A_fix_in_both_gives_one_patch_per_target_in_the_output_directory()
     {
-        using var project = new BuildProject("library", "make -s");
+        using var project = new CProject("library", "make -s");
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "library unpatched");
         string diff = project.Fix("both-fix", ("lib.c", LibraryOld, LibraryNew), ("main.c", MainOld, MainNew));
 
-        string output = project.Output("patches");
+        string output = project.File("patches");
         ToolResult built = project.BuildPatch(diff, "make", output, ["foo", "libfoo.so"], "--id", "both");
 
         Assert.True(built.ExitCode == 0, built.ToString());
@@ -56,10 +56,10 @@ public sealed class TargetTests
     [Fact]
     public void A_changed_output_no_target_names_is_reported()
     {
-        using var project = new BuildProject("library", "make -s");
+        using var project = new CProject("library", "make -s");
         string diff = project.Fix("lib-fix", ("lib.c", LibraryOld, LibraryNew));
 
-        ToolResult built = project.BuildPatch(diff, "make", project.Output("x.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, "make", project.File("x.patch"), ["foo"]);
 
         Assert.Equal(2, built.ExitCode);
         Assert.Contains("libfoo.so", built.Stderr);

@@ -62,15 +62,15 @@ public sealed class TypeChangeTests
         "(struct outer<8> {struct inner<4> {int<4 signed> a @0} in @0; int<4 signed> b @4} -> struct outer<8> {struct inner<4> {float<4 float> a @0} in @0; int<4 signed> b @4})")]
     public void A_changed_type_of_an_existing_variable_is_refused(string name, string old, string @new, string symbol, string types)
     {
-        using var project = new BuildProject("type-" + name, Build, new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("type-" + name, Build, new Dictionary<string, string> { ["foo.c"] = Source });
         string diff = project.Fix("fix", ("foo.c", old, @new));
 
-        ToolResult built = project.BuildPatch(diff, Build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, Build, project.File("foo.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 11, built.ToString());
         // A function static is the symbol total.N; the others keep their name.
         Assert.Matches($@"foo\.c: {Regex.Escape(symbol)}(\.\d+)?: the type of an existing variable changes {Regex.Escape(types)}; the running process keeps the old layout", built.Stderr);
-        Assert.False(File.Exists(project.Output("foo.patch")));
+        Assert.False(File.Exists(project.File("foo.patch")));
     }
 
     private const string Unchanged = """
@@ -101,7 +101,7 @@ public sealed class TypeChangeTests
     [Fact]
     public void A_fix_that_renames_the_typedef_of_an_unchanged_struct_variable_is_patched()
     {
-        using var project = new BuildProject("type-unchanged", Build, new Dictionary<string, string> { ["foo.c"] = Unchanged });
+        using var project = new CProject("type-unchanged", Build, new Dictionary<string, string> { ["foo.c"] = Unchanged });
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "seed 1");
         string diff = project.Fix(
@@ -109,11 +109,11 @@ public sealed class TypeChangeTests
             ("foo.c", "typedef struct rec rec_t;\nrec_t current", "typedef struct rec record_t;\nrecord_t current"),
             ("foo.c", "printf(\"%s %d\\n\"", "printf(\"%s fixed %d\\n\""));
 
-        ToolResult built = project.BuildPatch(diff, Build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, Build, project.File("foo.patch"), ["foo"]);
         Assert.True(built.ExitCode == 0, built.ToString());
 
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "seed fixed 1", before);
     }
 }

@@ -35,16 +35,16 @@ public sealed class WerrorBuildTests
     public void Separate_compiles_keep_the_warnings_of_the_build_alone()
     {
         const string build = "gcc -O2 -Wall -Werror -c foo.c && gcc -o foo foo.o";
-        using var project = new BuildProject("werror", build, new Dictionary<string, string> { ["foo.c"] = Source });
+        using var project = new CProject("werror", build, new Dictionary<string, string> { ["foo.c"] = Source });
         using RunningProgram program = project.Start("foo");
         program.WaitForLine(l => l == "value 42");
         string diff = project.Fix("fix", ("foo.c", "v * 2);", "v * 3);"));
 
-        ToolResult built = project.BuildPatch(diff, build, project.Output("foo.patch"), ["foo"]);
+        ToolResult built = project.BuildPatch(diff, build, project.File("foo.patch"), ["foo"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
         int before = program.LineCount;
-        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.Output("foo.patch"));
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "value 63", before);
     }
 }

@@ -33,7 +33,7 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
     [InlineData("revert", "-p", "1", "--timeout", "infinity")]
     public void A_bad_command_line_exits_2_with_one_line(params string[] arguments)
     {
-        ToolResult result = SutureCli.Run(arguments);
+        ToolResult result = InProcessSuture.Run(arguments);
 
         AssertOneLineError(result, ExitCode.Usage, "--help");
         Assert.DoesNotContain("internal failure", result.Stderr);
@@ -43,7 +43,7 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
     [Fact]
     public void An_unknown_command_is_named_with_the_commands_there_are()
     {
-        AssertOneLineError(SutureCli.Run("frobnicate"), ExitCode.Usage, "unknown command 'frobnicate'; the commands are build, inspect, apply");
+        AssertOneLineError(InProcessSuture.Run("frobnicate"), ExitCode.Usage, "unknown command 'frobnicate'; the commands are build, inspect, apply");
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
         using RunningProgram program = _seed.Project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
 
-        ToolResult result = SutureCli.Run("apply", "-p", program.Pid.ToString(), "/proc");
+        ToolResult result = InProcessSuture.Run("apply", "-p", program.Pid.ToString(), "/proc");
 
         AssertOneLineError(result, ExitCode.CorruptPatch, "patch store /proc: cannot read it");
         Assert.DoesNotContain("internal failure", result.Stderr);
@@ -66,7 +66,7 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
         Assert.Equal(0, Tool.Run("mkfifo", [fifo]).ExitCode);
         var clock = Stopwatch.StartNew();
 
-        ToolResult result = SutureCli.Run("inspect", fifo);
+        ToolResult result = InProcessSuture.Run("inspect", fifo);
 
         AssertOneLineError(result, ExitCode.Failure, "is a FIFO (named pipe), not a patch file");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
@@ -84,7 +84,7 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
         int thread = OtherThread(program.Pid);
         string[] arguments = verb == "apply" ? [verb, "-p", thread.ToString(), _seed.Project.PatchPath] : [verb, "-p", thread.ToString()];
 
-        ToolResult result = SutureCli.Run(arguments);
+        ToolResult result = InProcessSuture.Run(arguments);
 
         AssertOneLineError(result, ExitCode.Usage, $"-p {thread} is a thread of process {program.Pid} (foo), not a process; give -p {program.Pid}");
     }

@@ -22,7 +22,7 @@ public sealed class ErrorTests : IClassFixture<ErrorTests.BuiltSeed>
     public void A_missing_process_is_named(string verb)
     {
         string[] arguments = verb == "apply" ? [verb, "-p", "999999", _seed.Project.PatchPath] : [verb, "-p", "999999"];
-        ToolResult result = SutureCli.Run(arguments);
+        ToolResult result = InProcessSuture.Run(arguments);
         AssertOneLineError(result, ExitCode.NoSuchProcess, "no process with pid 999999");
     }
 
@@ -52,7 +52,7 @@ public sealed class ErrorTests : IClassFixture<ErrorTests.BuiltSeed>
         using RunningProgram program = _seed.Project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
 
-        ToolResult result = SutureCli.Run("apply", "-p", program.Pid.ToString(), path);
+        ToolResult result = InProcessSuture.Run("apply", "-p", program.Pid.ToString(), path);
 
         AssertOneLineError(result, ExitCode.CorruptPatch, "truncated");
         AssertStillUnpatched(program);
@@ -67,7 +67,7 @@ public sealed class ErrorTests : IClassFixture<ErrorTests.BuiltSeed>
         string path = directory.File("corrupt.patch");
         File.WriteAllBytes(path, bytes);
 
-        ToolResult result = SutureCli.Run("inspect", path);
+        ToolResult result = InProcessSuture.Run("inspect", path);
 
         AssertOneLineError(result, ExitCode.CorruptPatch, "checksum");
     }

@@ -13,10 +13,8 @@ public sealed class InjectedFailureTests
     [Fact]
     public void A_jump_write_the_kernel_refuses_with_EPERM_puts_back_what_was_written_and_unloads_the_patch()
     {
-        using var project = new SeedProject(TestTargets.Looper, Build);
-        project.SucceedBuildPatch();
-        using RunningProgram program = project.Start();
-        program.WaitForLine(l => l == SeedProject.OldLine);
+        using var project = SeedProject.WithPatch(TestTargets.Looper, Build);
+        using RunningProgram program = project.StartUntil();
         string pid = program.Pid.ToString();
         int jump = JumpWrite(project, pid);
 
@@ -38,10 +36,8 @@ public sealed class InjectedFailureTests
     [Fact]
     public void A_detach_that_fails_once_does_not_keep_the_other_threads_stopped_and_is_tried_again()
     {
-        using var project = new SeedProject(TestTargets.Looper, Build);
-        project.SucceedBuildPatch();
-        using RunningProgram program = project.Start();
-        program.WaitForLine(l => l == SeedProject.OldLine);
+        using var project = SeedProject.WithPatch(TestTargets.Looper, Build);
+        using RunningProgram program = project.StartUntil();
         string pid = program.Pid.ToString();
         (ToolResult dry, IReadOnlyList<string> calls) = Strace.Trace("ptrace", "status", "-p", pid, "--check", project.PatchPath);
         Assert.True(dry.ExitCode == 0, dry.ToString());
@@ -57,10 +53,8 @@ public sealed class InjectedFailureTests
     [Fact]
     public void A_signal_that_arrives_after_the_jump_is_written_lets_apply_finish_and_says_so()
     {
-        using var project = new SeedProject(TestTargets.Looper, Build);
-        project.SucceedBuildPatch();
-        using RunningProgram program = project.Start();
-        program.WaitForLine(l => l == SeedProject.OldLine);
+        using var project = SeedProject.WithPatch(TestTargets.Looper, Build);
+        using RunningProgram program = project.StartUntil();
         string pid = program.Pid.ToString();
         int jump = JumpWrite(project, pid);
 

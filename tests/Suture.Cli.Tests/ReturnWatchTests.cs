@@ -16,10 +16,8 @@ public sealed partial class ReturnWatchTests
     [InlineData("gcc -O2 -pthread -o foo foo.c")]
     public void Threads_sleeping_inside_the_function_are_caught_at_its_return_and_the_patch_goes_in(string build)
     {
-        using var project = new SeedProject(TestTargets.Resident, build);
-        project.SucceedBuildPatch();
-        using RunningProgram program = project.Start();
-        program.WaitForLine(l => l == SeedProject.OldLine);
+        using var project = SeedProject.WithPatch(TestTargets.Resident, build);
+        using RunningProgram program = project.StartUntil();
         string pid = program.Pid.ToString();
         int stubPages = AnonymousCodePages(program.Pid);
 
@@ -42,10 +40,8 @@ public sealed partial class ReturnWatchTests
     {
         // The stubs' unwind table is registered with the process's unwinder: an exception leaving
         // the function while its return is watched passes the stub and is caught by the caller.
-        using var project = new SeedProject(TestTargets.Resident, "g++ -x c++ -DTHROW -pthread -o foo foo.c");
-        project.SucceedBuildPatch();
-        using RunningProgram program = project.Start();
-        program.WaitForLine(l => l == "caught");
+        using var project = SeedProject.WithPatch(TestTargets.Resident, "g++ -x c++ -DTHROW -pthread -o foo foo.c");
+        using RunningProgram program = project.StartUntil("caught");
         string pid = program.Pid.ToString();
 
         for (int round = 0; round < 3; round++)
@@ -66,10 +62,8 @@ public sealed partial class ReturnWatchTests
     [Fact]
     public void A_thread_that_never_returns_is_still_refused_after_the_timeout_and_returns_normally_later()
     {
-        using var project = new SeedProject(TestTargets.Resident, "gcc -DSTUCK -pthread -o foo foo.c");
-        project.SucceedBuildPatch();
-        using RunningProgram program = project.Start();
-        program.WaitForLine(l => l == SeedProject.OldLine);
+        using var project = SeedProject.WithPatch(TestTargets.Resident, "gcc -DSTUCK -pthread -o foo foo.c");
+        using RunningProgram program = project.StartUntil();
         program.WaitForLine(l => l == "alive");
         string pid = program.Pid.ToString();
         int stubPages = AnonymousCodePages(program.Pid);
@@ -91,10 +85,8 @@ public sealed partial class ReturnWatchTests
     [Fact]
     public void Suture_killed_while_a_return_is_watched_leaves_a_thread_that_returns_normally_later()
     {
-        using var project = new SeedProject(TestTargets.Resident, "gcc -DSTUCK -pthread -o foo foo.c");
-        project.SucceedBuildPatch();
-        using RunningProgram program = project.Start();
-        program.WaitForLine(l => l == SeedProject.OldLine);
+        using var project = SeedProject.WithPatch(TestTargets.Resident, "gcc -DSTUCK -pthread -o foo foo.c");
+        using RunningProgram program = project.StartUntil();
         program.WaitForLine(l => l == "alive");
         string pid = program.Pid.ToString();
 

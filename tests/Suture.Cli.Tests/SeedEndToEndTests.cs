@@ -1,3 +1,4 @@
+using Suture.Contracts;
 using Suture.TestSupport;
 
 namespace Suture.Cli.Tests;
@@ -21,6 +22,7 @@ public sealed class SeedEndToEndTests
         ToolResult inspect = SutureCli.Succeed("inspect", project.PatchPath, "--json");
         Assert.Contains("\"i_m_being_patched\"", inspect.Stdout);
         Assert.Contains("\"CVE-2026-0001\"", inspect.Stdout);
+        Assert.Equal("seed-fix", JsonContractTests.AssertReadsBack(inspect.Stdout, SutureJsonContext.Default.InspectResult).Id);
 
         int before = program.LineCount;
         SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.PatchPath);
@@ -30,6 +32,7 @@ public sealed class SeedEndToEndTests
         Assert.Contains("\"seed-fix\"", status.Stdout);
         Assert.Contains("\"CVE-2026-0001\"", status.Stdout);
         Assert.Contains("\"i_m_being_patched\"", status.Stdout);
+        Assert.Equal("seed-fix", Assert.Single(JsonContractTests.AssertReadsBack(status.Stdout, SutureJsonContext.Default.StatusResult).Patches).Id);
         Assert.Contains("seed-fix level 1", SutureCli.Succeed("status", "-p", program.Pid.ToString()).Stdout);
 
         SutureCli.Succeed("revert", "-p", program.Pid.ToString());

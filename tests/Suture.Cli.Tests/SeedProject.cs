@@ -4,8 +4,8 @@ using Suture.TestSupport;
 namespace Suture.Cli.Tests;
 
 /// <summary>
-/// A source tree with one C file and a fix for it, a deployed build of the original, and the
-/// patch suture builds from them. The fix turns "i'm unpatched!" into "you patched my tralala".
+/// A source tree with one C file and a fix for it, a deployed build of the original (a
+/// <see cref="CProject"/>), and the patch suture builds from them. The fix turns "i'm unpatched!" into "you patched my tralala".
 /// </summary>
 public sealed class SeedProject : IDisposable
 {
@@ -14,41 +14,36 @@ public sealed class SeedProject : IDisposable
     private const string OldCall = "printf(\"i'm unpatched!\\n\");";
     public const string NewCall = "printf(\"you patched my %s\\n\", \"tralala\");";
 
-    private readonly TempDirectory _directory = new("suture-seed");
+    private readonly CProject _project;
 
     public SeedProject(string sourceFile, string buildCommand, string newCall = NewCall)
     {
         BuildCommand = buildCommand;
         string source = File.ReadAllText(sourceFile);
         Assert.Contains(OldCall, source);
-        Directory.CreateDirectory(SourceDirectory);
-        File.WriteAllText(Path.Combine(SourceDirectory, "foo.c"), source);
-        OriginalSource = source;
-        DiffPath = WriteDiff(source.Replace(OldCall, newCall, StringComparison.Ordinal), "fix.diff");
-
-        Directory.CreateDirectory(DeployDirectory);
-        File.Copy(Path.Combine(SourceDirectory, "foo.c"), Path.Combine(DeployDirectory, "foo.c"));
-        ToolResult built = Tool.Run("/bin/sh", ["-c", buildCommand], DeployDirectory);
-        Assert.True(built.ExitCode == 0, $"building the deployed binary failed: {built}");
+        _project = new CProject("seed", buildCommand, new Dictionary<string, string> { ["foo.c"] = source });
+        OriginalSource = _project.Original("foo.c");
+        DiffPath = WriteDiff(OriginalSource.Replace(OldCall, newCall, StringComparison.Ordinal), "fix.diff");
         BinarySha256 = HashBinary();
     }
 
-    public string Root => _directory.Path;
+    public string Root => _project.Root;
 
-    public string SourceDirectory => _directory.File("src");
+    public string SourceDirectory => _project.Source;
 
-    public string DeployDirectory => _directory.File("deploy");
+    public string DeployDirectory => _project.Deploy;
 
-    public string Binary => Path.Combine(DeployDirectory, "foo");
+    public string Binary => _project.Deployed("foo");
 
     public string DiffPath { get; }
 
     public string BuildCommand { get; }
 
-    public string PatchPath => _directory.File("foo.patch");
+    public string PatchPath => _project.File("foo.patch");
 
     public string BinarySha256 { get; }
 
+    /// <summary>foo.c as deployed (the looper's text and the project's instance constant).</summary>
     public string OriginalSource { get; }
 
     public ToolResult BuildPatch(params string[] extra) => BuildPatchFrom(DiffPath, PatchPath, extra);
@@ -60,22 +55,47 @@ public sealed class SeedProject : IDisposable
         Assert.True(built.ExitCode == 0, built.ToString());
     }
 
-    public ToolResult BuildPatchFrom(string diff, string output, params string[] extra) => SutureCli.Run(
-        ["build", "--source", SourceDirectory, "--patch", diff, "--build", BuildCommand, "--target", Binary, "-o", output, .. extra]);
+    public ToolResult BuildPatchFrom(string diff, string output, params string[] extra) => _project.BuildPatch(diff, BuildCommand, output, ["foo"], extra);
 
     /// <summary>Writes a diff from the original source to <paramref name="patched"/>; returns its path.</summary>
-    public string WriteDiff(string patched, string name)
+    public string WriteDiff(string patched, string name) =>
+        _project.Diff(Path.GetFileNameWithoutExtension(name), new Dictionary<string, string> { ["foo.c"] = patched });
+
+    /// <summary>A project whose patch is built already (the test fails, with suture's output, unless the build succeeds).</summary>
+    public static SeedProject WithPatch(string sourceFile, string buildCommand)
     {
-        _directory.Write("a/foo.c", OriginalSource);
-        _directory.Write("b/foo.c", patched);
-        ToolResult diff = Tool.Run("diff", ["-u", "a/foo.c", "b/foo.c"], _directory.Path);
-        Assert.Equal(1, diff.ExitCode);
-        return _directory.Write(name, diff.Stdout);
+        var project = new SeedProject(sourceFile, buildCommand);
+        try
+        {
+            project.SucceedBuildPatch();
+            return project;
+        }
+        catch
+        {
+            project.Dispose();
+            throw;
+        }
     }
 
     public RunningProgram Start() => RunningProgram.Start(Binary);
 
+    /// <summary>Starts the deployed program and waits until it prints <paramref name="line"/> (the unpatched line unless given).</summary>
+    public RunningProgram StartUntil(string line = OldLine)
+    {
+        RunningProgram program = Start();
+        try
+        {
+            program.WaitForLine(l => l == line);
+            return program;
+        }
+        catch
+        {
+            program.Dispose();
+            throw;
+        }
+    }
+
     public string HashBinary() => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Binary)));
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose() => _project.Dispose();
 }

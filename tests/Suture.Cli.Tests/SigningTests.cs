@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Suture.Format;
+using Suture.Format.Writing;
 using Suture.TestSupport;
 
 namespace Suture.Cli.Tests;
@@ -62,7 +63,7 @@ public sealed class SigningTests : IClassFixture<ErrorTests.BuiltSeed>
     {
         using var directory = new TempDirectory();
         string unsigned = directory.File("unsigned.patch");
-        File.WriteAllBytes(unsigned, PatchFileWriter.Write(PatchFileReader.Load(_seed.Project.PatchPath)));
+        File.WriteAllBytes(unsigned, PatchWriter.Write(PatchDocument.Load(_seed.Project.PatchPath).Patch));
         Assert.Contains("- (unsigned", SutureCli.Succeed("inspect", unsigned).Stdout);
         AssertOneLineError(SutureCli.Run("verify", unsigned), ExitCode.Untrusted, $"{unsigned} is not signed");
 

@@ -19,7 +19,7 @@ public sealed class UnstoppableTargetTests
         project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
-        int sleeper = WaitForSleeper(program.Pid);
+        int sleeper = ThreadStates.WaitForUninterruptible(program.Pid);
         string pid = program.Pid.ToString();
 
         var clock = Stopwatch.StartNew();
@@ -43,7 +43,7 @@ public sealed class UnstoppableTargetTests
         project.SucceedBuildPatch();
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == SeedProject.OldLine);
-        WaitForSleeper(program.Pid);
+        ThreadStates.WaitForUninterruptible(program.Pid);
 
         using LaunchedSuture apply = LaunchedSuture.Start("apply", "-p", program.Pid.ToString(), "--timeout", "60", project.PatchPath);
         // Three or more threads held at once: the all-thread stop, waiting for the sleeping one.
@@ -60,17 +60,5 @@ public sealed class UnstoppableTargetTests
         Assert.Contains("no patches applied", SutureCli.Succeed("status", "-p", program.Pid.ToString()).Stdout);
         Assert.DoesNotContain("/memfd:suture:", File.ReadAllText($"/proc/{program.Pid}/maps"));
         program.WaitForSteady(SeedProject.OldLine, 20, program.LineCount);
-    }
-
-    /// <summary>The tid of the target's thread that waits for its vfork child (state D).</summary>
-    private static int WaitForSleeper(int pid)
-    {
-        int sleeper = 0;
-        Wait.Until(
-            () => (sleeper = Directory.GetDirectories($"/proc/{pid}/task").Select(t => int.Parse(Path.GetFileName(t)))
-                .FirstOrDefault(t => File.ReadAllText($"/proc/{pid}/task/{t}/stat").Split(") ")[1].StartsWith('D'))) != 0,
-            TimeSpan.FromSeconds(20),
-            $"a thread of process {pid} in uninterruptible sleep");
-        return sleeper;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Suture.Format;
+using Suture.Format.Writing;
 using Suture.TestSupport;
 
 namespace Suture.Cli.Tests;
@@ -42,7 +43,7 @@ public sealed class UnwindTableCheckTests : IClassFixture<ErrorTests.BuiltSeed>
     {
         using var directory = new TempDirectory();
         string path = directory.File("damaged.patch");
-        File.WriteAllBytes(path, Craft(PatchFileReader.Load(_seed.Project.PatchPath), damage));
+        File.WriteAllBytes(path, Craft(PatchDocument.Load(_seed.Project.PatchPath).Patch, damage));
         TestKeys.Sign(path);
         Assert.Equal(0, SutureCli.Run("inspect", path).ExitCode); // the file itself is well formed
         using RunningProgram program = _seed.Project.Start();
@@ -95,6 +96,6 @@ public sealed class UnwindTableCheckTests : IClassFixture<ErrorTests.BuiltSeed>
                 break;
         }
 
-        return PatchFileWriter.Write(patch with { Image = patch.Image with { Code = code } });
+        return PatchWriter.Write(patch with { Image = patch.Image with { Code = code } });
     }
 }

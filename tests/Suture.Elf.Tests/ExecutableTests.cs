@@ -9,7 +9,7 @@ public sealed class ExecutableTests(ElfFixture fixture)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Executable_SectionsSegmentsAndBuildId_MatchReadelf(bool pie)
+    public void Sections_segments_and_Build_ID_of_an_executable_match_readelf(bool pie)
     {
         string path = pie ? fixture.PiePath : fixture.NoPiePath;
         ElfFile elf = ElfFile.Load(path);
@@ -29,7 +29,7 @@ public sealed class ExecutableTests(ElfFixture fixture)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void DynamicSymbols_PrintfHasGlibcVersion(bool pie)
+    public void Dynamic_symbol_printf_has_its_glibc_version(bool pie)
     {
         string path = pie ? fixture.PiePath : fixture.NoPiePath;
         ElfFile elf = ElfFile.Load(path);
@@ -42,7 +42,7 @@ public sealed class ExecutableTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void DynamicRelocations_NameTheirSymbols()
+    public void Dynamic_relocations_name_their_symbols()
     {
         ElfFile elf = ElfFile.Load(fixture.PiePath);
 
@@ -57,7 +57,7 @@ public sealed class ExecutableTests(ElfFixture fixture)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void TryReadAtAddress_MatchesObjdump(bool pie)
+    public void TryReadAtAddress_matches_objdump(bool pie)
     {
         string path = pie ? fixture.PiePath : fixture.NoPiePath;
         ElfFile elf = ElfFile.Load(path);
@@ -72,7 +72,7 @@ public sealed class ExecutableTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void TryReadAtAddress_RejectsBssAndUnmapped()
+    public void TryReadAtAddress_rejects_bss_and_unmapped_addresses()
     {
         ElfFile elf = ElfFile.Load(fixture.NoPiePath);
         ElfSymbol hidden = elf.Symbols.Single(s => s.Name == "hidden_state");

@@ -8,7 +8,7 @@ public sealed class FuzzTests(ElfFixture fixture)
     [InlineData("object")]
     [InlineData("pie")]
     [InlineData("shared")]
-    public void RandomCorruption_OnlyThrowsElfFormatException(string kind)
+    public void Random_corruption_only_throws_ElfFormatException(string kind)
     {
         string path = kind switch { "object" => fixture.ObjectPath, "pie" => fixture.PiePath, _ => fixture.SharedPath };
         byte[] original = File.ReadAllBytes(path);
@@ -40,7 +40,7 @@ public sealed class FuzzTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void EveryTruncation_OnlyThrowsElfFormatException()
+    public void Every_truncation_only_throws_ElfFormatException()
     {
         byte[] original = File.ReadAllBytes(fixture.ObjectPath);
         for (int length = 0; length < original.Length; length++)

@@ -30,7 +30,7 @@ public sealed class MalformedInputTests(ElfFixture fixture)
     [InlineData("relocation-symbol-out-of-range", "refers to symbol 99999, but its symbol table has")]
     [InlineData("relocation-entsize", "relocation section .rela.text.f (section")]
     [InlineData("verneed-aux-past-end", "auxiliary entry 0 of version requirement 0 at offset 0x10000 of .gnu.version_r")]
-    public void Malformed_ThrowsElfFormatException(string corruption, string fragment)
+    public void Malformed_input_throws_ElfFormatException(string corruption, string fragment)
     {
         byte[] data = Corrupt(corruption);
 
@@ -44,7 +44,7 @@ public sealed class MalformedInputTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void SectionTablePastEnd_HasFullMessage()
+    public void A_section_table_past_the_end_has_the_full_message()
     {
         byte[] data = Corrupt("section-table-past-end");
         ulong offset = (ulong)data.Length - 64;
@@ -56,7 +56,7 @@ public sealed class MalformedInputTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void Limits_AreApplied()
+    public void Limits_are_applied()
     {
         byte[] data = File.ReadAllBytes(fixture.ObjectPath);
 

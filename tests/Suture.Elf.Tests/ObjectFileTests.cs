@@ -6,7 +6,7 @@ public sealed class ObjectFileTests(ElfFixture fixture)
     private readonly ElfFile _elf = ElfFile.Load(fixture.ObjectPath);
 
     [Fact]
-    public void Header_IsRelocatableX86_64()
+    public void The_header_is_relocatable_x86_64()
     {
         Assert.Equal(ElfFileType.Relocatable, _elf.Type);
         Assert.Equal(62, _elf.Machine);
@@ -16,7 +16,7 @@ public sealed class ObjectFileTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void Sections_MatchReadelf()
+    public void Sections_match_readelf()
     {
         (int count, List<string> names) = Readelf.Sections(fixture.ObjectPath);
 
@@ -30,7 +30,7 @@ public sealed class ObjectFileTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void FindSection_ReturnsTextOfF()
+    public void FindSection_returns_the_text_of_f()
     {
         ElfSection? text = _elf.FindSection(".text.f");
 
@@ -47,7 +47,7 @@ public sealed class ObjectFileTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void FunctionSymbol_MatchesReadelf()
+    public void The_function_symbol_matches_readelf()
     {
         string line = Readelf.Run("-sW", fixture.ObjectPath).Split('\n').Single(l => l.EndsWith(" f", StringComparison.Ordinal));
         string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -67,7 +67,7 @@ public sealed class ObjectFileTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void Symbols_UndefinedAndSectionSymbols()
+    public void Undefined_and_section_symbols_are_read()
     {
         ElfSymbol printf = _elf.Symbols.Single(s => s.Name == "printf");
         Assert.False(printf.IsDefined);
@@ -79,7 +79,7 @@ public sealed class ObjectFileTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void Relocations_OfTextF_MatchReadelf()
+    public void Relocations_of_text_f_match_readelf()
     {
         var expected = Readelf.Relocations(fixture.ObjectPath, ".rela.text.f");
 
@@ -93,7 +93,7 @@ public sealed class ObjectFileTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void Relocations_OfOtherFunctions_MatchReadelf()
+    public void Relocations_of_other_functions_match_readelf()
     {
         foreach (string name in new[] { ".text.g", ".text.main" })
         {

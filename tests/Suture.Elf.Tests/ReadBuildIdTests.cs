@@ -4,7 +4,7 @@ namespace Suture.Elf.Tests;
 public sealed class ReadBuildIdTests(ElfFixture fixture)
 {
     [Fact]
-    public void ReadBuildId_MatchesFullReader()
+    public void ReadBuildId_matches_the_full_reader()
     {
         foreach (string path in new[] { fixture.PiePath, fixture.NoPiePath, fixture.SharedPath, "/lib/x86_64-linux-gnu/libc.so.6" })
         {
@@ -15,14 +15,14 @@ public sealed class ReadBuildIdTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void ReadBuildId_NullForTextFileAndObjectWithoutId()
+    public void ReadBuildId_is_null_for_a_text_file_and_an_object_without_one()
     {
         Assert.Null(ElfFile.ReadBuildId(fixture.TextPath));
         Assert.Null(ElfFile.ReadBuildId(fixture.ObjectPath));
     }
 
     [Fact]
-    public void ReadBuildId_MissingFile_NamesPath()
+    public void ReadBuildId_of_a_missing_file_names_the_path()
     {
         string path = fixture.File("does-not-exist");
 
@@ -32,7 +32,7 @@ public sealed class ReadBuildIdTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void Load_TextFile_ThrowsFormatError()
+    public void Load_of_a_text_file_throws_a_format_error()
     {
         var error = Assert.Throws<ElfFormatException>(() => ElfFile.Load(fixture.TextPath));
 
@@ -42,7 +42,7 @@ public sealed class ReadBuildIdTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void Load_MissingFile_ThrowsWithPath()
+    public void Load_of_a_missing_file_throws_with_the_path()
     {
         string path = fixture.File("missing.o");
 

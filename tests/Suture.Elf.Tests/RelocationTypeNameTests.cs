@@ -13,5 +13,5 @@ public sealed class RelocationTypeNameTests
     [InlineData(X86_64RelocationType.TlsDescCall, "R_X86_64_TLSDESC_CALL")]
     [InlineData(X86_64RelocationType.RexGotPcRelX, "R_X86_64_REX_GOTPCRELX")]
     [InlineData(99u, "R_X86_64_<99>")]
-    public void Name_IsPsAbiName(uint type, string expected) => Assert.Equal(expected, X86_64RelocationType.Name(type));
+    public void Name_is_the_psABI_name(uint type, string expected) => Assert.Equal(expected, X86_64RelocationType.Name(type));
 }

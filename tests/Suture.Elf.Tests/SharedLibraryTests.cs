@@ -6,7 +6,7 @@ public sealed class SharedLibraryTests(ElfFixture fixture)
     private const string LibcPath = "/lib/x86_64-linux-gnu/libc.so.6";
 
     [Fact]
-    public void Libc_MemcpyHasDefaultAndHiddenVersions()
+    public void Libc_memcpy_has_default_and_hidden_versions()
     {
         ElfFile libc = ElfFile.Load(LibcPath);
 
@@ -21,7 +21,7 @@ public sealed class SharedLibraryTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void Libc_AllDynamicSymbolVersions_MatchReadelf()
+    public void All_dynamic_symbol_versions_of_libc_match_readelf()
     {
         ElfFile libc = ElfFile.Load(LibcPath);
 
@@ -32,7 +32,7 @@ public sealed class SharedLibraryTests(ElfFixture fixture)
     }
 
     [Fact]
-    public void SharedObject_ExportsFunctionsAndBuildId()
+    public void A_shared_object_exports_its_functions_and_Build_ID()
     {
         ElfFile so = ElfFile.Load(fixture.SharedPath);
 

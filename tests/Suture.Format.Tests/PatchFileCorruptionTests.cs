@@ -1,12 +1,14 @@
 using System.Buffers.Binary;
 using System.Text;
 using Suture.Format;
+using Suture.Format.Reading;
+using Suture.Format.Writing;
 
 namespace Suture.Format.Tests;
 
 public class PatchFileCorruptionTests
 {
-    private static readonly byte[] Valid = PatchFileWriter.Write(PatchSamples.Small());
+    private static readonly byte[] Valid = PatchWriter.Write(PatchSamples.Small());
 
     [Theory]
     [InlineData("empty", "empty file; not a Suture patch")]
@@ -54,7 +56,7 @@ public class PatchFileCorruptionTests
     {
         byte[] file = Corrupt(corruption);
 
-        var e = Assert.Throws<PatchFormatException>(() => PatchFileReader.Read(file, "foo.patch"));
+        var e = Assert.Throws<PatchFormatException>(() => PatchReader.Read(file, "foo.patch"));
 
         Assert.StartsWith("foo.patch: ", e.Message, StringComparison.Ordinal);
         Assert.Contains(fragment, e.Message, StringComparison.Ordinal);
@@ -66,7 +68,7 @@ public class PatchFileCorruptionTests
     {
         for (int length = 1; length < Valid.Length; length++)
         {
-            var e = Assert.Throws<PatchFormatException>(() => PatchFileReader.Read(Valid.AsSpan(0, length), "foo.patch"));
+            var e = Assert.Throws<PatchFormatException>(() => PatchReader.Read(Valid.AsSpan(0, length), "foo.patch"));
             Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
         }
     }
@@ -80,7 +82,7 @@ public class PatchFileCorruptionTests
             byte[] file = [.. Valid];
             file[i] ^= 0x40;
 
-            var e = Assert.Throws<PatchFormatException>(() => PatchFileReader.Read(file, "foo.patch"));
+            var e = Assert.Throws<PatchFormatException>(() => PatchReader.Read(file, "foo.patch"));
             if (i is (>= 10 and < 16) or >= 24)
             {
                 Assert.Contains("checksum mismatch", e.Message, StringComparison.Ordinal);
@@ -91,7 +93,7 @@ public class PatchFileCorruptionTests
     [Fact]
     public void Limits_are_applied_to_what_the_file_declares()
     {
-        byte[] file = PatchFileWriter.Write(PatchSamples.Realistic());
+        byte[] file = PatchWriter.Write(PatchSamples.Realistic());
 
         Assert.Contains("2 entries exceed the limit of 1", ReadError(file, new PatchReadLimits { MaxFunctions = 1 }), StringComparison.Ordinal);
         Assert.Contains("14 entries exceed the limit of 13", ReadError(file, new PatchReadLimits { MaxRelocations = 13 }), StringComparison.Ordinal);
@@ -106,7 +108,7 @@ public class PatchFileCorruptionTests
     }
 
     private static string ReadError(byte[] file, PatchReadLimits limits) =>
-        Assert.Throws<PatchFormatException>(() => PatchFileReader.Read(file, "foo.patch", limits)).Message;
+        Assert.Throws<PatchFormatException>(() => PatchReader.Read(file, "foo.patch", limits)).Message;
 
     private static byte[] Corrupt(string corruption)
     {

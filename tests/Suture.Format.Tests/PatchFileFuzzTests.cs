@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using Suture.Format;
+using Suture.Format.Reading;
+using Suture.Format.Writing;
 
 namespace Suture.Format.Tests;
 
@@ -22,7 +24,7 @@ public class PatchFileFuzzTests
     [Fact]
     public void Mutated_files_only_ever_raise_PatchFormatException()
     {
-        byte[][] seeds = [PatchFileWriter.Write(PatchSamples.Small()), PatchFileWriter.Write(PatchSamples.Realistic())];
+        byte[][] seeds = [PatchWriter.Write(PatchSamples.Small()), PatchWriter.Write(PatchSamples.Realistic())];
         int inputs = int.TryParse(Environment.GetEnvironmentVariable("SUTURE_FUZZ_INPUTS"), out int n) && n > 0 ? n : 5000;
         var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("SUTURE_FUZZ_SEED"), out int seed) ? seed : 20260314);
         var failures = new List<string>();
@@ -45,10 +47,10 @@ public class PatchFileFuzzTests
 
             try
             {
-                PatchFile patch = PatchFileReader.Read(file, "fuzz.patch");
+                PatchFile patch = PatchReader.Read(file, "fuzz.patch");
                 accepted++;
-                PatchFile again = PatchFileReader.Read(PatchFileWriter.Write(patch), "rewritten.patch");
-                if (!PatchFileComparer.ContentEquals(patch, again))
+                PatchFile again = PatchReader.Read(PatchWriter.Write(patch), "rewritten.patch");
+                if (!patch.ContentEquals(again))
                 {
                     failures.Add($"iteration {iteration}: accepted patch does not survive a rewrite");
                 }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using Suture.Format;
+using Suture.Format.Reading;
+using Suture.Format.Writing;
 
 namespace Suture.Format.Tests;
 
@@ -10,11 +12,11 @@ public class PatchFileRoundTripTests
     {
         PatchFile patch = PatchSamples.Realistic();
 
-        byte[] written = PatchFileWriter.Write(patch);
-        PatchFile read = PatchFileReader.Read(written, "seed.patch");
+        byte[] written = PatchWriter.Write(patch);
+        PatchFile read = PatchReader.Read(written, "seed.patch");
 
-        Assert.True(PatchFileComparer.ContentEquals(patch, read));
-        Assert.Equal(written, PatchFileWriter.Write(read));
+        Assert.True(patch.ContentEquals(read));
+        Assert.Equal(written, PatchWriter.Write(read));
     }
 
     [Fact]
@@ -22,7 +24,7 @@ public class PatchFileRoundTripTests
     {
         PatchFile patch = PatchSamples.Realistic();
 
-        PatchFile read = PatchFileReader.Read(PatchFileWriter.Write(patch));
+        PatchFile read = PatchReader.Read(PatchWriter.Write(patch));
 
         Assert.Equal(patch.Target.BuildIdHex, read.Target.BuildIdHex);
         Assert.Equal(patch.Target.ObjectName, read.Target.ObjectName);
@@ -51,7 +53,7 @@ public class PatchFileRoundTripTests
     [Fact]
     public void Header_holds_magic_version_header_size_and_length()
     {
-        byte[] written = PatchFileWriter.Write(PatchSamples.Small());
+        byte[] written = PatchWriter.Write(PatchSamples.Small());
 
         byte[] magic = [0x89, .. "SUTURE\n"u8];
         Assert.Equal(magic, written[..8]);
@@ -68,9 +70,9 @@ public class PatchFileRoundTripTests
         PatchFile patch = PatchSamples.Realistic();
         using var stream = new MemoryStream();
 
-        PatchFileWriter.Write(patch, stream);
+        PatchWriter.Write(patch, stream);
 
-        Assert.Equal(PatchFileWriter.Write(patch), stream.ToArray());
+        Assert.Equal(PatchWriter.Write(patch), stream.ToArray());
     }
 
     [Fact]
@@ -79,43 +81,43 @@ public class PatchFileRoundTripTests
         PatchFile patch = PatchSamples.Small();
         patch = patch with { Metadata = patch.Metadata with { CreatedUtc = patch.Metadata.CreatedUtc.AddTicks(12_345) } };
 
-        PatchFile read = PatchFileReader.Read(PatchFileWriter.Write(patch));
+        PatchFile read = PatchReader.Read(PatchWriter.Write(patch));
 
         Assert.Equal(patch.Metadata.CreatedUtc.AddTicks(-2_345), read.Metadata.CreatedUtc);
-        Assert.True(PatchFileComparer.ContentEquals(patch, read));
+        Assert.True(patch.ContentEquals(read));
     }
 
     [Fact]
     public void Unknown_section_that_may_be_ignored_is_skipped()
     {
-        byte[] written = PatchFileWriter.Write(PatchSamples.Realistic());
+        byte[] written = PatchWriter.Write(PatchSamples.Realistic());
         byte[] extended = PatchBytes.InsertBeforeChecksum(written, PatchBytes.Section("xtra", [1, 2, 3]));
         extended = PatchBytes.Splice(extended, PatchBytes.Find(extended, "FUNC").Header, 0, PatchBytes.Section("note", "hello"u8));
 
-        PatchFile read = PatchFileReader.Read(extended);
+        PatchFile read = PatchReader.Read(extended);
 
-        Assert.True(PatchFileComparer.ContentEquals(PatchSamples.Realistic(), read));
+        Assert.True(PatchSamples.Realistic().ContentEquals(read));
     }
 
     [Fact]
     public void Larger_header_from_a_future_minor_revision_is_skipped()
     {
-        byte[] written = PatchFileWriter.Write(PatchSamples.Small());
+        byte[] written = PatchWriter.Write(PatchSamples.Small());
         byte[] longer = PatchBytes.SetU32(PatchBytes.Splice(written, 32, 0, new byte[8]), 12, 40);
 
-        Assert.True(PatchFileComparer.ContentEquals(PatchSamples.Small(), PatchFileReader.Read(longer)));
+        Assert.True(PatchSamples.Small().ContentEquals(PatchReader.Read(longer)));
     }
 
     [Fact]
     public void TryRead_reports_success_and_failure_without_throwing()
     {
-        byte[] written = PatchFileWriter.Write(PatchSamples.Small());
+        byte[] written = PatchWriter.Write(PatchSamples.Small());
 
-        Assert.True(PatchFileReader.TryRead(written, "a.patch", out PatchFile? patch, out string? error));
+        Assert.True(PatchReader.TryRead(written, "a.patch", out PatchFile? patch, out string? error));
         Assert.NotNull(patch);
         Assert.Null(error);
 
-        Assert.False(PatchFileReader.TryRead(written.AsSpan(0, 40), "a.patch", out patch, out error));
+        Assert.False(PatchReader.TryRead(written.AsSpan(0, 40), "a.patch", out patch, out error));
         Assert.Null(patch);
         Assert.StartsWith("a.patch: truncated", error, StringComparison.Ordinal);
     }
@@ -125,11 +127,11 @@ public class PatchFileRoundTripTests
     {
         PatchFile a = PatchSamples.Realistic();
 
-        Assert.True(PatchFileComparer.ContentEquals(a, PatchSamples.Realistic()));
-        Assert.False(PatchFileComparer.ContentEquals(a, a with { Metadata = a.Metadata with { Cves = ["CVE-2026-1234"] } }));
-        Assert.False(PatchFileComparer.ContentEquals(a, a with { Functions = [a.Functions[0]] }));
-        Assert.False(PatchFileComparer.ContentEquals(a, a with { Relocations = a.Relocations.Skip(1).ToArray() }));
-        Assert.False(PatchFileComparer.ContentEquals(a, a with { Image = a.Image with { BssSize = 8 } }));
-        Assert.False(PatchFileComparer.ContentEquals(a, a with { Target = a.Target with { BuildId = [1] } }));
+        Assert.True(a.ContentEquals(PatchSamples.Realistic()));
+        Assert.False(a.ContentEquals(a with { Metadata = a.Metadata with { Cves = ["CVE-2026-1234"] } }));
+        Assert.False(a.ContentEquals(a with { Functions = [a.Functions[0]] }));
+        Assert.False(a.ContentEquals(a with { Relocations = a.Relocations.Skip(1).ToArray() }));
+        Assert.False(a.ContentEquals(a with { Image = a.Image with { BssSize = 8 } }));
+        Assert.False(a.ContentEquals(a with { Target = a.Target with { BuildId = [1] } }));
     }
 }

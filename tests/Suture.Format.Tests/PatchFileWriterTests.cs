@@ -1,4 +1,6 @@
 using Suture.Format;
+using Suture.Format.Reading;
+using Suture.Format.Writing;
 
 namespace Suture.Format.Tests;
 
@@ -23,7 +25,7 @@ public class PatchFileWriterTests
     {
         PatchFile patch = Break(PatchSamples.Realistic(), problem);
 
-        var e = Assert.Throws<ArgumentException>(() => PatchFileWriter.Write(patch));
+        var e = Assert.Throws<ArgumentException>(() => PatchWriter.Write(patch));
 
         Assert.Contains(fragment, e.Message, StringComparison.Ordinal);
     }
@@ -31,7 +33,7 @@ public class PatchFileWriterTests
     [Fact]
     public void Output_is_deterministic()
     {
-        Assert.Equal(PatchFileWriter.Write(PatchSamples.Realistic()), PatchFileWriter.Write(PatchSamples.Realistic()));
+        Assert.Equal(PatchWriter.Write(PatchSamples.Realistic()), PatchWriter.Write(PatchSamples.Realistic()));
     }
 
     private static PatchFile Break(PatchFile p, string problem)

@@ -84,9 +84,61 @@ drop_changelog_entry() {
         && mv "$1/debian/changelog.new" "$1/debian/changelog"
 }
 
-# seconds COMMAND...: runs it, prints the elapsed seconds on fd 3.
+# shipped_tree PACKAGE UPDATE SHIPPED ENTRIES PATCH...: prints $CACHE/trees/PACKAGE-SHIPPED, the
+# version Debian shipped before the security update UPDATE: UPDATE's source package with PATCH...
+# (its newest debian/patches, newest first) reversed and its newest ENTRIES changelog entries
+# dropped (cached; checked against SHIPPED).
+shipped_tree() {
+    local package=$1 update=$2 shipped=$3 entries=$4; shift 4
+    local updated tree=$CACHE/trees/$package-$shipped i
+    updated=$(fetch_source "$package" "$update") || return 1
+    if [ ! -d "$tree" ]; then
+        mkdir -p "$CACHE/trees" && rm -rf "$tree.tmp" && cp -a "$updated" "$tree.tmp" || return 1
+        unapply_patches "$tree.tmp" "$@" || return 1
+        for ((i = 0; i < entries; i++)); do drop_changelog_entry "$tree.tmp" || return 1; done
+        mv "$tree.tmp" "$tree"
+    fi
+    head -1 "$tree/debian/changelog" | grep -qF "($shipped)" || { fail "$tree is not $shipped"; return 1; }
+    printf '%s\n' "$tree"
+}
+
+# fix_of PACKAGE UPDATE PATCH DEST: copies PATCH of UPDATE's debian/patches, unchanged, to DEST.
+fix_of() {
+    local updated
+    updated=$(fetch_source "$1" "$2") || return 1
+    cp "$updated/debian/patches/$3" "$4" || fail "no $3 in $updated/debian/patches"
+}
+
+# install_deps PACKAGE...: the build and trigger dependencies, from the system's own apt sources.
+install_deps() {
+    env -u APT_CONFIG apt-get install -y -qq --no-upgrade -o DPkg::Lock::Timeout=300 "$@" >/dev/null 2>&1 || fail "installing $* failed"
+}
+
+# own_build TREE NAME COMMAND: the package's own build of TREE (COMMAND in a copy), cached in
+# $CACHE/builds/NAME like the downloads (the tree is pinned; REALWORLD_REBUILD=1 builds again);
+# its log is $CACHE/builds/NAME.log. Prints the build's directory and its wall-clock seconds as
+# measured when it ran.
+own_build() {
+    local tree=$1 dir=$CACHE/builds/$2 command=$3 started
+    if [ -n "${REALWORLD_REBUILD:-}" ] || [ ! -f "$dir.seconds" ] || [ ! -d "$dir" ]; then
+        mkdir -p "$CACHE/builds" && rm -rf "$dir" "$dir.seconds" && cp -a "$tree" "$dir" || return 1
+        started=$(now)
+        (cd "$dir" && eval "$command" > "$dir.log" 2>&1) || { fail "$command failed, see $dir.log"; return 1; }
+        elapsed "$started" > "$dir.seconds"
+    fi
+    printf '%s %s\n' "$dir" "$(cat "$dir.seconds")"
+}
+
+# patch_functions PATCH: the functions the patch redirects, comma-separated.
+patch_functions() {
+    "$SUTURE" inspect "$1" --json | perl -MJSON::PP -0777 -ne 'my $j = decode_json($_); print join(",", map { $_->{symbol} } @{$j->{functions}})'
+}
+
+# now, elapsed START, ms_since START: wall-clock time stamps; seconds (one decimal) and
+# milliseconds since START.
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+ms_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
 
 # wait_for FILE PATTERN SECONDS: waits until the last line of FILE matches PATTERN.
 wait_for() {
@@ -96,6 +148,16 @@ wait_for() {
         sleep 0.1
     done
     fail "$file: no line matching '$pattern' within ${3:-30} s (last: $(tail -n 1 "$file" 2>/dev/null))"
+}
+
+# wait_lines FILE COUNT SECONDS: waits until FILE has more than COUNT lines.
+wait_lines() {
+    local file=$1 count=$2 deadline=$(( $(date +%s) + ${3:-30} ))
+    while [ "$(date +%s)" -lt "$deadline" ]; do
+        [ "$(wc -l < "$file" 2>/dev/null || echo 0)" -gt "$count" ] && return 0
+        sleep 0.1
+    done
+    fail "$file: not more than $count lines within ${3:-30} s"
 }
 
 # result CASE CVE FUNCTIONS OWN_BUILD_S SUTURE_BUILD_S PATCH_BYTES APPLY_MS: one row of the table.

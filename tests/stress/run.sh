@@ -117,6 +117,15 @@ stopped_tasks() { # tasks of $PID in state t or T
         [[ "$s" == [tT] ]] && echo "${t##*/}"
     done
 }
+wait_until() { # SECONDS COMMAND...: poll COMMAND every 10 ms until it succeeds or SECONDS pass
+    local deadline=$((SECONDS + $1)); shift
+    until "$@"; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.01
+    done
+}
+no_stopped_tasks() { [ -z "$(stopped_tasks)" ]; }
+
 # The behaviour the target shows now (the last line it printed after at least one more line).
 behaviour() {
     local n; n=$(wc -l < "$WORK/out")
@@ -339,7 +348,7 @@ if wanted mutant; then
         fi
         # Refused: the target must be untouched (alive, running, old behaviour, no record).
         if ! kill -0 "$PID" 2>/dev/null; then failed "mutant: mutant $m refused ($result) but the target died"; restart_target; continue; fi
-        s=$(stopped_tasks); [ -z "$s" ] || { sleep 0.5; s=$(stopped_tasks); }
+        wait_until 5 no_stopped_tasks || true; s=$(stopped_tasks)
         [ -z "$s" ] || { failed "mutant: mutant $m refused, threads $(echo $s) stay stopped"; restart_target; continue; }
         if [ $((i % 50)) -eq 0 ]; then check "after mutant $m"; fi
     done

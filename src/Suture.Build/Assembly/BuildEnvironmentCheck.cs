@@ -13,18 +13,14 @@ namespace Suture.Build.Assembly;
 /// </summary>
 internal static class BuildEnvironmentCheck
 {
-    private const int MaxNamed = 10;
-
-    /// <summary>
-    /// One line per function that differs, empty when the build matches; <paramref name="compared"/>
-    /// counts the functions compared (found in the target), of <paramref name="total"/>.
-    /// </summary>
-    public static IReadOnlyList<string> Differences(TargetBinary target, IEnumerable<ObjectIndex> originals, out int compared, out int total)
+    /// <summary>Compares every function and initialised variable of <paramref name="originals"/> with <paramref name="target"/>.</summary>
+    public static BuildEnvironmentReport Check(TargetBinary target, IEnumerable<ObjectIndex> originals)
     {
-        var differences = new List<string>();
+        var differences = new List<BuildDifference>();
+        var weak = new Dictionary<string, WeakCopies>(StringComparer.Ordinal);
         var unplaced = target.Unplaced.ToLookup(u => u.Name, StringComparer.Ordinal);
-        compared = 0;
-        total = 0;
+        int compared = 0;
+        int total = 0;
         foreach (ObjectIndex obj in originals)
         {
             foreach (ObjectFunction function in obj.Functions.Values)
@@ -44,9 +40,19 @@ internal static class BuildEnvironmentCheck
                     }
                 }
 
-                if (difference is not null)
+                BuildDifference? found = difference is null ? null : new BuildDifference(obj.SourceFile ?? Path.GetFileName(obj.Path), function.Name, difference);
+                if (function.Symbol.Binding is ElfSymbolBinding.Weak or ElfSymbolBinding.GnuUnique)
                 {
-                    differences.Add($"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {function.Name}: {difference}");
+                    WeakCopies copies = weak.TryGetValue(function.Name, out WeakCopies? known) ? known : weak[function.Name] = new WeakCopies();
+                    copies.Matched |= found is null;
+                    if (found is not null)
+                    {
+                        copies.Differences.Add(found);
+                    }
+                }
+                else if (found is not null)
+                {
+                    differences.Add(found);
                 }
             }
 
@@ -55,16 +61,25 @@ internal static class BuildEnvironmentCheck
                 string? difference = CompareVariable(target, obj, variable);
                 if (difference is not null)
                 {
-                    differences.Add($"{obj.SourceFile ?? Path.GetFileName(obj.Path)}: {variable.Name}: {difference}");
+                    differences.Add(new BuildDifference(obj.SourceFile ?? Path.GetFileName(obj.Path), variable.Name, difference));
                 }
             }
         }
 
-        return differences;
+        // A weak (COMDAT) function, a C++ inline function or template instance, is compiled into
+        // every object that uses it, and the linker keeps one copy: the first in link order. The
+        // copies may differ (each object devirtualises and inlines with the types it sees), so only
+        // when no object's copy is the deployed code is that a difference.
+        differences.AddRange(weak.Values.Where(c => !c.Matched).SelectMany(c => c.Differences));
+        return new BuildEnvironmentReport(differences, compared, total);
     }
 
-    public static string Summary(IReadOnlyList<string> differences) =>
-        string.Join("\n  ", differences.Take(MaxNamed)) + (differences.Count > MaxNamed ? $"\n  ... and {differences.Count - MaxNamed} more" : "");
+    private sealed class WeakCopies
+    {
+        public bool Matched { get; set; }
+
+        public List<BuildDifference> Differences { get; } = [];
+    }
 
     private static string? Compare(TargetBinary target, ObjectIndex obj, ObjectFunction function, ref int compared)
     {

@@ -25,7 +25,10 @@ internal static class BuildProvenance
     {
         var text = new StringBuilder();
         IReadOnlyList<string> theirs = Comments(target.File);
-        IReadOnlyList<string> ours = rebuiltOutput is not null && File.Exists(rebuiltOutput) ? Comments(ElfFile.Load(rebuiltOutput)) : rebuiltObjects.SelectMany(o => Comments(o.File)).Distinct().ToList();
+        ElfFile? rebuilt = rebuiltOutput is null ? null
+            : target.Rebuilt is { } adopted && adopted.Path == rebuiltOutput ? adopted.File
+            : File.Exists(rebuiltOutput) ? ElfFile.Load(rebuiltOutput) : null;
+        IReadOnlyList<string> ours = rebuilt is not null ? Comments(rebuilt) : rebuiltObjects.SelectMany(o => Comments(o.File)).Distinct().ToList();
         if (theirs.Count > 0 && !theirs.SequenceEqual(ours))
         {
             text.Append($"{target.Name} was compiled by {string.Join(", ", theirs)}, the rebuild by {(ours.Count > 0 ? string.Join(", ", ours) : "an unknown compiler")}");
@@ -35,7 +38,7 @@ internal static class BuildProvenance
             text.Append($"both were compiled by {string.Join(", ", theirs)}");
         }
 
-        ElfFile? debug = target.File.FindSection(".debug_info") is { Type: not ElfSectionType.NoBits } ? target.File : target.DebugFile is { } path ? ElfFile.Load(path) : null;
+        ElfFile? debug = target.File.FindSection(".debug_info") is { Type: not ElfSectionType.NoBits } ? target.File : target.DebugElf;
         HashSet<string> theirOptions = debug is null ? [] : Options(debug);
         HashSet<string> ourOptions = rebuiltObjects.SelectMany(o => Options(o.File)).ToHashSet(StringComparer.Ordinal);
         if (theirOptions.Count > 0 && ourOptions.Count > 0)

@@ -1,12 +1,13 @@
-using System.Buffers.Binary;
 using Suture.Elf;
+using Suture.Elf.Dwarf;
 
 namespace Suture.Build.Assembly;
 
 /// <summary>
 /// The CIEs and FDEs of one relocatable object's <c>.eh_frame</c>, with the code section each FDE
 /// describes (from the relocation of its initial location). Only the record boundaries are read:
-/// the patch copies records verbatim, so augmentations need no decoding.
+/// the patch copies records verbatim, so augmentations need no decoding. The framing is
+/// <see cref="EhFrameEntry"/>'s, the same the unwinder reads loaded tables with.
 /// </summary>
 internal sealed class EhFrameRecords
 {
@@ -37,41 +38,32 @@ internal sealed class EhFrameRecords
         ReadOnlySpan<byte> data = section.Data.Span;
         var records = new List<EhFrameRecord>();
         int position = 0;
-        while (position + 4 <= data.Length)
+        try
         {
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(data[position..]);
-            if (length == 0)
+            while (EhFrameEntry.Next(data, ref position, out EhFrameEntry entry))
             {
-                break;
-            }
-
-            if (length == uint.MaxValue || length < 4 || length > (uint)(data.Length - position - 4))
-            {
-                throw new SutureException($"{name}: .eh_frame record at offset {position} has an invalid length {length}", ExitCode.Unpatchable);
-            }
-
-            int total = (int)length + 4;
-            uint id = BinaryPrimitives.ReadUInt32LittleEndian(data[(position + 4)..]);
-            if (id == 0)
-            {
-                records.Add(new EhFrameRecord(position, total, -1, null));
-            }
-            else
-            {
-                int cie = position + 4 - (int)id;
-                ElfSection? code = byOffset.TryGetValue((ulong)position + 8, out ElfRelocation? initial)
-                    && initial.Symbol is { IsDefined: true } symbol && symbol.SectionIndex < file.Sections.Count
-                    ? file.Sections[symbol.SectionIndex]
-                    : null;
-                if (cie < 0 || !records.Any(r => r.Start == cie && r.IsCie))
+                if (entry.IsCie)
                 {
-                    throw new SutureException($"{name}: .eh_frame FDE at offset {position} points at no CIE before it", ExitCode.Unpatchable);
+                    records.Add(new EhFrameRecord(entry.Offset, entry.Length, entry.HeaderLength, -1, null));
                 }
+                else
+                {
+                    ElfSection? code = byOffset.TryGetValue((ulong)entry.ContentStart + 4, out ElfRelocation? initial)
+                        && initial.Symbol is { IsDefined: true } symbol && symbol.SectionIndex < file.Sections.Count
+                        ? file.Sections[symbol.SectionIndex]
+                        : null;
+                    if (!records.Any(r => r.Start == entry.CieOffset && r.IsCie))
+                    {
+                        throw new SutureException($"{name}: .eh_frame FDE at offset 0x{entry.Offset:x} points at no CIE before it", ExitCode.Unpatchable);
+                    }
 
-                records.Add(new EhFrameRecord(position, total, cie, code));
+                    records.Add(new EhFrameRecord(entry.Offset, entry.Length, entry.HeaderLength, entry.CieOffset, code));
+                }
             }
-
-            position += total;
+        }
+        catch (DwarfFormatException e)
+        {
+            throw new SutureException($"{name}: .eh_frame {e.Message}", ExitCode.Unpatchable);
         }
 
         return new EhFrameRecords(section, records, relocations);

@@ -50,6 +50,20 @@ internal sealed partial class PatchAssembler
                     continue;
                 }
 
+                // Aliases name one function: C++ complete- and base-object constructors and
+                // destructors (D1/D2, C1/C2) that gcc emits at one address, alias attributes.
+                ulong newAddress = _offsets[section] + function.Symbol.Value;
+                PatchFunction? alias = functions.FirstOrDefault(f => f.OldAddress == old.Value);
+                if (alias is not null)
+                {
+                    if (alias.NewOffset != newAddress)
+                    {
+                        Refuse(section, $"{oldName} and {alias.Symbol} are one function at 0x{old.Value:x} in {_target.Name}, but the fix makes them two (restart the program with the fixed build)");
+                    }
+
+                    continue;
+                }
+
                 uint skip = Jump.StartsWithEndbr64(entry) ? (uint)Jump.EndbrLength : 0;
                 if (old.Size < skip + Jump.Length)
                 {
@@ -63,7 +77,7 @@ internal sealed partial class PatchAssembler
                     old.Size,
                     skip,
                     entry.AsSpan((int)skip, Jump.Length).ToArray(),
-                    _offsets[section] + function.Symbol.Value,
+                    newAddress,
                     function.Symbol.Size));
             }
         }

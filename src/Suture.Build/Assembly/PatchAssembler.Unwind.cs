@@ -66,7 +66,8 @@ internal sealed partial class PatchAssembler
             {
                 ulong cie = _unwindPositions[(obj, record.CieStart)];
                 // The CIE pointer: distance back from the pointer field to the CIE.
-                BinaryPrimitives.WriteUInt32LittleEndian(CollectionsMarshal.AsSpan(table).Slice(position + 4, 4), (uint)((ulong)position + 4 - cie));
+                int pointer = position + record.HeaderLength;
+                BinaryPrimitives.WriteUInt32LittleEndian(CollectionsMarshal.AsSpan(table).Slice(pointer, 4), (uint)((ulong)pointer - cie));
             }
         }
 

@@ -15,6 +15,7 @@ internal sealed partial class TargetBinary
     public int AdoptFromRebuild(string rebuiltPath)
     {
         ElfFile rebuilt = ElfFile.Load(rebuiltPath);
+        Rebuilt = (rebuiltPath, rebuilt);
         if (rebuilt.Symbols.Count == 0)
         {
             throw new SutureException(

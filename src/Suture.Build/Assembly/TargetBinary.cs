@@ -35,7 +35,8 @@ internal sealed partial class TargetBinary
         else if (DebugFiles.Find(File.BuildIdHex!) is { } debug)
         {
             DebugFile = debug;
-            Index(ElfFile.Load(debug).Symbols);
+            DebugElf = ElfFile.Load(debug);
+            Index(DebugElf.Symbols);
             SymbolSource = $"its debug file {debug}";
         }
         else
@@ -66,6 +67,12 @@ internal sealed partial class TargetBinary
 
     /// <summary>The separate debug file the symbols came from, if any.</summary>
     public string? DebugFile { get; }
+
+    /// <summary>That debug file as read (<see cref="DebugFile"/>), so it is read once.</summary>
+    public ElfFile? DebugElf { get; }
+
+    /// <summary>The rebuilt link output a stripped target took its symbols from (<see cref="AdoptFromRebuild"/>), as read.</summary>
+    public (string Path, ElfFile File)? Rebuilt { get; private set; }
 
     /// <summary>Where the symbols come from (for messages); null while a stripped target has only its exported ones.</summary>
     public string? SymbolSource { get; private set; }

@@ -93,6 +93,9 @@ internal sealed class ObjectIndex
 
     public static ObjectIndex Load(string path) => new(path, ElfFile.Load(path));
 
+    /// <summary>The index of an object already read from <paramref name="path"/>.</summary>
+    public static ObjectIndex Of(string path, ElfFile file) => new(path, file);
+
     /// <summary>The key (<see cref="SymbolKeys"/>) of a function or variable this object defines; other names are their own key.</summary>
     public string KeyOf(string name) => _keys.GetValueOrDefault(name, name);
 
@@ -125,11 +128,19 @@ internal sealed class ObjectIndex
     /// A compiler-generated or <c>static const</c> read-only object of this file
     /// (<c>__func__.N</c>, <c>__PRETTY_FUNCTION__.N</c>, <c>CSWTCH.N</c>, a constant table): not
     /// state to keep but data of the code that uses it, compared by content and carried with it.
+    /// That includes <c>.data.rel.ro</c>: gcc puts there the const objects that hold addresses
+    /// in position-independent code (a table of string pointers), writable only for the dynamic
+    /// linker to relocate them and read-only after it (RELRO); the program never writes them.
     /// </summary>
     public bool IsConstant(ElfSymbol symbol) =>
         symbol.Type == ElfSymbolType.Object && symbol.Binding == ElfSymbolBinding.Local && symbol.SectionIndex < File.Sections.Count
         && File.Sections[symbol.SectionIndex] is { Type: not ElfSectionType.NoBits } section
-        && (section.Flags & (ElfSectionFlags.Write | ElfSectionFlags.Tls)) == 0 && (section.Flags & ElfSectionFlags.Alloc) != 0;
+        && (section.Flags & ElfSectionFlags.Tls) == 0 && (section.Flags & ElfSectionFlags.Alloc) != 0
+        && ((section.Flags & ElfSectionFlags.Write) == 0 || IsRelocatedReadOnly(section.Name));
+
+    /// <summary><c>.data.rel.ro</c>, <c>.data.rel.ro.local</c> and their per-variable forms (<c>-fdata-sections</c>).</summary>
+    private static bool IsRelocatedReadOnly(string section) =>
+        section == ".data.rel.ro" || section.StartsWith(".data.rel.ro.", StringComparison.Ordinal);
 
     /// <summary>
     /// The keys of the functions that reference each variable, in symbol table order: a

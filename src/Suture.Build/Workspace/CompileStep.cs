@@ -19,6 +19,9 @@ internal sealed record CompileStep(CompilerRun Run, string Object, int SourceInd
 
     private static readonly HashSet<string> DependencyWithValue = ["-MF", "-MT", "-MQ"];
 
+    /// <summary>The source file this step compiles, as an absolute path.</summary>
+    public string Source => Path.GetFullPath(Run.Arguments[SourceIndex], Run.Directory);
+
     /// <summary>The objects (absolute paths) <paramref name="run"/> writes, each with the index of its source argument.</summary>
     public static IEnumerable<CompileStep> Of(CompilerRun run)
     {
@@ -85,7 +88,12 @@ internal sealed record CompileStep(CompilerRun Run, string Object, int SourceInd
     /// run's options in their order (<c>-x</c> keeps applying), without its output, its other
     /// inputs, linker options and dependency files.
     /// </summary>
-    public List<string> ArgumentsFor(string output)
+    public List<string> ArgumentsFor(string output) => [.. OptionsAndSource(), "-c", "-o", output];
+
+    /// <summary>The arguments that write the files this step's compile reads, as a make rule, to <paramref name="dependencyFile"/> (<c>-M</c>: no compile).</summary>
+    public List<string> DependencyArguments(string dependencyFile) => [.. OptionsAndSource(), "-M", "-MF", dependencyFile];
+
+    private List<string> OptionsAndSource()
     {
         IReadOnlyList<string> args = Run.Arguments;
         var result = new List<string>();
@@ -120,7 +128,6 @@ internal sealed record CompileStep(CompilerRun Run, string Object, int SourceInd
             }
         }
 
-        result.AddRange(["-c", "-o", output]);
         return result;
     }
 }

@@ -9,12 +9,14 @@ internal sealed class CompilerLog
 {
     private readonly Dictionary<string, CompileStep> _steps = new(StringComparer.Ordinal);
 
-    private CompilerLog(string tree, IReadOnlyList<CompilerRun> runs)
+    private CompilerLog(string tree, IReadOnlyList<CompilerRun> runs, CompilerLog? linksOf)
     {
         Tree = tree;
+        ArchiveTree = linksOf?.ArchiveTree ?? tree;
+        IReadOnlyList<LinkStep>? links = linksOf?.Links;
         Runs = runs;
         var archives = new ArchiveIndex(tree);
-        Links = runs.Select(r => LinkStep.From(tree, r, archives)).OfType<LinkStep>().ToList();
+        Links = links ?? runs.Select(r => LinkStep.From(tree, r, archives)).OfType<LinkStep>().ToList();
         foreach (CompileStep step in runs.SelectMany(CompileStep.Of))
         {
             _steps[System.IO.Path.GetRelativePath(tree, step.Object)] = step; // the last run that wrote an object made it
@@ -24,6 +26,9 @@ internal sealed class CompilerLog
     /// <summary>The built tree the paths are relative to.</summary>
     public string Tree { get; }
 
+    /// <summary>The tree whose static archives hold current members of this build: <see cref="Tree"/>, or the original's for an incremental build.</summary>
+    public string ArchiveTree { get; }
+
     public IReadOnlyList<CompilerRun> Runs { get; }
 
     public IReadOnlyList<LinkStep> Links { get; }
@@ -31,7 +36,12 @@ internal sealed class CompilerLog
     /// <summary>The compile that wrote the object (path relative to the tree), the last one when several did; null when none was logged.</summary>
     public CompileStep? StepWriting(string relativeObject) => _steps.GetValueOrDefault(relativeObject);
 
-    public static CompilerLog Read(string path, string tree)
+    /// <summary>
+    /// Reads the log at <paramref name="path"/> of the build of <paramref name="tree"/>; with
+    /// <paramref name="linksOf"/>, the link steps are that log's (an incremental build links
+    /// nothing again: its archives and outputs are the original's, their members stale copies).
+    /// </summary>
+    public static CompilerLog Read(string path, string tree, CompilerLog? linksOf = null)
     {
         var runs = new List<CompilerRun>();
         if (File.Exists(path))
@@ -46,7 +56,7 @@ internal sealed class CompilerLog
             }
         }
 
-        return new CompilerLog(tree, runs);
+        return new CompilerLog(tree, runs, linksOf);
     }
 
     /// <summary>The outputs (paths relative to the tree) that link the object <paramref name="relativeObject"/>.</summary>

@@ -10,8 +10,13 @@ internal sealed class WorkTree : IDisposable
 {
     private readonly bool _keep;
 
-    private WorkTree(string root, string name, bool keep)
+    private readonly string _source;
+    private readonly string _diff;
+
+    private WorkTree(string root, string name, bool keep, string source, string diff)
     {
+        _source = source;
+        _diff = diff;
         Root = root;
         _keep = keep;
         Original = Path.Combine(Root, "original", name);
@@ -37,12 +42,13 @@ internal sealed class WorkTree : IDisposable
         }
 
         string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(source)));
-        var tree = new WorkTree(Directory.CreateTempSubdirectory("suture-build-").FullName, name.Length > 0 ? name : "source", keep);
+        var tree = new WorkTree(Directory.CreateTempSubdirectory("suture-build-").FullName, name.Length > 0 ? name : "source", keep, Path.GetFullPath(source), Path.GetFullPath(diff));
         try
         {
             tree.Copy(source, tree.Original);
             tree.Copy(source, tree.Patched);
-            ApplyDiff(Path.GetFullPath(diff), tree.Patched);
+            ApplyDiff(tree._diff, tree.Patched);
+            tree.Fixed = FilesFixed(tree.Original, tree.Patched);
             return tree;
         }
         catch
@@ -50,6 +56,28 @@ internal sealed class WorkTree : IDisposable
             tree.Dispose();
             throw;
         }
+    }
+
+    /// <summary>What the fix does to the tree, compared file by file before anything is built: paths relative to the tree.</summary>
+    public FixedFiles Fixed { get; private set; } = new([], [], []);
+
+    /// <summary>Replaces the patched tree by a copy of the built original (times and modes kept), for an incremental rebuild.</summary>
+    public void CopyBuiltOriginalToPatched()
+    {
+        Directory.Delete(Patched, recursive: true);
+        Copy(Original, Patched);
+    }
+
+    /// <summary>Makes the patched tree the source with the fix applied again, for a full build.</summary>
+    public void ResetPatched()
+    {
+        if (Directory.Exists(Patched))
+        {
+            Directory.Delete(Patched, recursive: true);
+        }
+
+        Copy(_source, Patched);
+        ApplyDiff(_diff, Patched);
     }
 
     public void Dispose()
@@ -76,6 +104,24 @@ internal sealed class WorkTree : IDisposable
         {
             throw new SutureException($"copying {source} failed: {ShellCommand.Tail(output)}", ExitCode.BuildFailed);
         }
+    }
+
+    private static FixedFiles FilesFixed(string original, string patched)
+    {
+        HashSet<string> before = Files(original), after = Files(patched);
+        List<string> changed = before.Intersect(after).Where(f => !SameBytes(Path.Combine(original, f), Path.Combine(patched, f))).Order(StringComparer.Ordinal).ToList();
+        return new FixedFiles(changed, after.Except(before).Order(StringComparer.Ordinal).ToList(), before.Except(after).Order(StringComparer.Ordinal).ToList());
+    }
+
+    private static HashSet<string> Files(string root) =>
+        Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Select(f => Path.GetRelativePath(root, f)).Where(f => !f.EndsWith(".orig", StringComparison.Ordinal) && !f.EndsWith(".rej", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+
+    internal static bool SameBytes(string a, string b)
+    {
+        var infoA = new FileInfo(a);
+        var infoB = new FileInfo(b);
+        return infoA.Length == infoB.Length && File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
     }
 
     private static void ApplyDiff(string diff, string directory)

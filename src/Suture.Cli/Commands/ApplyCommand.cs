@@ -1,7 +1,9 @@
 using System.CommandLine;
-using Suture.Cli.Output;
 using System.Diagnostics;
-using Suture.Patching.Engine;
+using Suture.Format;
+using Suture.Cli.Output;
+using Suture.Patching.Engine.Fleet;
+using Suture.Patching.Engine.Operations;
 using Suture.Patching.State;
 using Suture.Patching.Store;
 using Suture.Process.Tracing;
@@ -11,7 +13,7 @@ namespace Suture.Cli.Commands;
 /// <summary><c>suture apply</c>: load a patch into one running process, or into all that map its object.</summary>
 internal static class ApplyCommand
 {
-    public static Command Create()
+    public static Command Create(IConsole console)
     {
         Option<string> pid = CommonOptions.Pid(allowAll: true);
         Option<double> timeout = CommonOptions.Timeout();
@@ -24,7 +26,7 @@ internal static class ApplyCommand
         {
             pid, timeout, allowCoroutines, allowDowngrade, trustDir, allowUnsigned, file,
         };
-        command.SetAction(result => CommandRunner.Run(result, cancel =>
+        command.SetAction(result => CommandRunner.Run(console, result, cancel =>
         {
             string path = result.GetValue(file)!;
             int? target = CommonOptions.ParsePid(result.GetValue(pid)!, allowAll: true);
@@ -38,33 +40,33 @@ internal static class ApplyCommand
             // Signatures are checked here, before any process is stopped (docs/decisions.md).
             PatchStore? store = PatchStore.IsStore(path) ? PatchStore.Load(path) : null;
             PatchDocument document = store?.Newest[0] ?? PatchDocument.Load(path);
-            options = options with { Signers = TrustOptions.Verify(store?.Newest ?? [document], result.GetValue(trustDir), result.GetValue(allowUnsigned)) };
+            options = options with { Signers = TrustOptions.Verify(console, store?.Newest ?? [document], result.GetValue(trustDir), result.GetValue(allowUnsigned)) };
             using var tracer = new Tracer();
             // The host state (docs/scanners.md) is refreshed by status --all and --cves, not here:
             // its file writes would shift the kill-point tests' count of writes into the target.
-            return store is not null ? ApplyStore(tracer, store, target, options)
-                : target is int one ? ApplyOne(tracer, one, document, options) : ApplyAll(tracer, document, options);
+            return store is not null ? ApplyStore(console, tracer, store, target, options)
+                : target is int one ? ApplyOne(console, tracer, one, document, options) : ApplyAll(console, tracer, document, options);
         }));
         return command;
     }
 
-    private static int ApplyOne(Tracer tracer, int pid, PatchDocument document, OperationOptions options)
+    private static int ApplyOne(IConsole console, Tracer tracer, int pid, PatchDocument document, OperationOptions options)
     {
         var clock = Stopwatch.StartNew();
-        AppliedPatch applied = Interruption.Guard(() => tracer.Run(() => PatchApplier.Apply(pid, document.Patch, document.Sha256, options)));
-        Console.WriteLine($"applied {Printable.Text(applied.PatchId)} (level {applied.Level}) to process {pid}: {Printable.Join(applied.Functions.Select(f => f.Symbol))} redirected to 0x{applied.Base:x} in {clock.Elapsed.TotalMilliseconds:0.0} ms");
+        AppliedPatch applied = console.Interruption.Guard(() => tracer.Run(() => PatchApplier.Apply(pid, document.Patch, document.Sha256, options)));
+        console.Out.WriteLine($"applied {Printable.Text(applied.PatchId)} (level {applied.Level}) to process {pid}: {Printable.Join(applied.Functions.Select(f => f.Symbol))} redirected to 0x{applied.Base:x} in {clock.Elapsed.TotalMilliseconds:0.0} ms");
         return 0;
     }
 
-    private static int ApplyAll(Tracer tracer, PatchDocument document, OperationOptions options)
+    private static int ApplyAll(IConsole console, Tracer tracer, PatchDocument document, OperationOptions options)
     {
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<FleetResult> results = Interruption.Guard(() => tracer.Run(() => FleetApplier.ApplyAll(document.Patch, document.Sha256, options, Report)));
+        IReadOnlyList<FleetResult> results = console.Interruption.Guard(() => tracer.Run(() => FleetApplier.ApplyAll(document.Patch, document.Sha256, options, r => Report(console, r))));
         int patched = results.Count(r => r.Outcome == FleetOutcome.Patched);
         int already = results.Count(r => r.Outcome == FleetOutcome.AlreadyPatched);
         int exited = results.Count(r => r.Outcome == FleetOutcome.Exited);
         int failed = results.Count(r => r.Outcome == FleetOutcome.NotPatchable);
-        Console.WriteLine($"{results.Count} process(es) map {Printable.Text(document.Patch.Target.ObjectName)} (Build ID {document.Patch.Target.BuildIdHex}): {patched} patched, {already} already patched, {failed} not patchable, {exited} exited, in {clock.Elapsed.TotalMilliseconds:0} ms");
+        console.Out.WriteLine($"{results.Count} process(es) map {Printable.Text(document.Patch.Target.ObjectName)} (Build ID {document.Patch.Target.BuildIdHex}): {patched} patched, {already} already patched, {failed} not patchable, {exited} exited, in {clock.Elapsed.TotalMilliseconds:0} ms");
         if (options.Cancellation.IsCancellationRequested)
         {
             throw new SutureException("apply -p all interrupted; the processes listed above are done, the others untouched", ExitCode.Interrupted);
@@ -73,15 +75,15 @@ internal static class ApplyCommand
         return failed > 0 ? (int)ExitCode.PartialFailure : 0;
     }
 
-    private static int ApplyStore(Tracer tracer, PatchStore store, int? pid, OperationOptions options)
+    private static int ApplyStore(IConsole console, Tracer tracer, PatchStore store, int? pid, OperationOptions options)
     {
-        var results = Interruption.Guard(() => tracer.Run(() => StoreApplier.Apply(store, pid, options, (document, result) =>
+        var results = console.Interruption.Guard(() => tracer.Run(() => StoreApplier.Apply(store, pid, options, (document, result) =>
         {
-            Console.Write($"{Printable.Text(document.Patch.Target.ObjectName),-16} level {document.Patch.Metadata.Level,-3} ");
-            Report(result);
+            console.Out.Write($"{Printable.Text(document.Patch.Target.ObjectName),-16} level {document.Patch.Metadata.Level,-3} ");
+            Report(console, result);
         })));
         int failed = results.Count(r => r.Result.Outcome == FleetOutcome.NotPatchable);
-        Console.WriteLine($"{store.Newest.Count} object(s) in the store, {results.Count} process/object pair(s): {results.Count(r => r.Result.Outcome == FleetOutcome.Patched)} patched, {results.Count(r => r.Result.Outcome == FleetOutcome.AlreadyPatched)} already patched, {failed} not patchable, {results.Count(r => r.Result.Outcome == FleetOutcome.Exited)} exited");
+        console.Out.WriteLine($"{store.Newest.Count} object(s) in the store, {results.Count} process/object pair(s): {results.Count(r => r.Result.Outcome == FleetOutcome.Patched)} patched, {results.Count(r => r.Result.Outcome == FleetOutcome.AlreadyPatched)} already patched, {failed} not patchable, {results.Count(r => r.Result.Outcome == FleetOutcome.Exited)} exited");
         if (options.Cancellation.IsCancellationRequested)
         {
             throw new SutureException("apply interrupted; the processes listed above are done, the others untouched", ExitCode.Interrupted);
@@ -90,7 +92,7 @@ internal static class ApplyCommand
         return failed > 0 ? (int)ExitCode.PartialFailure : 0;
     }
 
-    private static void Report(FleetResult result)
+    private static void Report(IConsole console, FleetResult result)
     {
         string name = Printable.Text(result.Name);
         string detail = Printable.Text(result.Detail);
@@ -101,6 +103,6 @@ internal static class ApplyCommand
             FleetOutcome.Exited => $"exited          {result.Pid} ({name})",
             _ => $"not patchable   {result.Pid} ({name}): {detail}",
         };
-        Console.WriteLine(line);
+        console.Out.WriteLine(line);
     }
 }

@@ -2,13 +2,14 @@ using Suture.Cli.Output;
 using System.CommandLine;
 using Suture.Build;
 using Suture.Format;
+using Suture.Format.Writing;
 
 namespace Suture.Cli.Commands;
 
 /// <summary><c>suture build</c>: a patch from a source tree, a fix and a build command.</summary>
 internal static class BuildCommand
 {
-    public static Command Create()
+    public static Command Create(IConsole console)
     {
         var source = new Option<string>("--source") { Description = "Original source tree", Required = true };
         var patch = new Option<string>("--patch") { Description = "The fix, a unified diff against the source tree", Required = true };
@@ -26,7 +27,7 @@ internal static class BuildCommand
         {
             source, patch, build, target, output, id, description, cve, level, keep, ignoreMismatch,
         };
-        command.SetAction(result => CommandRunner.Run(result, _ =>
+        command.SetAction(result => CommandRunner.Run(console, result, _ =>
         {
             int patchLevel = result.GetValue(level);
             if (patchLevel < 1)
@@ -46,7 +47,7 @@ internal static class BuildCommand
                 Level = patchLevel,
                 KeepWorkTrees = result.GetValue(keep),
                 IgnoreBuildMismatch = result.GetValue(ignoreMismatch),
-                Progress = line => Console.Error.WriteLine($"suture: {string.Join('\n', line.Split('\n').Select(Printable.Text))}"),
+                Progress = line => console.Error.WriteLine($"suture: {string.Join('\n', line.Split('\n').Select(Printable.Text))}"),
             });
             string path = result.GetValue(output)!;
             bool intoDirectory = built.Count > 1 || Directory.Exists(path);
@@ -64,8 +65,8 @@ internal static class BuildCommand
             {
                 string file = intoDirectory ? Path.Combine(path, Path.GetFileName(one.TargetPath) + ".patch") : path;
                 PatchFile patchFile = one.Patch;
-                File.WriteAllBytes(file, PatchFileWriter.Write(patchFile));
-                Console.WriteLine($"wrote {Printable.Text(file)}: patch {Printable.Text(patchFile.Metadata.Id)} for {Printable.Text(patchFile.Target.ObjectName)} (Build ID {patchFile.Target.BuildIdHex}), {patchFile.Functions.Count} function(s) redirected: {Printable.Join(patchFile.Functions.Select(f => f.Symbol))}");
+                File.WriteAllBytes(file, PatchWriter.Write(patchFile));
+                console.Out.WriteLine($"wrote {Printable.Text(file)}: patch {Printable.Text(patchFile.Metadata.Id)} for {Printable.Text(patchFile.Target.ObjectName)} (Build ID {patchFile.Target.BuildIdHex}), {patchFile.Functions.Count} function(s) redirected: {Printable.Join(patchFile.Functions.Select(f => f.Symbol))}");
             }
 
             return 0;

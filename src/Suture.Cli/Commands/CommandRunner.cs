@@ -5,7 +5,8 @@ namespace Suture.Cli.Commands;
 /// <summary>
 /// Runs a command body and turns anticipated failures into one line on stderr and the exit code
 /// they carry. SIGINT and SIGTERM request cancellation (<see cref="Interruption"/>) instead of
-/// killing suture, so a target that is stopped is always resumed first.
+/// killing suture, so a target that is stopped is always resumed first. Everything goes to the
+/// run's <see cref="IConsole"/>.
 /// </summary>
 internal static class CommandRunner
 {
@@ -14,25 +15,26 @@ internal static class CommandRunner
     /// tree); otherwise every control character in it is escaped (<see cref="Output.Printable"/>),
     /// since it may quote a patch file's or a process's strings.
     /// </param>
-    public static int Run(ParseResult result, Func<CancellationToken, int> body, bool multiLine = false)
+    public static int Run(IConsole console, ParseResult result, Func<CancellationToken, int> body, bool multiLine = false)
     {
         try
         {
-            int code = body(Interruption.Token);
-            if (Interruption.Token.IsCancellationRequested)
+            Interruption interruption = console.Interruption;
+            int code = body(interruption.Token);
+            if (interruption.Token.IsCancellationRequested)
             {
                 // The signal came after the commit point: the change was made and is reported as such.
-                Console.Error.WriteLine($"suture: {Interruption.Signal} arrived after the operation had taken effect; it was completed as reported above and not undone");
+                console.Error.WriteLine($"suture: {interruption.Signal} arrived after the operation had taken effect; it was completed as reported above and not undone");
             }
 
             return code;
         }
         catch (SutureException e)
         {
-            Console.Error.WriteLine($"error: {Show(e.Message)}");
+            console.Error.WriteLine($"error: {Show(e.Message)}");
             if (result.GetValue(CommonOptions.Verbose))
             {
-                Console.Error.WriteLine(e);
+                console.Error.WriteLine(e);
             }
 
             return (int)e.ExitCode;
@@ -41,10 +43,10 @@ internal static class CommandRunner
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Console.Error.WriteLine($"error: internal failure: {Show(e.Message)} (run with --verbose for details and report it)");
+            console.Error.WriteLine($"error: internal failure: {Show(e.Message)} (run with --verbose for details and report it)");
             if (result.GetValue(CommonOptions.Verbose))
             {
-                Console.Error.WriteLine(e);
+                console.Error.WriteLine(e);
             }
 
             return (int)ExitCode.Failure;

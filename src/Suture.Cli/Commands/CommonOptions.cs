@@ -49,7 +49,7 @@ internal static class CommonOptions
     public static Option<double> Timeout() => new("--timeout")
     {
         Description = $"Seconds to keep retrying while a thread is busy in code that changes (more than 0, at most {MaxTimeoutSeconds})",
-        DefaultValueFactory = _ => Patching.Engine.OperationOptions.DefaultTimeout.TotalSeconds,
+        DefaultValueFactory = _ => Patching.Engine.Operations.OperationOptions.DefaultTimeout.TotalSeconds,
         CustomParser = result =>
         {
             string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";

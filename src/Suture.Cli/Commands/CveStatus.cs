@@ -1,5 +1,5 @@
 using Suture.Cli.Output;
-using Suture.Patching.Engine;
+using Suture.Format;
 using Suture.Patching.Host;
 using Suture.Patching.Store;
 
@@ -12,7 +12,7 @@ namespace Suture.Cli.Commands;
 /// </summary>
 internal static class CveStatus
 {
-    public static int Report(string? patches, bool json, bool oval)
+    public static int Report(IConsole console, string? patches, bool json, bool oval)
     {
         HostState state = HostState.Collect(Known(patches));
         try
@@ -21,32 +21,32 @@ internal static class CveStatus
         }
         catch (SutureException e)
         {
-            Console.Error.WriteLine($"warning: host state not updated: {Printable.Text(e.Message)}");
+            console.Error.WriteLine($"warning: host state not updated: {Printable.Text(e.Message)}");
         }
 
         if (oval)
         {
-            using Stream stdout = Console.OpenStandardOutput();
+            using Stream stdout = console.OpenStandardOutput();
             stdout.Write(OvalDefinitions.Write(state, HostStateWriter.Directory));
         }
         else if (json)
         {
-            using Stream stdout = Console.OpenStandardOutput();
+            using Stream stdout = console.OpenStandardOutput();
             stdout.Write(HostStateWriter.CvesJson(state));
         }
         else if (state.Cves.Count == 0)
         {
-            Console.WriteLine("no running process runs a patch that fixes a CVE");
+            console.Out.WriteLine("no running process runs a patch that fixes a CVE");
         }
         else
         {
             foreach (HostCve cve in state.Cves)
             {
                 string pids = cve.State == CveState.Fixed ? $"in {cve.PatchedPids.Count} process(es)" : $"still vulnerable: pid(s) {string.Join(' ', cve.UnpatchedPids)}";
-                Console.WriteLine($"{Printable.Text(cve.Id),-16} {HostStateWriter.StateName(cve.State),-15} by {Printable.Join(cve.Patches)}; {pids}");
+                console.Out.WriteLine($"{Printable.Text(cve.Id),-16} {HostStateWriter.StateName(cve.State),-15} by {Printable.Join(cve.Patches)}; {pids}");
             }
 
-            Console.WriteLine($"note: {HostStateWriter.RestartNote}");
+            console.Out.WriteLine($"note: {HostStateWriter.RestartNote}");
         }
 
         return state.Cves.Count == 0 ? (int)ExitCode.NoCveFixes

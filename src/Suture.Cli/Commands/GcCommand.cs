@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Suture.Cli.Output;
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Operations;
+using Suture.Patching.Engine.Recovery;
 using Suture.Process.Tracing;
 
 namespace Suture.Cli.Commands;
@@ -11,7 +12,7 @@ namespace Suture.Cli.Commands;
 /// </summary>
 internal static class GcCommand
 {
-    public static Command Create()
+    public static Command Create(IConsole console)
     {
         var pid = new Option<string>("--pid", "-p")
         {
@@ -23,14 +24,14 @@ internal static class GcCommand
         {
             pid, timeout,
         };
-        command.SetAction(result => CommandRunner.Run(result, cancel =>
+        command.SetAction(result => CommandRunner.Run(console, result, cancel =>
         {
             int? target = CommonOptions.ParsePid(result.GetValue(pid)!, allowAll: true);
             var options = new OperationOptions { Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)), Cancellation = cancel };
             using var tracer = new Tracer();
             if (target is int one)
             {
-                Print(tracer.Run(() => OrphanCollector.Run(one, options)));
+                Print(console, tracer.Run(() => OrphanCollector.Run(one, options)));
                 return 0;
             }
 
@@ -45,44 +46,44 @@ internal static class GcCommand
 
                 try
                 {
-                    Print(tracer.Run(() => OrphanCollector.Run(candidate, options)));
+                    Print(console, tracer.Run(() => OrphanCollector.Run(candidate, options)));
                 }
                 catch (SutureException e) when (e.ExitCode != ExitCode.Interrupted)
                 {
                     failed += e.ExitCode == ExitCode.NoSuchProcess ? 0 : 1;
-                    Console.WriteLine($"process {candidate}: {(e.ExitCode == ExitCode.NoSuchProcess ? "exited" : $"not collected: {Printable.Text(e.Message)}")}");
+                    console.Out.WriteLine($"process {candidate}: {(e.ExitCode == ExitCode.NoSuchProcess ? "exited" : $"not collected: {Printable.Text(e.Message)}")}");
                 }
             }
 
-            Console.WriteLine($"{candidates.Count} process(es) hold suture memory: {failed} could not be collected");
+            console.Out.WriteLine($"{candidates.Count} process(es) hold suture memory: {failed} could not be collected");
             return failed > 0 ? (int)ExitCode.PartialFailure : 0;
         }));
         return command;
     }
 
-    private static void Print(GcReport report)
+    private static void Print(IConsole console, GcReport report)
     {
         string name = ThreadList.Name(report.Pid, report.Pid);
         if (!report.DidAnything && report.Kept.Count == 0)
         {
-            Console.WriteLine($"process {report.Pid} ({Printable.Text(name)}): nothing to collect");
+            console.Out.WriteLine($"process {report.Pid} ({Printable.Text(name)}): nothing to collect");
             return;
         }
 
-        Console.WriteLine($"process {report.Pid} ({Printable.Text(name)}): {report.Repaired.Count} record(s) repaired, {report.Reclaimed.Count} leftover(s) unmapped, {report.ClosedDescriptors} descriptor(s) closed, {report.Kept.Count} kept");
+        console.Out.WriteLine($"process {report.Pid} ({Printable.Text(name)}): {report.Repaired.Count} record(s) repaired, {report.Reclaimed.Count} leftover(s) unmapped, {report.ClosedDescriptors} descriptor(s) closed, {report.Kept.Count} kept");
         foreach (string repaired in report.Repaired)
         {
-            Console.WriteLine($"  repaired {Printable.Text(repaired)}");
+            console.Out.WriteLine($"  repaired {Printable.Text(repaired)}");
         }
 
         foreach (string reclaimed in report.Reclaimed)
         {
-            Console.WriteLine($"  unmapped {Printable.Text(reclaimed)}");
+            console.Out.WriteLine($"  unmapped {Printable.Text(reclaimed)}");
         }
 
         foreach (string kept in report.Kept)
         {
-            Console.WriteLine($"  kept: {Printable.Text(kept)}");
+            console.Out.WriteLine($"  kept: {Printable.Text(kept)}");
         }
     }
 }

@@ -17,7 +17,7 @@ internal static class HostStateRefresh
     /// returns (success, or some processes of -p all), or is interrupted part-way. Other failures
     /// leave every process as it was.
     /// </summary>
-    public static T After<T>(Func<T> operation)
+    public static T After<T>(IConsole console, Func<T> operation)
     {
         T result;
         try
@@ -26,11 +26,11 @@ internal static class HostStateRefresh
         }
         catch (SutureException e) when (e.ExitCode == ExitCode.Interrupted)
         {
-            Run();
+            Run(console);
             throw;
         }
 
-        Run();
+        Run(console);
         return result;
     }
 
@@ -39,7 +39,7 @@ internal static class HostStateRefresh
     /// vanish) makes it scan again, up to <see cref="Attempts"/> times. Never throws: the
     /// operation before it has taken effect.
     /// </summary>
-    public static HostState? Run()
+    public static HostState? Run(IConsole console)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -57,7 +57,7 @@ internal static class HostStateRefresh
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                Console.Error.WriteLine($"warning: host state not updated: {Printable.Text(e.Message)}; 'suture status --all' writes it again");
+                console.Error.WriteLine($"warning: host state not updated: {Printable.Text(e.Message)}; 'suture status --all' writes it again");
                 return null;
             }
         }

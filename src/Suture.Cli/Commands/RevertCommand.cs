@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Suture.Cli.Output;
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Operations;
+using Suture.Patching.Engine.Status;
 using Suture.Patching.State;
 using Suture.Process.Tracing;
 
@@ -9,7 +10,7 @@ namespace Suture.Cli.Commands;
 /// <summary><c>suture revert</c>: take the newest (or a named) patch out of a running process.</summary>
 internal static class RevertCommand
 {
-    public static Command Create()
+    public static Command Create(IConsole console)
     {
         Option<string> pid = CommonOptions.Pid(allowAll: false);
         Option<double> timeout = CommonOptions.Timeout();
@@ -18,14 +19,14 @@ internal static class RevertCommand
         {
             pid, timeout, id,
         };
-        command.SetAction(result => CommandRunner.Run(result, cancel =>
+        command.SetAction(result => CommandRunner.Run(console, result, cancel =>
         {
             int target = CommonOptions.ParsePid(result.GetValue(pid)!, allowAll: false)!.Value;
             var options = new OperationOptions { Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)), Cancellation = cancel };
             using var tracer = new Tracer();
-            AppliedPatch reverted = Interruption.Guard(() => tracer.Run(() => PatchReverter.Revert(target, result.GetValue(id), options)));
+            AppliedPatch reverted = console.Interruption.Guard(() => tracer.Run(() => PatchReverter.Revert(target, result.GetValue(id), options)));
             AppliedPatch? below = PatchStatusReader.ReadStatus(target).Records.Where(v => v.Role == RecordRole.Active).Select(v => v.Record).FirstOrDefault(p => p.BuildIdHex == reverted.BuildIdHex);
-            Console.WriteLine($"reverted {Printable.Text(reverted.PatchId)} (level {reverted.Level}) in process {target}: {WhatRunsNow(reverted, below)}");
+            console.Out.WriteLine($"reverted {Printable.Text(reverted.PatchId)} (level {reverted.Level}) in process {target}: {WhatRunsNow(reverted, below)}");
             return 0;
         }));
         return command;

@@ -8,18 +8,18 @@ namespace Suture.Cli.Commands;
 /// <summary><c>suture sign</c>: add (or replace) the patch's signature section.</summary>
 internal static class SignCommand
 {
-    public static Command Create()
+    public static Command Create(IConsole console)
     {
         var file = new Argument<string>("patch") { Description = "Patch file to sign (rewritten in place unless -o is given)" };
         var key = new Option<string>("--key") { Description = "Signing key, the NAME.key file 'suture key generate' wrote", Required = true };
         var output = new Option<string?>("--output", "-o") { Description = "Write the signed patch here instead of replacing PATCH" };
         var command = new Command("sign", "Sign a patch file with a private key, so hosts that trust the key apply it") { file, key, output };
-        command.SetAction(result => CommandRunner.Run(result, _ =>
+        command.SetAction(result => CommandRunner.Run(console, result, _ =>
         {
             string path = result.GetValue(file)!;
             string target = result.GetValue(output) ?? path;
             using SigningKey signing = SigningKey.Load(result.GetValue(key)!);
-            byte[] signed = PatchSigning.Sign(PatchFileReader.ReadFile(path), path, signing);
+            byte[] signed = PatchSigning.Sign(PatchDocument.Load(path).Bytes.ToArray(), path, signing);
             string temporary = target + ".signing";
             try
             {
@@ -32,7 +32,7 @@ internal static class SignCommand
                 throw new SutureException($"cannot write the signed patch {target}: {e.Message.TrimEnd('.')}", ExitCode.Failure, e);
             }
 
-            Console.WriteLine($"signed {Printable.Text(target)} with key {signing.Id} ({Printable.Text(signing.Name)})");
+            console.Out.WriteLine($"signed {Printable.Text(target)} with key {signing.Id} ({Printable.Text(signing.Name)})");
             return 0;
         }));
         return command;

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using Suture.Cli.Output;
-using Suture.Patching.Engine;
+using Suture.Format;
+using Suture.Patching.Engine.Fleet;
+using Suture.Patching.Engine.Operations;
+using Suture.Patching.Engine.Safety;
+using Suture.Patching.Engine.Status;
 using Suture.Patching.State;
 using Suture.Patching.Store;
 using Suture.Process.Tracing;
@@ -13,7 +17,7 @@ namespace Suture.Cli.Commands;
 /// </summary>
 internal static class StatusCommand
 {
-    public static Command Create()
+    public static Command Create(IConsole console)
     {
         var pid = new Option<string?>("--pid", "-p") { Description = "Process id to report on" };
         var all = new Option<bool>("--all") { Description = "Every process that maps a patched object (or an object of the given patches), with its state" };
@@ -30,14 +34,14 @@ internal static class StatusCommand
         {
             pid, all, cves, oval, json, check, patches,
         };
-        command.SetAction(result => CommandRunner.Run(result, cancel =>
+        command.SetAction(result => CommandRunner.Run(console, result, cancel =>
         {
             string? pidText = result.GetValue(pid);
             if (result.GetValue(cves))
             {
                 return pidText is not null
                     ? throw new SutureException("status --cves reports the whole host; leave out -p", ExitCode.Usage)
-                    : CveStatus.Report(result.GetValue(patches), result.GetValue(json), result.GetValue(oval));
+                    : CveStatus.Report(console, result.GetValue(patches), result.GetValue(json), result.GetValue(oval));
             }
 
             if (result.GetValue(all) == (pidText is not null))
@@ -55,30 +59,32 @@ internal static class StatusCommand
                 {
                     PatchDocument document = PatchDocument.Load(patchPath);
                     using var tracer = new Tracer();
-                    verdicts = Interruption.Guard(() => tracer.Run(() => PatchCheck.Run(target, document.Patch, cancel)));
+                    verdicts = console.Interruption.Guard(() => tracer.Run(() => PatchCheck.Run(target, document.Patch, cancel)));
                 }
 
                 if (result.GetValue(json))
                 {
-                    JsonOutput.WriteStatus(Console.OpenStandardOutput(), target, name, applied, verdicts);
+                    using Stream stdout = console.OpenStandardOutput();
+                    JsonOutput.WriteStatus(stdout, target, name, applied, verdicts);
                 }
                 else
                 {
-                    TextOutput.WriteStatus(Console.Out, target, name, applied, verdicts);
+                    TextOutput.WriteStatus(console.Out, target, name, applied, verdicts);
                 }
 
                 return 0;
             }
 
             IReadOnlyList<ObjectState> states = FleetStatusReader.Read(BuildIds(result.GetValue(patches)));
-            HostStateRefresh.Run(); // status --all also brings the scanners' state up to date
+            HostStateRefresh.Run(console); // status --all also brings the scanners' state up to date
             if (result.GetValue(json))
             {
-                JsonOutput.WriteFleetStatus(Console.OpenStandardOutput(), states);
+                using Stream stdout = console.OpenStandardOutput();
+                JsonOutput.WriteFleetStatus(stdout, states);
             }
             else
             {
-                TextOutput.WriteFleetStatus(Console.Out, states);
+                TextOutput.WriteFleetStatus(console.Out, states);
             }
 
             return 0;

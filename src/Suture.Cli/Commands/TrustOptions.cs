@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Suture.Cli.Output;
 using Suture.Format;
-using Suture.Patching.Engine;
 using Suture.Patching.State;
 using Suture.Trust;
 
@@ -25,7 +24,7 @@ internal static class TrustOptions
     /// With <paramref name="allowUnsigned"/> a patch that does not verify is reported on stderr and
     /// left out (recorded as unsigned); without it, it is refused.
     /// </summary>
-    public static IReadOnlyDictionary<string, PatchSigner> Verify(IEnumerable<PatchDocument> documents, string? trustDir, bool allowUnsigned)
+    public static IReadOnlyDictionary<string, PatchSigner> Verify(IConsole console, IEnumerable<PatchDocument> documents, string? trustDir, bool allowUnsigned)
     {
         var signers = new Dictionary<string, PatchSigner>(StringComparer.Ordinal);
         TrustStore? trust = null;
@@ -34,18 +33,14 @@ internal static class TrustOptions
             try
             {
                 trust ??= TrustStore.Load(TrustStore.Choose(trustDir));
-                byte[] bytes = PatchFileReader.ReadFile(document.Path);
-                if (Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - Sha256.HashSize)) != document.Sha256)
-                {
-                    throw new SutureException($"{document.Path} changed while suture read it; try again once nothing writes it", ExitCode.Untrusted);
-                }
-
+                // The bytes the document was read and hashed from: what is verified is what is applied.
+                byte[] bytes = document.Bytes.ToArray();
                 Signer signer = PatchVerifier.Verify(bytes, document.Path, trust);
                 signers[document.Sha256] = new PatchSigner(signer.KeyId, signer.Name);
             }
             catch (SutureException e) when (allowUnsigned && e.ExitCode == ExitCode.Untrusted)
             {
-                Console.Error.WriteLine($"warning: {Printable.Text(e.Message)}; applying it anyway as unsigned (--allow-unsigned)");
+                console.Error.WriteLine($"warning: {Printable.Text(e.Message)}; applying it anyway as unsigned (--allow-unsigned)");
             }
         }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
-using Suture.Patching.Engine;
 using Suture.Format;
+using Suture.Patching.Engine.Operations;
+using Suture.Patching.Engine.Safety;
+using Suture.Patching.Engine.Status;
 using Suture.Patching.State;
 
 namespace Suture.Cli.Output;

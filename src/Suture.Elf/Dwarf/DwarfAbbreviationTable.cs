@@ -17,7 +17,7 @@ internal sealed class DwarfAbbreviationTable
             throw new DwarfFormatException($"{where}: abbreviation table offset 0x{offset:x} is outside the {section.Data.Length}-byte section");
         }
 
-        var cursor = new DwarfCursor(section.Data, (int)offset, section.Data.Length, where);
+        var cursor = new DwarfCursor(section.Data, where, (int)offset);
         var table = new DwarfAbbreviationTable();
         while (true)
         {

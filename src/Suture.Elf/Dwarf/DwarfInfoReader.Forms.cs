@@ -5,7 +5,7 @@ internal sealed partial class DwarfInfoReader
     private static bool IsStringIndex(int form) => form is DwarfForm.Strx or DwarfForm.Strx1 or DwarfForm.Strx2 or DwarfForm.Strx3 or DwarfForm.Strx4 or DwarfForm.GnuStrIndex;
 
     /// <summary>Decodes one attribute value; a form this reader does not know stops the read rather than misparse the rest.</summary>
-    private DwarfAttributeValue ReadAttribute(DwarfCursor cursor, DwarfSection section, DwarfUnit unit, DwarfAttributeSpec spec, bool isRoot)
+    private DwarfAttributeValue ReadAttribute(ref DwarfCursor cursor, DwarfSection section, DwarfUnit unit, DwarfAttributeSpec spec, bool isRoot)
     {
         int form = spec.Form;
         if (form == DwarfForm.Indirect)
@@ -23,7 +23,6 @@ internal sealed partial class DwarfInfoReader
         string what = $"attribute 0x{spec.Name:x} (form 0x{form:x})";
         DwarfAttributeValue Make(DwarfValueKind kind, ulong value = 0) => new(spec.Name, form, kind, at) { Value = value };
         DwarfAttributeValue Text(string text) => new(spec.Name, form, DwarfValueKind.Text, at) { Text = text };
-        DwarfAttributeValue Block(ulong length) => new(spec.Name, form, DwarfValueKind.Block, (ulong)cursor.Position) { Block = cursor.Bytes(length, _limits.MaxBlockLength, what) };
 
         switch (form)
         {
@@ -48,13 +47,13 @@ internal sealed partial class DwarfInfoReader
             case DwarfForm.FlagPresent:
                 return Make(DwarfValueKind.Flag, 1);
             case DwarfForm.InlineString:
-                return Text(cursor.CString(_limits.MaxStringLength, what));
+                return Text(cursor.CString(what, _limits.MaxStringLength));
             case DwarfForm.Strp:
             case DwarfForm.LineStrp:
             {
                 string strings = form == DwarfForm.Strp ? ".debug_str" : ".debug_line_str";
                 ulong offset = cursor.Sized(unit.OffsetSize, what);
-                return Text(ReadString(TargetOf(section, at, null, strings, cursor), offset, cursor));
+                return Text(ReadString(TargetOf(section, at, null, strings, in cursor), offset, in cursor));
             }
 
             case DwarfForm.Strx:
@@ -65,7 +64,7 @@ internal sealed partial class DwarfInfoReader
             case DwarfForm.Strx4:
             {
                 ulong index = form is DwarfForm.Strx or DwarfForm.GnuStrIndex ? cursor.Uleb(what) : cursor.Sized(form - DwarfForm.Strx1 + 1, what);
-                return isRoot ? Make(DwarfValueKind.Index, index) : Text(ReadIndexedString(unit, index, cursor));
+                return isRoot ? Make(DwarfValueKind.Index, index) : Text(ReadIndexedString(unit, index, in cursor));
             }
 
             case DwarfForm.Addrx:
@@ -88,16 +87,16 @@ internal sealed partial class DwarfInfoReader
             case DwarfForm.RefSup8:
                 return Make(DwarfValueKind.SectionOffset, cursor.U64(what));
             case DwarfForm.Block1:
-                return Block(cursor.U8(what));
+                return Block(ref cursor, section, spec, form, cursor.U8(what), what);
             case DwarfForm.Block2:
-                return Block(cursor.U16(what));
+                return Block(ref cursor, section, spec, form, cursor.U16(what), what);
             case DwarfForm.Block4:
-                return Block(cursor.U32(what));
+                return Block(ref cursor, section, spec, form, cursor.U32(what), what);
             case DwarfForm.Block:
             case DwarfForm.Exprloc:
-                return Block(cursor.Uleb(what));
+                return Block(ref cursor, section, spec, form, cursor.Uleb(what), what);
             case DwarfForm.Data16:
-                return Block(16);
+                return Block(ref cursor, section, spec, form, 16, what);
             case DwarfForm.Ref1:
             case DwarfForm.Ref2:
             case DwarfForm.Ref4:
@@ -123,7 +122,7 @@ internal sealed partial class DwarfInfoReader
             case DwarfForm.RefAddr:
             {
                 ulong offset = cursor.Sized(unit.Version == 2 ? unit.AddressSize : unit.OffsetSize, what);
-                ElfSection target = TargetOf(section, at, section.Section, section.Section.Name, cursor);
+                ElfSection target = TargetOf(section, at, section.Section, section.Section.Name, in cursor);
                 return new DwarfAttributeValue(spec.Name, form, DwarfValueKind.Reference, at) { Value = offset, Reference = new DwarfDieId(target.Index, offset) };
             }
 
@@ -132,5 +131,13 @@ internal sealed partial class DwarfInfoReader
             default:
                 throw cursor.Error($"{what} uses form 0x{form:x}, which this reader does not decode");
         }
+    }
+
+    /// <summary>A block (DW_FORM_block*, exprloc, data16): the section's bytes, not a copy.</summary>
+    private DwarfAttributeValue Block(ref DwarfCursor cursor, DwarfSection section, DwarfAttributeSpec spec, int form, ulong length, string what)
+    {
+        int start = cursor.Position;
+        int size = cursor.Bytes(length, what, _limits.MaxBlockLength).Length;
+        return new(spec.Name, form, DwarfValueKind.Block, (ulong)start) { Block = new ReadOnlyMemory<byte>(section.Data, start, size) };
     }
 }

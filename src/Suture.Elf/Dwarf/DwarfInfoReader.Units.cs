@@ -17,7 +17,7 @@ internal sealed partial class DwarfInfoReader
                 throw new DwarfFormatException($"{where}: more than the limit of {_limits.MaxUnits} units");
             }
 
-            var header = new DwarfCursor(data, position, data.Length, where);
+            var header = new DwarfCursor(data, where, position);
             ulong length = header.U32("unit length");
             int offsetSize = 4;
             if (length == Dwarf64Escape)
@@ -36,15 +36,15 @@ internal sealed partial class DwarfInfoReader
             }
 
             int end = header.Position + (int)length;
-            var cursor = new DwarfCursor(data, header.Position, end, where);
-            (DwarfUnit unit, DwarfAbbreviationTable abbreviations) = ReadHeader(cursor, section, position, end, offsetSize, typesSection);
-            ReadEntries(cursor, section, unit, abbreviations);
+            var cursor = new DwarfCursor(data.AsSpan(0, end), where, header.Position);
+            (DwarfUnit unit, DwarfAbbreviationTable abbreviations) = ReadHeader(ref cursor, section, position, end, offsetSize, typesSection);
+            ReadEntries(ref cursor, section, unit, abbreviations);
             _units.Add(unit);
             position = end;
         }
     }
 
-    private (DwarfUnit Unit, DwarfAbbreviationTable Abbreviations) ReadHeader(DwarfCursor cursor, DwarfSection section, int start, int end, int offsetSize, bool typesSection)
+    private (DwarfUnit Unit, DwarfAbbreviationTable Abbreviations) ReadHeader(ref DwarfCursor cursor, DwarfSection section, int start, int end, int offsetSize, bool typesSection)
     {
         ushort version = cursor.U16("unit version");
         if (version is < 2 or > 5)
@@ -99,7 +99,7 @@ internal sealed partial class DwarfInfoReader
             cursor.U64("DWO id");
         }
 
-        ElfSection abbreviationSection = TargetOf(section, (ulong)abbreviationField, null, ".debug_abbrev", cursor);
+        ElfSection abbreviationSection = TargetOf(section, (ulong)abbreviationField, null, ".debug_abbrev", in cursor);
         var unit = new DwarfUnit(section.Section.Index, (ulong)start, (ulong)end, version, kind, addressSize, offsetSize)
         {
             TypeSignature = signature,
@@ -113,7 +113,7 @@ internal sealed partial class DwarfInfoReader
         return (unit, Abbreviations(abbreviationSection, abbreviationOffset));
     }
 
-    private void ReadEntries(DwarfCursor cursor, DwarfSection section, DwarfUnit unit, DwarfAbbreviationTable abbreviations)
+    private void ReadEntries(ref DwarfCursor cursor, DwarfSection section, DwarfUnit unit, DwarfAbbreviationTable abbreviations)
     {
         var parents = new Stack<DwarfDie>();
         while (!cursor.AtEnd)
@@ -142,7 +142,7 @@ internal sealed partial class DwarfInfoReader
             var attributes = new DwarfAttributeValue[abbreviation.Attributes.Length];
             for (int i = 0; i < attributes.Length; i++)
             {
-                attributes[i] = ReadAttribute(cursor, section, unit, abbreviation.Attributes[i], isRoot: parent is null);
+                attributes[i] = ReadAttribute(ref cursor, section, unit, abbreviation.Attributes[i], isRoot: parent is null);
             }
 
             var die = new DwarfDie(new DwarfDieId(section.Section.Index, (ulong)offset), abbreviation.Tag, unit, parent, attributes);
@@ -150,7 +150,7 @@ internal sealed partial class DwarfInfoReader
             if (parent is null)
             {
                 unit.Root = die;
-                ResolveRootStrings(cursor, die);
+                ResolveRootStrings(in cursor, die);
             }
             else
             {
@@ -173,7 +173,7 @@ internal sealed partial class DwarfInfoReader
     /// The root's own DW_FORM_strx names can only be read once its DW_AT_str_offsets_base is
     /// known, which may come after them.
     /// </summary>
-    private void ResolveRootStrings(DwarfCursor cursor, DwarfDie root)
+    private void ResolveRootStrings(in DwarfCursor cursor, DwarfDie root)
     {
         if (root.Find(DwarfAttributeName.StrOffsetsBase) is { Kind: DwarfValueKind.SectionOffset } stringBase)
         {
@@ -188,7 +188,7 @@ internal sealed partial class DwarfInfoReader
                 root.ReplaceAttribute(i, new DwarfAttributeValue(attribute.Name, attribute.Form, DwarfValueKind.Text, attribute.ValueOffset)
                 {
                     Value = attribute.Value,
-                    Text = ReadIndexedString(root.Unit, attribute.Value, cursor),
+                    Text = ReadIndexedString(root.Unit, attribute.Value, in cursor),
                 });
             }
         }

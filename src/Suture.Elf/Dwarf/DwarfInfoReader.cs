@@ -49,7 +49,7 @@ internal sealed partial class DwarfInfoReader
     /// points into: the section of the symbol its relocation names (in a relocatable object),
     /// else <paramref name="fallback"/>.
     /// </summary>
-    private ElfSection TargetOf(DwarfSection from, ulong fieldOffset, ElfSection? fallback, string fallbackName, DwarfCursor cursor)
+    private ElfSection TargetOf(DwarfSection from, ulong fieldOffset, ElfSection? fallback, string fallbackName, in DwarfCursor cursor)
     {
         if (from.RelocationAt(fieldOffset)?.Symbol is { IsDefined: true, IsAbsolute: false, IsCommon: false } symbol && symbol.SectionIndex < _file.Sections.Count)
         {
@@ -71,7 +71,7 @@ internal sealed partial class DwarfInfoReader
     }
 
     /// <summary>The NUL-terminated string at <paramref name="offset"/> of a string section.</summary>
-    private string ReadString(ElfSection section, ulong offset, DwarfCursor at)
+    private string ReadString(ElfSection section, ulong offset, in DwarfCursor at)
     {
         if (_strings.TryGetValue((section.Index, offset), out string? text))
         {
@@ -84,13 +84,13 @@ internal sealed partial class DwarfInfoReader
             throw at.Error($"string offset 0x{offset:x} is outside the {strings.Data.Length}-byte section {section.Name}");
         }
 
-        text = new DwarfCursor(strings.Data, (int)offset, strings.Data.Length, strings.Describe(_file.Name)).CString(_limits.MaxStringLength, "string");
+        text = new DwarfCursor(strings.Data, strings.Describe(_file.Name), (int)offset).CString("string", _limits.MaxStringLength);
         _strings[(section.Index, offset)] = text;
         return text;
     }
 
     /// <summary>String <paramref name="index"/> of the unit's .debug_str_offsets contribution (DW_FORM_strx).</summary>
-    private string ReadIndexedString(DwarfUnit unit, ulong index, DwarfCursor at)
+    private string ReadIndexedString(DwarfUnit unit, ulong index, in DwarfCursor at)
     {
         ElfSection offsetsSection = _file.FindSection(".debug_str_offsets")
             ?? throw at.Error($"string index {index} needs .debug_str_offsets, which the file does not have");
@@ -103,8 +103,8 @@ internal sealed partial class DwarfInfoReader
         }
 
         ulong field = start + index * size;
-        var cursor = new DwarfCursor(offsets.Data, (int)field, offsets.Data.Length, offsets.Describe(_file.Name));
+        var cursor = new DwarfCursor(offsets.Data, offsets.Describe(_file.Name), (int)field);
         ulong offset = cursor.Sized(unit.OffsetSize, "string offset");
-        return ReadString(TargetOf(offsets, field, null, ".debug_str", cursor), offset, cursor);
+        return ReadString(TargetOf(offsets, field, null, ".debug_str", in cursor), offset, in cursor);
     }
 }

@@ -4,7 +4,7 @@ namespace Suture.Native;
 
 /// <summary>struct user_regs_struct of x86-64 (sys/user.h), as PTRACE_GETREGS fills it.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public struct UserRegs
+internal struct UserRegs
 {
     public ulong R15;
     public ulong R14;

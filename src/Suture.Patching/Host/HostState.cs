@@ -1,4 +1,5 @@
-using Suture.Patching.Engine;
+using Suture.Patching.Engine.Fleet;
+using Suture.Patching.Engine.Status;
 using Suture.Patching.State;
 
 namespace Suture.Patching.Host;

@@ -6,7 +6,7 @@ namespace Suture.Patching.State;
 /// Finds the patches applied to a process: each lives in a mapping of a memfd named
 /// <c>suture:ID</c> (visible in /proc/PID/maps), whose read-only part holds the record.
 /// </summary>
-public static class AppliedPatchReader
+internal static class AppliedPatchReader
 {
     public const string MemfdPrefix = "suture:";
     public const string MapsPrefix = "/memfd:" + MemfdPrefix;

@@ -1,4 +1,5 @@
-using Suture.Patching.Engine;
+using Suture.Format;
+using Suture.Patching.Engine.Operations;
 
 namespace Suture.Patching.Store;
 
@@ -49,7 +50,7 @@ public sealed class PatchStore
             throw new SutureException($"patch store {directory}: cannot read it: {e.Message.TrimEnd('.')}; give a patch file or a directory of *.patch files", ExitCode.CorruptPatch, e);
         }
 
-        var patches = files.Select(PatchDocument.Load).ToList();
+        var patches = files.Select(f => PatchDocument.Load(f)).ToList();
         if (patches.Count == 0)
         {
             throw new SutureException($"patch store {directory} holds no *.patch files", ExitCode.Usage);

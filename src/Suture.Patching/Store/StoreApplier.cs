@@ -1,4 +1,6 @@
-using Suture.Patching.Engine;
+using Suture.Format;
+using Suture.Patching.Engine.Fleet;
+using Suture.Patching.Engine.Operations;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
 

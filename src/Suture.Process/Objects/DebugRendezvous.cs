@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using Suture.Elf;
 using Suture.Process.Memory;
 
 namespace Suture.Process.Objects;
@@ -11,14 +11,10 @@ namespace Suture.Process.Objects;
 /// </summary>
 public static class DebugRendezvous
 {
-    private const uint PtDynamic = 2;
-    private const uint PtPhdr = 6;
-    private const long DtNull = 0;
-    private const long DtDebug = 21;
-    private const int MinProgramHeaderSize = 56;
+    private const int MinProgramHeaderSize = ElfProgramHeaders.EntryLength;
     private const ulong MaxProgramHeaders = 1024;
     private const ulong MaxDynamicBytes = 64 * 1024;
-    private const int DynamicEntryLength = 16;
+    private const int DynamicEntryLength = ElfDynamicEntry.EntryLength;
 
     /// <summary>The address of <c>struct r_debug</c>, or null with <paramref name="problem"/> saying why it cannot be found.</summary>
     public static ulong? Find(int pid, ProcessMemory memory, IReadOnlyList<LoadedObject> objects, out string? problem)
@@ -55,19 +51,16 @@ public static class DebugRendezvous
         ulong? bias = null;
         ulong? vaddr = null;
         dynamicSize = 0;
-        for (int offset = 0; offset + size <= table.Length; offset += size)
+        foreach (ElfSegment segment in ElfProgramHeaders.Parse(table, size))
         {
-            ReadOnlySpan<byte> header = table.AsSpan(offset, size);
-            uint type = BinaryPrimitives.ReadUInt32LittleEndian(header);
-            ulong address = BinaryPrimitives.ReadUInt64LittleEndian(header[16..]);
-            if (type == PtPhdr)
+            if (segment.Type == ElfSegmentType.Phdr)
             {
-                bias = headers - address;
+                bias = headers - segment.VirtualAddress;
             }
-            else if (type == PtDynamic && vaddr is null)
+            else if (segment.Type == ElfSegmentType.Dynamic && vaddr is null)
             {
-                vaddr = address;
-                dynamicSize = BinaryPrimitives.ReadUInt64LittleEndian(header[40..]);
+                vaddr = segment.VirtualAddress;
+                dynamicSize = segment.MemorySize;
             }
         }
 
@@ -88,19 +81,12 @@ public static class DebugRendezvous
             return null;
         }
 
-        for (int offset = 0; offset + DynamicEntryLength <= dynamic.Length; offset += DynamicEntryLength)
+        foreach (ElfDynamicEntry entry in ElfDynamicEntry.Parse(dynamic))
         {
-            long tag = BinaryPrimitives.ReadInt64LittleEndian(dynamic.AsSpan(offset));
-            ulong value = BinaryPrimitives.ReadUInt64LittleEndian(dynamic.AsSpan(offset + 8));
-            if (tag == DtNull)
+            if (entry.Tag == ElfDynamicTag.Debug)
             {
-                break;
-            }
-
-            if (tag == DtDebug)
-            {
-                problem = value == 0 ? "the main program's DT_DEBUG is 0 (the dynamic linker did not fill it in)" : null;
-                return value == 0 ? null : value;
+                problem = entry.Value == 0 ? "the main program's DT_DEBUG is 0 (the dynamic linker did not fill it in)" : null;
+                return entry.Value == 0 ? null : entry.Value;
             }
         }
 

@@ -1,3 +1,4 @@
+using Suture.Elf;
 using Suture.Process.Memory;
 
 namespace Suture.Process.Objects;
@@ -33,17 +34,28 @@ public static class LoadedObjects
     public static byte[]? ReadBuildId(MemoryMapping head, ProcessMemory memory) =>
         TryReadHeader(head, memory, out ulong bias, out var notes) ? FindBuildId(bias, notes, memory) : null;
 
-    private static bool TryReadHeader(MemoryMapping head, ProcessMemory memory, out ulong bias, out List<(ulong Address, ulong Size, ulong Alignment)> notes)
+    /// <summary>
+    /// The load bias (from the PT_LOAD at file offset 0, whose page <paramref name="head"/> maps)
+    /// and the PT_NOTE segments, from the ELF and program headers in the object's first page.
+    /// </summary>
+    private static bool TryReadHeader(MemoryMapping head, ProcessMemory memory, out ulong bias, out IReadOnlyList<ElfSegment> notes)
     {
         byte[] page = new byte[(int)Math.Min(HeaderPage, head.Size)];
         bias = 0;
         notes = [];
-        if (!memory.TryRead(head.Start, page) || !ElfImageHeader.TryParse(page, out ulong firstLoad, out notes))
+        if (!memory.TryRead(head.Start, page) || !ElfProgramHeaders.TryRead(page, out IReadOnlyList<ElfSegment>? segments, out _))
         {
             return false;
         }
 
-        bias = head.Start - firstLoad;
+        ElfSegment? firstLoad = segments.FirstOrDefault(s => s.Type == ElfSegmentType.Load);
+        if (firstLoad is null)
+        {
+            return false;
+        }
+
+        bias = head.Start - ((firstLoad.VirtualAddress - firstLoad.Offset) & ~0xfffUL);
+        notes = segments.Where(s => s.Type == ElfSegmentType.Note).ToList();
         return true;
     }
 
@@ -60,20 +72,21 @@ public static class LoadedObjects
         return new LoadedObject(head.Path, FindBuildId(bias, notes, memory), bias, own);
     }
 
-    private static byte[]? FindBuildId(ulong bias, List<(ulong Address, ulong Size, ulong Alignment)> notes, ProcessMemory memory)
+    private static byte[]? FindBuildId(ulong bias, IReadOnlyList<ElfSegment> notes, ProcessMemory memory)
     {
         byte[]? buildId = null;
-        foreach ((ulong address, ulong size, ulong alignment) in notes)
+        foreach (ElfSegment note in notes)
         {
+            ulong size = note.MemorySize;
             if (size is 0 or > 64 * 1024)
             {
                 continue;
             }
 
             byte[] block = new byte[size];
-            if (memory.TryRead(bias + address, block))
+            if (memory.TryRead(bias + note.VirtualAddress, block))
             {
-                buildId = Suture.Elf.ElfNotes.FindBuildId(block, alignment);
+                buildId = ElfNotes.FindBuildId(block, note.Alignment);
                 if (buildId is not null)
                 {
                     break;

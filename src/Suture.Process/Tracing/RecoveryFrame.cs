@@ -14,19 +14,19 @@ namespace Suture.Process.Tracing;
 internal static class RecoveryFrame
 {
     private const int RedZone = 128;
-    private const int UcontextSize = 304;       // uc_flags, uc_link, uc_stack(24), uc_mcontext(256), uc_sigmask(8)
-    private const int McontextOffset = 40;
-    private const int SigmaskOffset = 296;
-    private const ulong UcFpXstate = 1;
-    private const ulong UcSigcontextSs = 2;
-    private const uint FpXstateMagic1 = 0x46505853;
-    private const uint FpXstateMagic2 = 0x46505845;
-    private const int SwReservedOffset = 464;
+    internal const int UcontextSize = 304;       // uc_flags, uc_link, uc_stack(24), uc_mcontext(256), uc_sigmask(8)
+    internal const int McontextOffset = 40;
+    internal const int SigmaskOffset = 296;
+    internal const ulong UcFpXstate = 1;
+    internal const ulong UcSigcontextSs = 2;
+    internal const uint FpXstateMagic1 = 0x46505853;
+    internal const uint FpXstateMagic2 = 0x46505845;
+    internal const int SwReservedOffset = 464;
     private const long ErestartSys = -512;
     private const long ErestartNoIntr = -513;
     private const long ErestartNoHand = -514;
     private const long ErestartRestartBlock = -516;
-    private const ulong RestartSyscall = 219;
+    internal const ulong RestartSyscall = 219;
 
     /// <summary>Where the frame goes below <paramref name="rsp"/> and its bytes; the return address slot comes first.</summary>
     public static (ulong Address, byte[] Bytes) Build(in UserRegs saved, ulong signalMask, byte[] xstate, ulong signalReturn)

@@ -80,13 +80,25 @@ public sealed class RemoteSyscalls : IDisposable
     public ulong Check(string name, long number, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0)
     {
         long result = Invoke(number, a0, a1, a2, a3, a4, a5);
-        if (result < 0 && result > -4096)
+        if (ErrorOf(result) != RemoteError.None)
         {
-            throw new NativeCallException(name + " (inside the target)", $"process {_process.Pid}", (int)-result);
+            throw Failure(name, result);
         }
 
         return (ulong)result;
     }
+
+    /// <summary>What a raw result of <see cref="Invoke"/> says: success or which kind of failure.</summary>
+    public static RemoteError ErrorOf(long result) => result is >= 0 or <= -4096 ? RemoteError.None : (int)-result switch
+    {
+        Errno.EEXIST => RemoteError.Exists,
+        Errno.EPERM or Errno.EACCES => RemoteError.Denied,
+        _ => RemoteError.Other,
+    };
+
+    /// <summary>The exception for the failed raw result <paramref name="result"/> of system call <paramref name="name"/>, naming the call, the process and errno.</summary>
+    public SutureException Failure(string name, long result) =>
+        new NativeCallException(name + " (inside the target)", $"process {_process.Pid}", (int)-result);
 
     /// <summary>
     /// Writes <paramref name="bytes"/> (at most 512) just below the recovery frame, in stack memory
@@ -103,7 +115,7 @@ public sealed class RemoteSyscalls : IDisposable
     }
 
     /// <summary>The registers the borrowed thread had when it was stopped (they are restored afterwards).</summary>
-    public UserRegs BorrowedRegisters => _saved;
+    public ThreadRegisters BorrowedRegisters => new(_saved);
 
     /// <summary>
     /// Calls <paramref name="function"/> with up to two integer arguments (rdi, rsi) and returns its result. It returns into

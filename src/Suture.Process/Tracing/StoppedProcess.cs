@@ -109,8 +109,13 @@ public sealed class StoppedProcess : IDisposable
         }
     }
 
-    public UserRegs GetRegisters(TracedThread thread) => _threads.ContainsKey(thread.Tid)
-        ? Ptrace.GetRegisters(thread.Tid)
+    public ThreadRegisters GetRegisters(TracedThread thread) => new(Ptrace.GetRegisters(Own(thread).Tid));
+
+    /// <summary>Gives a stopped thread of this process the registers <paramref name="registers"/> (a copy from <see cref="ThreadRegisters.With"/>).</summary>
+    public void SetRegisters(TracedThread thread, in ThreadRegisters registers) => Ptrace.SetRegisters(Own(thread).Tid, registers.Raw);
+
+    private TracedThread Own(TracedThread thread) => _threads.ContainsKey(thread.Tid)
+        ? thread
         : throw new ArgumentException($"thread {thread.Tid} is not a thread of process {Pid}", nameof(thread));
 
     /// <summary>
@@ -179,7 +184,7 @@ public sealed class StoppedProcess : IDisposable
                 }
                 else if (status.IsCloneEvent)
                 {
-                    AddClone(thread.Tid);
+                    AddClone((int)Ptrace.GetEventMessage(thread.Tid));
                 }
 
                 return status;
@@ -338,28 +343,10 @@ public sealed class StoppedProcess : IDisposable
         }
     }
 
-    private void OnStop(TracedThread thread, WaitStatus status)
-    {
-        if (status.IsGone)
-        {
-            thread.Hold = ThreadHold.Gone;
-            return;
-        }
+    private void OnStop(TracedThread thread, WaitStatus status) => AddClone(thread.OnStop(status));
 
-        thread.Hold = ThreadHold.Held;
-        if (status.IsCloneEvent)
-        {
-            AddClone(thread.Tid);
-        }
-        else if (status.IsSignalDeliveryStop)
-        {
-            thread.KeepSignal(status.StopSignal);
-        }
-    }
-
-    private void AddClone(int parentTid)
+    private void AddClone(int child)
     {
-        int child = (int)Ptrace.GetEventMessage(parentTid);
         if (child > 0 && !_threads.ContainsKey(child))
         {
             _threads[child] = new TracedThread(child); // attached by the kernel, its first stop on its way

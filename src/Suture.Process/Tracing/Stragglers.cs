@@ -89,24 +89,16 @@ internal static class Stragglers
             return false;
         }
 
-        if (stop.IsGone)
+        int child = thread.OnStop(stop);
+        if (!thread.IsAlive)
         {
             Threads.Remove(tid);
             return false;
         }
 
-        thread.Hold = ThreadHold.Held;
-        if (stop.IsCloneEvent)
+        if (child > 0)
         {
-            ulong child = Ptrace.GetEventMessage(tid);
-            if (child > 0)
-            {
-                Add(pid, new TracedThread((int)child)); // attached by the kernel; let go once it reports its first stop
-            }
-        }
-        else if (stop.IsSignalDeliveryStop)
-        {
-            thread.KeepSignal(stop.StopSignal);
+            Add(pid, new TracedThread(child)); // attached by the kernel; let go once it reports its first stop
         }
 
         return true;

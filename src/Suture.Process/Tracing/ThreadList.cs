@@ -24,7 +24,7 @@ public static class ThreadList
     /// The process a thread id belongs to (Tgid in /proc/ID/status; equal to the id for a process),
     /// or 0 when there is no such task.
     /// </summary>
-    public static int ThreadGroup(int id) => StatusField($"/proc/{id}/status", "Tgid:");
+    public static int ThreadGroup(int id) => ProcStatus.ReadProcess(id)?.Number("Tgid") ?? 0;
 
     /// <summary>Every thread of <paramref name="pid"/> that a tracer is attached to, with the tracer's pid.</summary>
     public static IReadOnlyList<(int Tid, int Tracer)> Tracers(int pid)
@@ -32,7 +32,7 @@ public static class ThreadList
         var result = new List<(int, int)>();
         foreach (int tid in Read(pid).Order())
         {
-            int tracer = StatusField($"/proc/{pid}/task/{tid}/status", "TracerPid:");
+            int tracer = ProcStatus.ReadThread(pid, tid)?.Number("TracerPid") ?? 0;
             if (tracer != 0)
             {
                 result.Add((tid, tracer));
@@ -40,25 +40,6 @@ public static class ThreadList
         }
 
         return result;
-    }
-
-    private static int StatusField(string path, string field)
-    {
-        try
-        {
-            foreach (string line in File.ReadLines(path))
-            {
-                if (line.StartsWith(field, StringComparison.Ordinal))
-                {
-                    return int.TryParse(line.AsSpan(field.Length).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? value : 0;
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-
-        return 0;
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Suture.Process.Tracing;
 
 /// <summary>
@@ -29,15 +27,15 @@ public static class TraceDenial
                 : $"{where} is already traced by process {tracer} ({ThreadList.Name(owner, tracer)}; a debugger?); detach that first";
         }
 
-        Dictionary<string, string> self = Status("/proc/self/status");
-        Dictionary<string, string> target = Status($"/proc/{pid}/status");
-        ulong mine = Mask(self, "CapEff");
+        ProcStatus self = ProcStatus.ReadSelf() ?? ProcStatus.Empty;
+        ProcStatus target = ProcStatus.ReadProcess(pid) ?? ProcStatus.Empty;
+        ulong mine = self.Mask("CapEff");
         bool canTraceAny = (mine & (1UL << CapSysPtrace)) != 0;
-        string myUid = FirstField(self, "Uid");
+        string myUid = self.First("Uid");
         if (!canTraceAny)
         {
-            string theirUid = FirstField(target, "Uid");
-            ulong theirs = Mask(target, "CapPrm");
+            string theirUid = target.First("Uid");
+            ulong theirs = target.Mask("CapPrm");
             if (theirUid.Length > 0 && theirUid != myUid)
             {
                 return $"it runs as uid {theirUid} and suture as uid {myUid} without CAP_SYS_PTRACE; run suture as root or with CAP_SYS_PTRACE";
@@ -62,33 +60,6 @@ public static class TraceDenial
             + (modules is null ? "" : $" (active: {modules})")
             + ": a process inside a Landlock, SELinux or AppArmor sandbox may not trace one outside it; run suture outside that sandbox or in the target's";
     }
-
-    private static Dictionary<string, string> Status(string path)
-    {
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            foreach (string line in File.ReadLines(path))
-            {
-                int colon = line.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0)
-                {
-                    fields[line[..colon]] = line[(colon + 1)..].Trim();
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-
-        return fields;
-    }
-
-    private static ulong Mask(Dictionary<string, string> status, string field) =>
-        status.TryGetValue(field, out string? hex) && ulong.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong mask) ? mask : 0;
-
-    private static string FirstField(Dictionary<string, string> status, string field) =>
-        status.TryGetValue(field, out string? value) ? value.Split('\t', ' ')[0] : "";
 
     private static string? ReadTrimmed(string path)
     {

@@ -1,3 +1,5 @@
+using Suture.Elf.Dwarf;
+
 namespace Suture.Process.Unwinding;
 
 /// <summary>
@@ -24,13 +26,13 @@ internal static class CfaInterpreter
 
     private static void Execute(Context context, int start, int end, ulong location, ulong pc)
     {
-        var reader = new DwarfReader(context.Table.Data[..end], context.Table.Address) { Position = start };
+        var reader = new DwarfCursor(context.Table.Data[..end], "call frame instructions", start, context.Table.Address);
         Stack<FrameRules>? remembered = null;
         FrameRules rules = context.Rules;
         CommonInformationEntry cie = context.Cie;
         while (!reader.AtEnd)
         {
-            byte op = reader.ReadU8();
+            byte op = reader.U8();
             int low = op & 0x3f;
             switch (op >> 6)
             {
@@ -43,7 +45,7 @@ internal static class CfaInterpreter
 
                     continue;
                 case 2:
-                    rules.Set(low, new RegisterRule(RuleKind.Offset, Factored(reader.ReadULeb128(), cie)));
+                    rules.Set(low, new RegisterRule(RuleKind.Offset, Factored(reader.Uleb(), cie)));
                     continue;
                 case 3:
                     rules.Set(low, FrameRules.Initial(context.Initial, low));
@@ -56,7 +58,7 @@ internal static class CfaInterpreter
                 case 0x00: // nop
                     break;
                 case 0x01: // set_loc
-                    ulong target = reader.ReadEncodedPointer(cie.FdeEncoding);
+                    ulong target = reader.EncodedPointer(cie.FdeEncoding);
                     if (target > pc)
                     {
                         return;
@@ -65,16 +67,16 @@ internal static class CfaInterpreter
                     location = target;
                     break;
                 case 0x02:
-                    advance = reader.ReadU8();
+                    advance = reader.U8();
                     break;
                 case 0x03:
-                    advance = reader.ReadU16();
+                    advance = reader.U16();
                     break;
                 case 0x04:
-                    advance = reader.ReadU32();
+                    advance = reader.U32();
                     break;
                 case 0x05: // offset_extended
-                    rules.Set(Register(ref reader), new RegisterRule(RuleKind.Offset, Factored(reader.ReadULeb128(), cie)));
+                    rules.Set(Register(ref reader), new RegisterRule(RuleKind.Offset, Factored(reader.Uleb(), cie)));
                     break;
                 case 0x06: // restore_extended
                     int restored = Register(ref reader);
@@ -109,13 +111,13 @@ internal static class CfaInterpreter
                     break;
                 case 0x0c: // def_cfa
                     int cfaRegister = Register(ref reader);
-                    rules.Cfa = new CfaRule(cfaRegister, checked((long)reader.ReadULeb128()), default, false);
+                    rules.Cfa = new CfaRule(cfaRegister, checked((long)reader.Uleb()), default, false);
                     break;
                 case 0x0d: // def_cfa_register
                     rules.Cfa = new CfaRule(Register(ref reader), rules.Cfa.IsExpression ? 0 : rules.Cfa.Offset, default, false);
                     break;
                 case 0x0e: // def_cfa_offset
-                    rules.Cfa = rules.Cfa with { Offset = checked((long)reader.ReadULeb128()) };
+                    rules.Cfa = rules.Cfa with { Offset = checked((long)reader.Uleb()) };
                     break;
                 case 0x0f: // def_cfa_expression
                     rules.Cfa = new CfaRule(-1, 0, Block(ref reader, context.Table), true);
@@ -125,30 +127,30 @@ internal static class CfaInterpreter
                     rules.Set(expressionRegister, new RegisterRule(RuleKind.Expression, Expression: Block(ref reader, context.Table)));
                     break;
                 case 0x11: // offset_extended_sf
-                    rules.Set(Register(ref reader), new RegisterRule(RuleKind.Offset, checked(reader.ReadSLeb128() * cie.DataAlignment)));
+                    rules.Set(Register(ref reader), new RegisterRule(RuleKind.Offset, checked(reader.Sleb() * cie.DataAlignment)));
                     break;
                 case 0x12: // def_cfa_sf
                     int sfRegister = Register(ref reader);
-                    rules.Cfa = new CfaRule(sfRegister, checked(reader.ReadSLeb128() * cie.DataAlignment), default, false);
+                    rules.Cfa = new CfaRule(sfRegister, checked(reader.Sleb() * cie.DataAlignment), default, false);
                     break;
                 case 0x13: // def_cfa_offset_sf
-                    rules.Cfa = rules.Cfa with { Offset = checked(reader.ReadSLeb128() * cie.DataAlignment) };
+                    rules.Cfa = rules.Cfa with { Offset = checked(reader.Sleb() * cie.DataAlignment) };
                     break;
                 case 0x14: // val_offset
-                    rules.Set(Register(ref reader), new RegisterRule(RuleKind.ValOffset, Factored(reader.ReadULeb128(), cie)));
+                    rules.Set(Register(ref reader), new RegisterRule(RuleKind.ValOffset, Factored(reader.Uleb(), cie)));
                     break;
                 case 0x15: // val_offset_sf
-                    rules.Set(Register(ref reader), new RegisterRule(RuleKind.ValOffset, checked(reader.ReadSLeb128() * cie.DataAlignment)));
+                    rules.Set(Register(ref reader), new RegisterRule(RuleKind.ValOffset, checked(reader.Sleb() * cie.DataAlignment)));
                     break;
                 case 0x16: // val_expression
                     int valRegister = Register(ref reader);
                     rules.Set(valRegister, new RegisterRule(RuleKind.ValExpression, Expression: Block(ref reader, context.Table)));
                     break;
                 case 0x2e: // GNU_args_size: only matters for landing pads.
-                    reader.ReadULeb128();
+                    reader.Uleb();
                     break;
                 case 0x2f: // GNU_negative_offset_extended
-                    rules.Set(Register(ref reader), new RegisterRule(RuleKind.Offset, -Factored(reader.ReadULeb128(), cie)));
+                    rules.Set(Register(ref reader), new RegisterRule(RuleKind.Offset, -Factored(reader.Uleb(), cie)));
                     break;
                 default:
                     throw new DwarfFormatException($"unknown call frame instruction 0x{op:x2} at offset 0x{reader.Position - 1:x}");
@@ -168,13 +170,13 @@ internal static class CfaInterpreter
     private static long Factored(ulong value, CommonInformationEntry cie) =>
         value <= long.MaxValue ? checked((long)value * cie.DataAlignment) : throw new DwarfFormatException($"factored offset {value} is too large");
 
-    private static int Register(ref DwarfReader reader) => reader.ReadULeb128AsInt("register number");
+    private static int Register(ref DwarfCursor reader) => reader.UlebAsInt("register number");
 
-    private static ReadOnlyMemory<byte> Block(ref DwarfReader reader, EhFrameTable table)
+    private static ReadOnlyMemory<byte> Block(ref DwarfCursor reader, EhFrameTable table)
     {
-        int length = reader.ReadULeb128AsInt("expression length");
+        int length = reader.UlebAsInt("expression length");
         int start = reader.Position;
-        reader.ReadBytes(length);
+        reader.Bytes((ulong)length);
         return table.Memory.Slice(start, length);
     }
 }

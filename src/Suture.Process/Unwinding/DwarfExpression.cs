@@ -1,3 +1,5 @@
+using Suture.Elf.Dwarf;
+
 namespace Suture.Process.Unwinding;
 
 /// <summary>
@@ -20,7 +22,7 @@ internal static class DwarfExpression
             stack[depth++] = pushed;
         }
 
-        var reader = new DwarfReader(expression);
+        var reader = new DwarfCursor(expression, "DWARF expression");
         for (int steps = 0; !reader.AtEnd; steps++)
         {
             if (steps >= MaxSteps)
@@ -29,47 +31,47 @@ internal static class DwarfExpression
             }
 
             int at = reader.Position;
-            byte op = reader.ReadU8();
+            byte op = reader.U8();
             switch (op)
             {
                 case >= 0x30 and <= 0x4f: // lit0..lit31
                     Push(stack, ref depth, (ulong)(op - 0x30));
                     break;
                 case >= 0x70 and <= 0x8f: // breg0..breg31
-                    Push(stack, ref depth, registers.Get(op - 0x70) + (ulong)reader.ReadSLeb128());
+                    Push(stack, ref depth, registers.Get(op - 0x70) + (ulong)reader.Sleb());
                     break;
                 case 0x92: // bregx
-                    int register = reader.ReadULeb128AsInt("register number");
-                    Push(stack, ref depth, registers.Get(register) + (ulong)reader.ReadSLeb128());
+                    int register = reader.UlebAsInt("register number");
+                    Push(stack, ref depth, registers.Get(register) + (ulong)reader.Sleb());
                     break;
                 case 0x03: // addr
                 case 0x0e: // const8u
                 case 0x0f: // const8s
-                    Push(stack, ref depth, reader.ReadU64());
+                    Push(stack, ref depth, reader.U64());
                     break;
                 case 0x08:
-                    Push(stack, ref depth, reader.ReadU8());
+                    Push(stack, ref depth, reader.U8());
                     break;
                 case 0x09:
-                    Push(stack, ref depth, (ulong)(sbyte)reader.ReadU8());
+                    Push(stack, ref depth, (ulong)(sbyte)reader.U8());
                     break;
                 case 0x0a:
-                    Push(stack, ref depth, reader.ReadU16());
+                    Push(stack, ref depth, reader.U16());
                     break;
                 case 0x0b:
-                    Push(stack, ref depth, (ulong)(short)reader.ReadU16());
+                    Push(stack, ref depth, (ulong)(short)reader.U16());
                     break;
                 case 0x0c:
-                    Push(stack, ref depth, reader.ReadU32());
+                    Push(stack, ref depth, reader.U32());
                     break;
                 case 0x0d:
-                    Push(stack, ref depth, (ulong)(int)reader.ReadU32());
+                    Push(stack, ref depth, (ulong)(int)reader.U32());
                     break;
                 case 0x10: // constu
-                    Push(stack, ref depth, reader.ReadULeb128());
+                    Push(stack, ref depth, reader.Uleb());
                     break;
                 case 0x11: // consts
-                    Push(stack, ref depth, (ulong)reader.ReadSLeb128());
+                    Push(stack, ref depth, (ulong)reader.Sleb());
                     break;
                 case 0x12: // dup
                     Push(stack, ref depth, Peek(stack, depth, 0));
@@ -81,7 +83,7 @@ internal static class DwarfExpression
                     Push(stack, ref depth, Peek(stack, depth, 1));
                     break;
                 case 0x15: // pick
-                    Push(stack, ref depth, Peek(stack, depth, reader.ReadU8()));
+                    Push(stack, ref depth, Peek(stack, depth, reader.U8()));
                     break;
                 case 0x16: // swap
                     ulong upper = Pop(stack, ref depth), lower = Pop(stack, ref depth);
@@ -98,7 +100,7 @@ internal static class DwarfExpression
                     Push(stack, ref depth, Read(memory, Pop(stack, ref depth), 8));
                     break;
                 case 0x94: // deref_size
-                    int size = reader.ReadU8();
+                    int size = reader.U8();
                     if (size is 0 or > 8)
                     {
                         throw new DwarfFormatException($"DW_OP_deref_size {size} at offset {at}");
@@ -107,7 +109,7 @@ internal static class DwarfExpression
                     Push(stack, ref depth, Read(memory, Pop(stack, ref depth), size));
                     break;
                 case 0x23: // plus_uconst
-                    Push(stack, ref depth, Pop(stack, ref depth) + reader.ReadULeb128());
+                    Push(stack, ref depth, Pop(stack, ref depth) + reader.Uleb());
                     break;
                 case 0x19: // abs
                     long value = (long)Pop(stack, ref depth);
@@ -125,7 +127,7 @@ internal static class DwarfExpression
                     Push(stack, ref depth, Binary(op, a, b, at));
                     break;
                 case 0x28: // bra
-                    short branch = (short)reader.ReadU16();
+                    short branch = (short)reader.U16();
                     if (Pop(stack, ref depth) != 0)
                     {
                         Jump(ref reader, branch, at);
@@ -133,7 +135,7 @@ internal static class DwarfExpression
 
                     break;
                 case 0x2f: // skip
-                    Jump(ref reader, (short)reader.ReadU16(), at);
+                    Jump(ref reader, (short)reader.U16(), at);
                     break;
                 case 0x96: // nop
                     break;
@@ -167,10 +169,10 @@ internal static class DwarfExpression
         _ => throw new DwarfFormatException($"DWARF expression operation 0x{op:x2} at offset {at} is not supported"),
     };
 
-    private static void Jump(ref DwarfReader reader, short offset, int at)
+    private static void Jump(ref DwarfCursor reader, short offset, int at)
     {
         int target = reader.Position + offset;
-        if (target < 0 || target > reader.Length)
+        if (target < 0 || target > reader.End)
         {
             throw new DwarfFormatException($"DWARF expression branch at offset {at} jumps outside the expression");
         }

@@ -1,3 +1,5 @@
+using Suture.Elf.Dwarf;
+
 namespace Suture.Process.Unwinding;
 
 /// <summary>Decodes CIE and FDE records of .eh_frame (LSB 5.0 and the DWARF 4 call frame format).</summary>
@@ -5,38 +7,38 @@ internal static class EhFrameParser
 {
     public static CommonInformationEntry ParseCie(ReadOnlySpan<byte> data, ulong address, in EhFrameEntry entry)
     {
-        var reader = new DwarfReader(data[..entry.End], address) { Position = entry.ContentStart + 4 };
-        byte version = reader.ReadU8();
+        var reader = new DwarfCursor(data[..entry.End], ".eh_frame", entry.ContentStart + 4, address);
+        byte version = reader.U8();
         if (version is not (1 or 3 or 4))
         {
             throw new DwarfFormatException($"CIE at offset 0x{entry.Offset:x} has version {version}; expected 1, 3 or 4");
         }
 
-        string augmentation = reader.ReadCString();
+        string augmentation = reader.CString("augmentation");
         if (augmentation.Contains("eh", StringComparison.Ordinal))
         {
-            reader.ReadU64(); // Old GCC "eh" augmentation: a pointer to exception data.
+            reader.U64(); // Old GCC "eh" augmentation: a pointer to exception data.
         }
 
         if (version == 4)
         {
-            byte addressSize = reader.ReadU8();
-            byte segmentSize = reader.ReadU8();
+            byte addressSize = reader.U8();
+            byte segmentSize = reader.U8();
             if (addressSize != 8 || segmentSize != 0)
             {
                 throw new DwarfFormatException($"CIE at offset 0x{entry.Offset:x} has address size {addressSize} and segment size {segmentSize}; expected 8 and 0");
             }
         }
 
-        ulong codeAlignment = reader.ReadULeb128();
-        long dataAlignment = reader.ReadSLeb128();
-        int returnAddress = version == 1 ? reader.ReadU8() : reader.ReadULeb128AsInt("return address register");
+        ulong codeAlignment = reader.Uleb();
+        long dataAlignment = reader.Sleb();
+        int returnAddress = version == 1 ? reader.U8() : reader.UlebAsInt("return address register");
         byte fdeEncoding = PointerEncoding.AbsPtr;
         bool signal = false;
         bool hasData = augmentation.StartsWith('z');
         if (hasData)
         {
-            int dataLength = reader.ReadULeb128AsInt("augmentation data length");
+            int dataLength = reader.UlebAsInt("augmentation data length");
             int dataEnd = reader.Position + dataLength;
             if (dataLength > reader.Remaining)
             {
@@ -48,14 +50,14 @@ internal static class EhFrameParser
                 switch (c)
                 {
                     case 'R':
-                        fdeEncoding = reader.ReadU8();
+                        fdeEncoding = reader.U8();
                         break;
                     case 'L':
-                        reader.ReadU8(); // LSDA encoding: the unwinder does not need the LSDA.
+                        reader.U8(); // LSDA encoding: the unwinder does not need the LSDA.
                         break;
                     case 'P':
-                        byte personality = reader.ReadU8();
-                        reader.ReadPointerValue(personality); // Skipped: its base does not matter.
+                        byte personality = reader.U8();
+                        reader.PointerValue(personality); // Skipped: its base does not matter.
                         break;
                     case 'S':
                         signal = true;
@@ -100,9 +102,9 @@ internal static class EhFrameParser
 
     public static FrameDescriptionEntry ParseFde(ReadOnlySpan<byte> data, ulong address, in EhFrameEntry entry, CommonInformationEntry cie)
     {
-        var reader = new DwarfReader(data[..entry.End], address) { Position = entry.ContentStart + 4 };
-        ulong begin = reader.ReadEncodedPointer(cie.FdeEncoding);
-        ulong range = reader.ReadPointerValue(cie.FdeEncoding);
+        var reader = new DwarfCursor(data[..entry.End], ".eh_frame", entry.ContentStart + 4, address);
+        ulong begin = reader.EncodedPointer(cie.FdeEncoding);
+        ulong range = reader.PointerValue(cie.FdeEncoding);
         if (range > ulong.MaxValue - begin)
         {
             throw new DwarfFormatException($"FDE at offset 0x{entry.Offset:x} covers 0x{begin:x} + 0x{range:x}, past the end of the address space");
@@ -110,8 +112,8 @@ internal static class EhFrameParser
 
         if (cie.HasAugmentationData)
         {
-            int dataLength = reader.ReadULeb128AsInt("FDE augmentation data length");
-            reader.ReadBytes(dataLength);
+            int dataLength = reader.UlebAsInt("FDE augmentation data length");
+            reader.Bytes((ulong)dataLength);
         }
 
         return new FrameDescriptionEntry(entry.Offset, begin, begin + range, cie, reader.Position, entry.End);

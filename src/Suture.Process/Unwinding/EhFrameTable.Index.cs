@@ -1,3 +1,5 @@
+using Suture.Elf.Dwarf;
+
 namespace Suture.Process.Unwinding;
 
 public sealed partial class EhFrameTable
@@ -6,18 +8,18 @@ public sealed partial class EhFrameTable
     {
         try
         {
-            var reader = new DwarfReader(header, headerAddress);
-            byte version = reader.ReadU8();
-            byte framePointerEncoding = reader.ReadU8();
-            byte countEncoding = reader.ReadU8();
-            byte tableEncoding = reader.ReadU8();
+            var reader = new DwarfCursor(header, ".eh_frame_hdr", 0, headerAddress);
+            byte version = reader.U8();
+            byte framePointerEncoding = reader.U8();
+            byte countEncoding = reader.U8();
+            byte tableEncoding = reader.U8();
             if (version != 1)
             {
                 problem = $".eh_frame_hdr has version {version}, expected 1";
                 return false;
             }
 
-            ulong framePointer = reader.ReadEncodedPointer(framePointerEncoding, headerAddress, hasDataBase: true);
+            ulong framePointer = reader.EncodedPointer(framePointerEncoding, ".eh_frame pointer", headerAddress, hasDataBase: true);
             if (framePointer != Address)
             {
                 problem = $".eh_frame_hdr points to .eh_frame at 0x{framePointer:x}, but it is at 0x{Address:x}";
@@ -30,7 +32,7 @@ public sealed partial class EhFrameTable
                 return false;
             }
 
-            ulong count = reader.ReadEncodedPointer(countEncoding, headerAddress, hasDataBase: true);
+            ulong count = reader.EncodedPointer(countEncoding, "FDE count", headerAddress, hasDataBase: true);
             int entrySize = FixedSize(tableEncoding);
             if (entrySize == 0 || count > (ulong)(reader.Remaining / (2 * entrySize)) || count > MaxFdes)
             {
@@ -43,8 +45,8 @@ public sealed partial class EhFrameTable
             bool sorted = true;
             for (int i = 0; i < starts.Length; i++)
             {
-                starts[i] = reader.ReadEncodedPointer(tableEncoding, headerAddress, hasDataBase: true);
-                ulong fde = reader.ReadEncodedPointer(tableEncoding, headerAddress, hasDataBase: true);
+                starts[i] = reader.EncodedPointer(tableEncoding, "search table start", headerAddress, hasDataBase: true);
+                ulong fde = reader.EncodedPointer(tableEncoding, "search table FDE", headerAddress, hasDataBase: true);
                 if (fde < Address || fde - Address >= (ulong)_data.Length)
                 {
                     problem = $".eh_frame_hdr entry {i} points to an FDE at 0x{fde:x}, outside .eh_frame (0x{Address:x}, {_data.Length} bytes)";
@@ -87,14 +89,8 @@ public sealed partial class EhFrameTable
         int offset = 0;
         try
         {
-            while (offset < data.Length)
+            while (EhFrameEntry.Next(data, ref offset, out EhFrameEntry entry))
             {
-                EhFrameEntry entry = EhFrameEntry.Read(data, offset);
-                if (entry.IsTerminator)
-                {
-                    break;
-                }
-
                 if (entry.IsCie)
                 {
                     _cies[entry.Offset] = EhFrameParser.ParseCie(data, Address, entry);
@@ -114,8 +110,6 @@ public sealed partial class EhFrameTable
                         offsets.Add(entry.Offset);
                     }
                 }
-
-                offset = entry.End;
             }
         }
         catch (Exception e) when (e is DwarfFormatException or ArithmeticException)

@@ -1,4 +1,5 @@
 using Suture.Elf;
+using Suture.Elf.Dwarf;
 
 namespace Suture.Process.Unwinding;
 
@@ -40,8 +41,8 @@ public sealed partial class EhFrameTable
         ulong frameAddress;
         try
         {
-            var reader = new DwarfReader(header, segment.VirtualAddress) { Position = 4 };
-            frameAddress = reader.ReadEncodedPointer(header[1], segment.VirtualAddress, hasDataBase: true);
+            var reader = new DwarfCursor(header, ".eh_frame_hdr", 4, segment.VirtualAddress);
+            frameAddress = reader.EncodedPointer(header[1], ".eh_frame pointer", segment.VirtualAddress, hasDataBase: true);
         }
         catch (DwarfFormatException)
         {

@@ -1,3 +1,5 @@
+using Suture.Elf.Dwarf;
+
 namespace Suture.Process.Unwinding;
 
 public sealed partial class EhFrameTable
@@ -12,21 +14,19 @@ public sealed partial class EhFrameTable
         var problems = new List<string>();
         ReadOnlySpan<byte> data = _data.Span;
         int offset = 0;
-        while (offset < data.Length && problems.Count < maxProblems)
+        while (problems.Count < maxProblems)
         {
             EhFrameEntry entry;
             try
             {
-                entry = EhFrameEntry.Read(data, offset);
+                if (!EhFrameEntry.Next(data, ref offset, out entry))
+                {
+                    break;
+                }
             }
             catch (DwarfFormatException e)
             {
                 problems.Add(e.Message);
-                break;
-            }
-
-            if (entry.IsTerminator)
-            {
                 break;
             }
 
@@ -49,8 +49,6 @@ public sealed partial class EhFrameTable
             {
                 problems.Add($"{(entry.IsCie ? "CIE" : "FDE")} at offset 0x{entry.Offset:x}: {e.Message}");
             }
-
-            offset = entry.End;
         }
 
         return problems;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Suture.Elf.Dwarf;
 
 namespace Suture.Process.Unwinding;
 

@@ -1,3 +1,5 @@
+using Suture.Elf.Dwarf;
+
 namespace Suture.Process.Unwinding;
 
 /// <summary>The result of stepping out of one frame: its CFA and the caller's registers.</summary>

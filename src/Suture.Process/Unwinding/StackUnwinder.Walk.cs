@@ -1,3 +1,5 @@
+using Suture.Elf.Dwarf;
+
 namespace Suture.Process.Unwinding;
 
 public sealed partial class StackUnwinder

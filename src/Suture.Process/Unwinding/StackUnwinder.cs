@@ -2,6 +2,7 @@ using Suture.Elf;
 using Suture.Native;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
+using Suture.Process.Tracing;
 
 namespace Suture.Process.Unwinding;
 
@@ -102,10 +103,10 @@ public sealed partial class StackUnwinder
     }
 
     /// <summary>Unwinds the stack of a thread with registers <paramref name="regs"/>.</summary>
-    public UnwindResult Unwind(in UserRegs regs, StackMemory stack, int maxFrames = DefaultMaxFrames)
+    public UnwindResult Unwind(in ThreadRegisters regs, StackMemory stack, int maxFrames = DefaultMaxFrames)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        return new Walk(this, stack, maxFrames).Run(RegisterSet.FromUserRegs(regs));
+        return new Walk(this, stack, maxFrames).Run(RegisterSet.FromUserRegs(regs.Raw));
     }
 
     private CodeRegion? FindRegion(ulong pc)

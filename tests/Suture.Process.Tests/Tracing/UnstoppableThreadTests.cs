@@ -138,19 +138,7 @@ public sealed class UnstoppableThreadTests
     {
         int line = program.WaitForLine(l => l.StartsWith("pid ", StringComparison.Ordinal));
         int pid = int.Parse(program.Lines(line)[0][4..], System.Globalization.CultureInfo.InvariantCulture);
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            int sleeper = ThreadList.Read(pid).FirstOrDefault(t => ThreadList.State(pid, t) == 'D');
-            if (sleeper != 0)
-            {
-                return (pid, sleeper);
-            }
-
-            Thread.Sleep(5);
-        }
-
-        throw new TimeoutException($"no thread of process {pid} entered uninterruptible sleep");
+        return (pid, ThreadStates.WaitForUninterruptible(pid));
     }
 
     /// <summary>Each of the three tickers prints again, and none of them is held in a ptrace stop.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Suture.Native;
 using Suture.Process.Memory;
 using Suture.Process.Objects;
 using Suture.Process.Tracing;
@@ -12,11 +11,17 @@ internal sealed record LiveSnapshot(
     IReadOnlyDictionary<int, UnwindResult> Threads,
     IReadOnlyList<LoadedObject> Objects,
     double FirstPassMicroseconds,
-    double MicrosecondsPerThread,
-    double UnwindOnlyMicrosecondsPerThread,
-    int TablesLoaded)
+    int TablesLoaded,
+    int TablesLoadedAfterRepeats,
+    int RepeatsDiffering)
 {
-    public static LiveSnapshot Take(int pid, int benchmarkRounds = 0)
+    /// <param name="repeats">
+    /// How many more times to unwind every thread with the tables loaded (from a stack captured
+    /// again each time, as a consistency check does); <see cref="RepeatsDiffering"/> counts the
+    /// unwinds whose frames differ from the first pass. Its cost is measured by bench/run.sh
+    /// (unwind), not here.
+    /// </param>
+    public static LiveSnapshot Take(int pid, int repeats = 0)
     {
         using var tracer = new Tracer();
         return tracer.Run(() =>
@@ -30,52 +35,25 @@ internal sealed record LiveSnapshot(
             var registers = stopped.Threads.ToDictionary(t => t.Tid, stopped.GetRegisters);
             var results = new Dictionary<int, UnwindResult>();
             var firstPass = Stopwatch.StartNew();
-            foreach ((int tid, UserRegs regs) in registers)
+            foreach ((int tid, ThreadRegisters regs) in registers)
             {
                 results[tid] = unwinder.Unwind(regs, StackMemory.Capture(memory, mappings, regs.Rsp));
             }
 
             double firstPassMicroseconds = firstPass.Elapsed.TotalMicroseconds;
 
-            // Tables are loaded now; time capture + unwind of every thread, as a consistency check would.
-            double perThread = 0, unwindOnly = 0;
-            if (benchmarkRounds > 0)
+            int tablesLoaded = unwinder.TablesLoaded;
+            int differing = 0;
+            for (int round = 0; round < repeats; round++)
             {
-                // Warm up, then give tiered compilation time to install optimized code.
-                for (int round = 0; round < benchmarkRounds; round++)
+                foreach (var (tid, regs) in registers)
                 {
-                    foreach ((int _, UserRegs regs) in registers)
-                    {
-                        unwinder.Unwind(regs, StackMemory.Capture(memory, mappings, regs.Rsp));
-                    }
+                    UnwindResult again = unwinder.Unwind(regs, StackMemory.Capture(memory, mappings, regs.Rsp));
+                    differing += again.IsComplete == results[tid].IsComplete && again.Frames.SequenceEqual(results[tid].Frames) ? 0 : 1;
                 }
-
-                Thread.Sleep(500);
-                var stacks = registers.ToDictionary(r => r.Key, r => StackMemory.Capture(memory, mappings, r.Value.Rsp));
-                var unwindClock = Stopwatch.StartNew();
-                for (int round = 0; round < benchmarkRounds; round++)
-                {
-                    foreach ((int tid, UserRegs regs) in registers)
-                    {
-                        unwinder.Unwind(regs, stacks[tid]);
-                    }
-                }
-
-                unwindOnly = unwindClock.Elapsed.TotalMicroseconds / (benchmarkRounds * registers.Count);
-
-                var clock = Stopwatch.StartNew();
-                for (int round = 0; round < benchmarkRounds; round++)
-                {
-                    foreach ((int _, UserRegs regs) in registers)
-                    {
-                        unwinder.Unwind(regs, StackMemory.Capture(memory, mappings, regs.Rsp));
-                    }
-                }
-
-                perThread = clock.Elapsed.TotalMicroseconds / (benchmarkRounds * registers.Count);
             }
 
-            return new LiveSnapshot(results, objects, firstPassMicroseconds, perThread, unwindOnly, unwinder.TablesLoaded);
+            return new LiveSnapshot(results, objects, firstPassMicroseconds, tablesLoaded, unwinder.TablesLoaded, differing);
         });
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Suture.Elf;
-using Suture.Native;
 using Suture.Process.Objects;
+using Suture.Process.Tracing;
 using Suture.Process.Unwinding;
 
 namespace Suture.Process.Tests.Unwinding;
@@ -112,12 +112,10 @@ public sealed class MalformedEhFrameTests
         random.NextBytes(stackBytes);
         for (int i = 0; i < 4; i++)
         {
-            var regs = new UserRegs
-            {
-                Rip = table.LowPc + (ulong)random.Next(0x100),
-                Rsp = 0x7000 + (ulong)random.Next(512),
-                Rbp = 0x7000 + (ulong)random.Next(512),
-            };
+            var regs = ThreadRegisters.ForContext(
+                rip: table.LowPc + (ulong)random.Next(0x100),
+                rsp: 0x7000 + (ulong)random.Next(512),
+                rbp: 0x7000 + (ulong)random.Next(512));
             UnwindResult result = unwinder.Unwind(regs, StackMemory.FromBytes(0x7000, stackBytes), maxFrames: 64);
             Assert.True(result.IsComplete || result.Failure is not null);
         }

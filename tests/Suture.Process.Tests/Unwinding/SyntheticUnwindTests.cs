@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using Suture.Native;
 using Suture.Process.Objects;
+using Suture.Process.Tracing;
 using Suture.Process.Unwinding;
 
 namespace Suture.Process.Tests.Unwinding;
@@ -52,8 +52,7 @@ public sealed class SyntheticUnwindTests
 
         // At 0x1004 (after mov %rsp,%rbp): CFA = rbp + 16, rbp saved at CFA - 16.
         ulong rbp = rsp + 0x20;
-        UserRegs regs = Regs(0x1004, rsp);
-        regs.Rbp = rbp;
+        var regs = ThreadRegisters.ForContext(0x1004, rsp, rbp);
         UnwindResult framed = unwinder.Unwind(regs, Stack(rsp, (rbp, 0x1111), (rbp + 8, 0x2004)));
         Assert.True(framed.IsComplete, framed.Failure);
         Assert.Equal(rbp + 16, framed.Frames[0].Cfa);
@@ -64,7 +63,7 @@ public sealed class SyntheticUnwindTests
         Assert.Equal(rsp + 8, epilogue.Frames[0].Cfa);
 
         // At 0x1009 restore_state brings back CFA = rbp + 16.
-        UnwindResult restored = unwinder.Unwind(regs with { Rip = 0x1009 }, Stack(rsp, (rbp, 0x1111), (rbp + 8, 0x2004)));
+        UnwindResult restored = unwinder.Unwind(regs.With(rip: 0x1009), Stack(rsp, (rbp, 0x1111), (rbp + 8, 0x2004)));
         Assert.True(restored.IsComplete, restored.Failure);
         Assert.Equal(rbp + 16, restored.Frames[0].Cfa);
     }
@@ -134,7 +133,7 @@ public sealed class SyntheticUnwindTests
         return (unwinder, 0x2004);
     }
 
-    private static UserRegs Regs(ulong rip, ulong rsp) => new() { Rip = rip, Rsp = rsp };
+    private static ThreadRegisters Regs(ulong rip, ulong rsp) => ThreadRegisters.ForContext(rip, rsp, rbp: 0);
 
     private static StackMemory Stack(ulong rsp, params (ulong Address, ulong Value)[] words)
     {

@@ -3,7 +3,7 @@
 # (dpkg-buildpackage); the target is the package's own stripped build of the version shipped
 # before the fix (1.7.15-1+deb12u2; Debian 12 installs the fixed 1.7.15-1+deb12u4 today).
 
-CASE=cjson
+
 CJSON_CVE=CVE-2023-26819
 CJSON_SOURCE=1.7.15-1+deb12u4
 CJSON_SHIPPED=1.7.15-1+deb12u2
@@ -14,28 +14,19 @@ CJSON_HERE=$(dirname "${BASH_SOURCE[0]}")
 
 case_cjson() {
     local work=$1
-    apt-get install -y -qq --no-upgrade "${CJSON_DEPS[@]}" >/dev/null 2>&1 || { fail "installing ${CJSON_DEPS[*]} failed"; return 1; }
-    local updated tree=$CACHE/trees/cjson-$CJSON_SHIPPED
-    updated=$(fetch_source cjson "$CJSON_SOURCE") || return 1
-    cp "$updated/debian/patches/$CJSON_FIX" "$work/fix.diff"
-    if [ ! -d "$tree" ]; then
-        mkdir -p "$CACHE/trees" && rm -rf "$tree.tmp" && cp -a "$updated" "$tree.tmp" || return 1
-        unapply_patches "$tree.tmp" "${CJSON_LATER[@]}" || return 1
-        drop_changelog_entry "$tree.tmp" && drop_changelog_entry "$tree.tmp"
-        mv "$tree.tmp" "$tree"
-    fi
-    head -1 "$tree/debian/changelog" | grep -qF "($CJSON_SHIPPED)" || { fail "$tree is not $CJSON_SHIPPED"; return 1; }
+    install_deps "${CJSON_DEPS[@]}" || return 1
+    local tree
+    tree=$(shipped_tree cjson "$CJSON_SOURCE" "$CJSON_SHIPPED" 2 "${CJSON_LATER[@]}") || return 1
+    fix_of cjson "$CJSON_SOURCE" "$CJSON_FIX" "$work/fix.diff" || return 1
 
-    local started own
-    cp -a "$tree" "$work/own" && started=$(now)
-    (cd "$work/own" && dpkg-buildpackage -b -uc -us > "$work/own-build.log" 2>&1) || { fail "dpkg-buildpackage failed, see $work/own-build.log"; return 1; }
-    own=$(elapsed "$started")
+    local built; built=$(own_build "$tree" "cjson-$CJSON_SHIPPED" 'dpkg-buildpackage -b -uc -us') || return 1
+    local own=${built##* } builddir=${built% *}
     log "cjson: the package's own build took $own s"
     local deployed=$work/deployed
-    mkdir -p "$deployed" && cp -a "$work/own/debian/libcjson1/usr/lib/x86_64-linux-gnu"/libcjson* "$deployed/" || return 1
+    mkdir -p "$deployed" && cp -a "$builddir/debian/libcjson1/usr/lib/x86_64-linux-gnu"/libcjson* "$deployed/" || return 1
     local target; target=$(readlink -f "$deployed/libcjson.so.1")
 
-    started=$(now)
+    local started=$(now)
     "$SUTURE" build --source "$tree" --patch "$work/fix.diff" --build 'dpkg-buildpackage -b -uc -us' \
         --target "$target" --cve "$CJSON_CVE" --id cjson-cve-2023-26819 -o "$work/cjson.patch" > "$work/suture-build.log" 2>&1 \
         || { fail "suture build failed: $(grep -m1 '^error' "$work/suture-build.log")"; return 1; }
@@ -52,11 +43,11 @@ case_cjson() {
 
     started=$(now)
     "$SUTURE" apply -p "$p" "$work/cjson.patch" > "$work/apply.log" 2>&1 || { fail "suture apply failed: $(cat "$work/apply.log")"; return 1; }
-    local apply_ms; apply_ms=$(awk -v a="$started" -v b="$(now)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+    local apply_ms; apply_ms=$(ms_since "$started")
     wait_for "$work/number.out" '^parsed=yes$' || return 1
     kill -0 "$p" 2>/dev/null || { fail "process $p died"; return 1; }
     log "cjson: fixed after apply, same pid $p"
 
-    local functions; functions=$("$SUTURE" inspect "$work/cjson.patch" --json | perl -MJSON::PP -0777 -ne 'my $j = decode_json($_); print join(",", map { $_->{symbol} } @{$j->{functions}})')
-    result "$CASE" "$CJSON_CVE" "$functions" "$own" "$build_time" "$(stat -c %s "$work/cjson.patch")" "$apply_ms"
+    local functions; functions=$(patch_functions "$work/cjson.patch")
+    result cjson "$CJSON_CVE" "$functions" "$own" "$build_time" "$(stat -c %s "$work/cjson.patch")" "$apply_ms"
 }

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using Suture.Cli.Commands;
+using Suture.Cli.Output;
+
+namespace Suture.Cli;
+
+/// <summary>
+/// The <c>suture</c> command line over a console: <c>Main</c> runs it on the process's own
+/// console, tests on a captured one. A new command is a class with
+/// <c>public static Command Create(IConsole console)</c> whose action is
+/// <c>CommandRunner.Run(console, result, cancel =&gt; ...)</c> and which writes only through
+/// <paramref name="console"/>; add it to <see cref="Create"/>.
+/// </summary>
+internal static class SutureCommandLine
+{
+    public static RootCommand Create(IConsole console)
+    {
+        var root = new RootCommand("Suture: live patching for Linux. Builds patches from source fixes and applies them to running processes.");
+        root.Options.Add(CommonOptions.Verbose);
+        root.Subcommands.Add(BuildCommand.Create(console));
+        root.Subcommands.Add(InspectCommand.Create(console));
+        root.Subcommands.Add(ApplyCommand.Create(console));
+        root.Subcommands.Add(StatusCommand.Create(console));
+        root.Subcommands.Add(RevertCommand.Create(console));
+        root.Subcommands.Add(GcCommand.Create(console));
+        root.Subcommands.Add(KeyCommand.Create(console));
+        root.Subcommands.Add(SignCommand.Create(console));
+        root.Subcommands.Add(VerifyCommand.Create(console));
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; the exit code (README's table).</summary>
+    public static int Run(string[] args, IConsole console)
+    {
+        ParseResult parsed = Create(console).Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is ParseErrorAction)
+        {
+            return ReportParseErrors(parsed, console);
+        }
+
+        // Help and version go to the console too.
+        return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });
+    }
+
+    /// <summary>
+    /// A bad command line is exit 2 (README), one line naming every problem and where to look,
+    /// instead of System.CommandLine's exit 1 with the whole help text.
+    /// </summary>
+    private static int ReportParseErrors(ParseResult parsed, IConsole console)
+    {
+        bool atRoot = parsed.CommandResult == parsed.RootCommandResult;
+        string command = atRoot ? "suture" : $"suture {parsed.CommandResult.Command.Name}";
+        List<string> unknown = UnknownOptions(parsed);
+        string problems = atRoot && parsed.UnmatchedTokens.Count > 0
+            ? $"unknown command '{parsed.UnmatchedTokens[0]}'; the commands are {string.Join(", ", parsed.RootCommandResult.Command.Subcommands.Select(c => c.Name))}"
+            : unknown.Count > 0
+                ? string.Join("; ", unknown.Select(o => $"unknown option '{o}'").Concat(parsed.Errors.Where(e => parsed.UnmatchedTokens.All(t => !e.Message.Contains($"'{t}'", StringComparison.Ordinal))).Select(e => e.Message.TrimEnd('.'))))
+                : string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')));
+        problems = Printable.Text(problems);
+        console.Error.WriteLine($"error: {problems} (see '{command} --help')");
+        return (int)ExitCode.Usage;
+    }
+
+    /// <summary>
+    /// Words that look like options but are none of the command's: System.CommandLine takes an
+    /// unknown <c>--frobnicate</c> for the patch argument and then reports the patch as the
+    /// unrecognized word. Only asked once the line has errors; numbers (<c>--timeout -1</c>) are values.
+    /// </summary>
+    private static List<string> UnknownOptions(ParseResult parsed)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        for (SymbolResult? at = parsed.CommandResult; at is not null; at = at.Parent)
+        {
+            if (at is CommandResult { Command: var command })
+            {
+                foreach (Option option in command.Options)
+                {
+                    known.Add(option.Name);
+                    known.UnionWith(option.Aliases);
+                }
+            }
+        }
+
+        return [.. parsed.Tokens
+            .Where(t => t.Type == TokenType.Argument && t.Value.Length > 1 && t.Value[0] == '-' && !known.Contains(t.Value)
+                && !double.TryParse(t.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+            .Select(t => t.Value)
+            .Distinct(StringComparer.Ordinal)];
+    }
+}

@@ -1,7 +1,0 @@
-namespace Suture.Patching.Engine;
-
-/// <summary>A range of run-time code addresses that no thread may execute while it changes.</summary>
-public sealed record CodeRange(string Name, ulong Start, ulong End)
-{
-    public bool Contains(ulong address) => address >= Start && address < End;
-}

@@ -1,7 +1,0 @@
-namespace Suture.Patching.Engine;
-
-/// <summary>
-/// Where an external symbol is in a process. For an IFUNC that no loaded object has resolved yet,
-/// <see cref="Address"/> is its resolver, which is called in the target to learn the implementation.
-/// </summary>
-public readonly record struct ResolvedSymbol(ulong Address, bool IsIfuncResolver);
