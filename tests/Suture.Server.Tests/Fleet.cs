@@ -29,8 +29,11 @@ internal static class Fleet
         return (host, s.Client(host.HostToken));
     }
 
-    /// <summary>A valid v1 patch for <paramref name="buildId"/>, written by Suture.Format's writer.</summary>
-    public static byte[] Patch(int level, string buildId = BuildId, string id = "demo-fix", params string[] cves) => PatchWriter.Write(new PatchFile
+    /// <summary>A valid v1 patch for <paramref name="buildId"/>, written by Suture.Format's writer and signed by the key the test servers trust.</summary>
+    public static byte[] Patch(int level, string buildId = BuildId, string id = "demo-fix", params string[] cves) => ServerTrust.Sign(UnsignedPatch(level, buildId, id, cves));
+
+    /// <summary>The same patch without a signature.</summary>
+    public static byte[] UnsignedPatch(int level, string buildId = BuildId, string id = "demo-fix", params string[] cves) => PatchWriter.Write(new PatchFile
     {
         Target = new PatchTarget(Convert.FromHexString(buildId), "/usr/lib/libdemo.so.1"),
         Metadata = new PatchMetadata

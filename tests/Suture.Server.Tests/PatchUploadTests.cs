@@ -27,7 +27,7 @@ public abstract class PatchUploadTests(Database database)
         Assert.Equal(["CVE-2026-1234", "CVE-2026-1235"], info.Cves);
         Assert.Equal(("libdemo1", "1.2-3"), (info.Package, info.Version));
         Assert.Equal(patch.Length, info.Size);
-        Assert.Equal("unsigned", info.Signature);
+        Assert.Equal($"{ServerTrust.KeyId} ({ServerTrust.Name})", info.Signature);
         Assert.Equal(entries, (await s.VerifyAuditAsync()).Entries);
         Assert.Single(await (await s.Admin.GetAsync("/api/v1/patches")).ReadAsync<IReadOnlyList<PatchInfo>>());
         Assert.Equal(patch, await (await s.Admin.GetAsync($"/api/v1/patches/{info.Sha256}/content")).Content.ReadAsByteArrayAsync());
@@ -51,6 +51,46 @@ public abstract class PatchUploadTests(Database database)
 
         Assert.Empty(await (await s.Admin.GetAsync("/api/v1/patches")).ReadAsync<IReadOnlyList<PatchInfo>>());
         Assert.Equal(entries, (await s.VerifyAuditAsync()).Entries);
+    }
+
+    [Fact]
+    public async Task Unsigned_unknown_key_and_tampered_uploads_are_refused_with_the_reason_and_change_nothing()
+    {
+        await using ServerUnderTest s = await ServerUnderTest.StartAsync(database);
+        long entries = (await s.VerifyAuditAsync()).Entries;
+        byte[] tampered = Fleet.Patch(1);
+        tampered[tampered.AsSpan().IndexOf("CODE"u8) + 12] ^= 0x01; // the first byte of the code
+        System.Security.Cryptography.SHA256.HashData(tampered.AsSpan(0, tampered.Length - 32), tampered.AsSpan(tampered.Length - 32)); // a valid checksum again
+
+        (byte[] Patch, string Reason)[] cases =
+        [
+            (Fleet.UnsignedPatch(1), "the uploaded patch is not signed"),
+            (ServerTrust.SignByStranger(Fleet.UnsignedPatch(1)), $"which is not in the trust directory {ServerTrust.Directory}"),
+            (tampered, $"the signature of key {ServerTrust.KeyId} ('{ServerTrust.Name}') does not match the file's content"),
+        ];
+        foreach ((byte[] patch, string reason) in cases)
+        {
+            ProblemResponse problem = await (await s.PostPatchAsync(patch)).ProblemAsync(422);
+            Assert.Equal(ProblemTypes.InvalidPatch, problem.Type);
+            Assert.Equal("Signature refused", problem.Title);
+            Assert.Contains(reason, problem.Detail);
+        }
+
+        Assert.Empty(await (await s.Admin.GetAsync("/api/v1/patches")).ReadAsync<IReadOnlyList<PatchInfo>>());
+        Assert.Equal(entries, (await s.VerifyAuditAsync()).Entries);
+    }
+
+    [Fact]
+    public async Task A_server_without_its_trust_directory_refuses_every_upload_naming_it()
+    {
+        using var missing = new TestSupport.TempDirectory();
+        string directory = missing.File("trusted-keys");
+        await using ServerUnderTest s = await ServerUnderTest.StartAsync(database, new() { ["Suture:TrustDirectory"] = directory });
+
+        ProblemResponse problem = await (await s.PostPatchAsync(Fleet.Patch(1))).ProblemAsync(422);
+
+        Assert.Contains($"trust directory {directory} does not exist", problem.Detail);
+        Assert.Empty(await (await s.Admin.GetAsync("/api/v1/patches")).ReadAsync<IReadOnlyList<PatchInfo>>());
     }
 
     [Fact]

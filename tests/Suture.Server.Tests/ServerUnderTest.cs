@@ -63,6 +63,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         {
             ["Suture:DataDirectory"] = directory,
             ["Suture:Listen"] = "https://127.0.0.1:0",
+            ["Suture:TrustDirectory"] = ServerTrust.Directory,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach ((string k, string v) in await database.SettingsAsync())

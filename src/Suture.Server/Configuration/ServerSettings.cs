@@ -39,6 +39,15 @@ internal sealed record ServerSettings
     /// <summary>Largest patch upload in bytes.</summary>
     public long MaxPatchSize { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// The public keys (<c>*.pub</c>, and a <c>revoked</c> list) an uploaded patch must be signed
+    /// by, as on the hosts (docs/protocol.md#patches); default <c>DATA/trusted-keys</c>. The server
+    /// never holds a signing key.
+    /// </summary>
+    public string? TrustDirectory { get; init; }
+
+    public string Trust => TrustDirectory ?? Path.Combine(DataDirectory, "trusted-keys");
+
     public static ServerSettings From(IConfiguration configuration)
     {
         IConfigurationSection s = configuration.GetSection("Suture");
@@ -56,6 +65,7 @@ internal sealed record ServerSettings
             CheckInIntervalSeconds = Int(s, "CheckInIntervalSeconds", defaults.CheckInIntervalSeconds, 60, 7 * 86400),
             MaxRequestSize = Int(s, "MaxRequestSize", defaults.MaxRequestSize, 4096, 1L << 30),
             MaxPatchSize = Int(s, "MaxPatchSize", defaults.MaxPatchSize, 4096, 1L << 30),
+            TrustDirectory = s["TrustDirectory"],
         };
     }
 

@@ -71,7 +71,7 @@ internal static class PatchEndpoints
             return Problem.Of(422, ProblemTypes.InvalidPatch, "Not a valid patch", e.Message);
         }
 
-        (string? signature, string? refusal) = PatchSignatureCheck.Judge(data, patch);
+        (string? signature, string? refusal) = PatchSignatureCheck.Judge(data, settings.Trust);
         if (refusal is not null)
         {
             return Problem.Of(422, ProblemTypes.InvalidPatch, "Signature refused", refusal);
@@ -111,7 +111,7 @@ internal static class PatchEndpoints
                 Description = patch.Metadata.Description,
                 Size = data.Length,
                 Uploaded = now,
-                Signature = signature ?? PatchSignatureCheck.Unsigned,
+                Signature = signature!,
                 Cves = [.. patch.Metadata.Cves.Distinct(StringComparer.Ordinal).Select(c => new PatchCve { Cve = c })],
             };
             db.Patches.Add(p);
