@@ -49,6 +49,69 @@ public sealed class CommandErrorTests : IClassFixture<ErrorTests.BuiltSeed>
     }
 
     [Fact]
+    public void An_unsigned_patch_is_refused_before_any_process_is_looked_up()
+    {
+        using var directory = new TempDirectory();
+        string unsigned = directory.File("unsigned.patch");
+        File.WriteAllBytes(unsigned, Format.Writing.PatchWriter.Write(Format.PatchDocument.Load(_seed.Project.PatchPath).Patch));
+
+        AssertOneLineError(InProcessSuture.Run("verify", "--trust-dir", TestKeys.TrustDirectory, unsigned), ExitCode.Untrusted, $"{unsigned} is not signed; sign it with 'suture sign");
+        AssertOneLineError(InProcessSuture.Run("apply", "-p", "999999", "--trust-dir", TestKeys.TrustDirectory, unsigned), ExitCode.Untrusted, $"{unsigned} is not signed");
+    }
+
+    [Fact]
+    public void A_patch_signed_by_a_key_the_trust_directory_lacks_is_refused_naming_the_key()
+    {
+        using var directory = new TempDirectory();
+        string id = InProcessSuture.Succeed("key", "generate", "-o", directory.File("stranger"), "--name", "Stranger").Stdout.Split(' ')[1];
+        string patch = directory.File("stranger.patch");
+        InProcessSuture.Succeed("sign", _seed.Project.PatchPath, "--key", directory.File("stranger.key"), "-o", patch);
+
+        AssertOneLineError(InProcessSuture.Run("apply", "-p", "999999", "--trust-dir", TestKeys.TrustDirectory, patch), ExitCode.Untrusted, $"{patch} is signed by key {id} ('Stranger'), which is not in the trust directory {TestKeys.TrustDirectory}");
+    }
+
+    [Fact]
+    public void A_patch_changed_after_signing_is_refused_even_with_a_recomputed_checksum()
+    {
+        using var directory = new TempDirectory();
+        byte[] bytes = File.ReadAllBytes(_seed.Project.PatchPath);
+        bytes[bytes.AsSpan().IndexOf("CODE"u8) + 12] ^= 0x01; // first byte of the code
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
+        string tampered = directory.File("tampered.patch");
+        File.WriteAllBytes(tampered, bytes);
+
+        AssertOneLineError(InProcessSuture.Run("verify", "--trust-dir", TestKeys.TrustDirectory, tampered), ExitCode.Untrusted, $"{tampered}: the signature of key {TestKeys.KeyId} ('{TestKeys.Name}') does not match the file's content");
+        AssertOneLineError(InProcessSuture.Run("apply", "-p", "999999", "--trust-dir", TestKeys.TrustDirectory, tampered), ExitCode.Untrusted, "changed after signing");
+    }
+
+    [Fact]
+    public void A_trust_directory_that_is_missing_or_writable_by_others_is_refused_naming_it()
+    {
+        using var directory = new TempDirectory();
+        string missing = directory.File("missing");
+        string open = directory.File("open");
+        Directory.CreateDirectory(open);
+        File.SetUnixFileMode(open, (UnixFileMode)0b111_111_111);
+
+        ToolResult absent = InProcessSuture.Run("apply", "-p", "999999", "--trust-dir", missing, _seed.Project.PatchPath);
+        AssertOneLineError(absent, ExitCode.Untrusted, "does not exist");
+        Assert.Contains(missing, absent.Stderr);
+        AssertOneLineError(InProcessSuture.Run("verify", "--trust-dir", open, _seed.Project.PatchPath), ExitCode.Untrusted, $"{open} may be written by other users (mode 777)");
+    }
+
+    [Fact]
+    public void Key_generate_never_overwrites_an_existing_key()
+    {
+        using var directory = new TempDirectory();
+        string key = directory.File("release");
+        InProcessSuture.Succeed("key", "generate", "-o", key);
+        byte[] before = File.ReadAllBytes(key + ".key");
+
+        AssertOneLineError(InProcessSuture.Run("key", "generate", "-o", key), ExitCode.Failure, $"{key}.key exists; refusing to overwrite a key");
+        Assert.Equal(before, File.ReadAllBytes(key + ".key"));
+    }
+
+    [Fact]
     public void A_missing_patch_file_is_named()
     {
         using var directory = new TempDirectory();
