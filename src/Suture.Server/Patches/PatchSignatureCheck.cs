@@ -17,8 +17,19 @@ internal static class PatchSignatureCheck
     /// </summary>
     public static (string? Verdict, string? Refusal) Judge(byte[] file, string trustDirectory)
     {
+        // The host-side messages name apply's options (--trust-dir, --allow-unsigned); these two name the server's.
+        if (!Directory.Exists(trustDirectory))
+        {
+            return (null, $"the server's trust directory {trustDirectory} does not exist, so no upload can be verified; install the publishers' public keys (NAME.pub from 'suture key generate') there, or set Suture:TrustDirectory");
+        }
+
         try
         {
+            if (PatchVerifier.Claimed(file, "the uploaded patch") is null)
+            {
+                return (null, $"the uploaded patch is not signed; sign it with 'suture sign PATCH --key NAME.key' before uploading, with a key whose NAME.pub is in the server's trust directory {trustDirectory}");
+            }
+
             TrustStore trust = TrustStore.Load(trustDirectory);
             Signer signer = PatchVerifier.Verify(file, "the uploaded patch", trust);
             return ($"{signer.KeyId} ({signer.Name})", null);
