@@ -42,10 +42,10 @@ internal static class ApplyCommand
             PatchDocument document = store?.Newest[0] ?? PatchDocument.Load(path);
             options = options with { Signers = TrustOptions.Verify(console, store?.Newest ?? [document], result.GetValue(trustDir), result.GetValue(allowUnsigned)) };
             using var tracer = new Tracer();
-            // The host state (docs/scanners.md) is refreshed by status --all and --cves, not here:
-            // its file writes would shift the kill-point tests' count of writes into the target.
-            return store is not null ? ApplyStore(console, tracer, store, target, options)
-                : target is int one ? ApplyOne(console, tracer, one, document, options) : ApplyAll(console, tracer, document, options);
+            // The host state (docs/scanners.md) follows every change: written with write(2), so
+            // pwrite64 stays the call of suture's writes into targets (the kill-point tests count it).
+            return HostStateRefresh.After(console, () => store is not null ? ApplyStore(console, tracer, store, target, options)
+                : target is int one ? ApplyOne(console, tracer, one, document, options) : ApplyAll(console, tracer, document, options));
         }));
         return command;
     }

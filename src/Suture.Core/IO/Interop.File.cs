@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Suture.IO;
 
 /// <summary>
-/// The three libc calls <see cref="RegularFile"/> needs. Kept here rather than in Suture.Native
+/// The libc calls <see cref="RegularFile"/> needs. Kept here rather than in Suture.Native
 /// (ptrace and the tracer's interop, internal to Suture.Process) so the patch format can open
 /// files without the tracing layer; the layout is checked against the C headers in a test.
 /// </summary>
@@ -12,6 +12,10 @@ internal static partial class Interop
     internal const string Libc = "libc.so.6";
 
     internal const int O_RDONLY = 0;
+    internal const int O_WRONLY = 1;
+    internal const int O_CREAT = 0x40;
+    internal const int O_TRUNC = 0x200;
+    internal const int EINTR = 4;
     internal const int O_NONBLOCK = 0x800;
     internal const int O_CLOEXEC = 0x80000;
     internal const int O_NOCTTY = 0x100;
@@ -24,6 +28,12 @@ internal static partial class Interop
 
     [LibraryImport(Libc, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Open(string path, int flags);
+
+    [LibraryImport(Libc, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Open(string path, int flags, uint mode);
+
+    [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
+    internal static unsafe partial nint Write(int fd, byte* buffer, nuint count);
 
     [LibraryImport(Libc, EntryPoint = "fstat", SetLastError = true)]
     internal static unsafe partial int FStat(int fd, byte* buffer);

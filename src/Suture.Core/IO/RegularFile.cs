@@ -46,6 +46,49 @@ public static class RegularFile
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
+    /// <summary>
+    /// Creates or truncates <paramref name="path"/> (mode 0644 before the umask) and writes
+    /// <paramref name="content"/> with plain write(2) calls. .NET's file APIs write regular files
+    /// with pwrite64, the call the kill-point tests count and fault for suture's writes into a
+    /// target; files suture writes for itself around an apply (the host state) use this instead.
+    /// </summary>
+    /// <exception cref="IOException">open or write failed (names the path and the errno).</exception>
+    public static unsafe void WriteAll(string path, ReadOnlySpan<byte> content)
+    {
+        int fd = Interop.Open(path, Interop.O_WRONLY | Interop.O_CREAT | Interop.O_TRUNC | Interop.O_CLOEXEC | Interop.O_NOCTTY, 0b110_100_100);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot create {path}: {DescribeError(Marshal.GetLastPInvokeError())}");
+        }
+
+        try
+        {
+            fixed (byte* start = content)
+            {
+                for (int done = 0; done < content.Length;)
+                {
+                    nint written = Interop.Write(fd, start + done, (nuint)(content.Length - done));
+                    if (written < 0)
+                    {
+                        int errno = Marshal.GetLastPInvokeError();
+                        if (errno == Interop.EINTR)
+                        {
+                            continue;
+                        }
+
+                        throw new IOException($"cannot write {path}: {DescribeError(errno)}");
+                    }
+
+                    done += (int)written;
+                }
+            }
+        }
+        finally
+        {
+            Interop.Close(fd);
+        }
+    }
+
     /// <summary>"ENOENT (No such file or directory)": the errno's name, where known, and its text.</summary>
     public static string DescribeError(int errno)
     {

@@ -42,7 +42,7 @@ public static class HostStateWriter
     {
         string path = Path.Combine(directory, name);
         string temporary = Path.Combine(directory, $".{name}.{Environment.ProcessId}");
-        File.WriteAllBytes(temporary, content);
+        Suture.IO.RegularFile.WriteAll(temporary, content); // write(2), not pwrite64: see RegularFile.WriteAll
         File.Move(temporary, path, overwrite: true);
     }
 
