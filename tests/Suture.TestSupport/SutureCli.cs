@@ -11,7 +11,14 @@ namespace Suture.TestSupport;
 public static class SutureCli
 {
     // Children started any other way (Process.Start, strace, setpriv) inherit it too.
-    static SutureCli() => Environment.SetEnvironmentVariable(TestKeys.TrustVariable, TestKeys.TrustDirectory);
+    // The host state apply and revert write goes to a directory of the run, never the machine's /run/suture.
+    static SutureCli()
+    {
+        Environment.SetEnvironmentVariable(TestKeys.TrustVariable, TestKeys.TrustDirectory);
+        Environment.SetEnvironmentVariable(StateVariable, System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"suture-test-state-{Environment.ProcessId}"));
+    }
+
+    public const string StateVariable = "SUTURE_STATE_DIR";
 
     public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "suture");
 
