@@ -24,8 +24,8 @@ public sealed class RegularFileTests : IDisposable
             #include <sys/stat.h>
             int main(void)
             {
-                printf("%d %d %d %d %d %zu %zu\n", O_RDONLY, O_NONBLOCK, O_CLOEXEC, O_NOCTTY, ENOENT,
-                       sizeof(struct stat), offsetof(struct stat, st_mode));
+                printf("%d %d %d %d %d %zu %zu %d %d %d %d\n", O_RDONLY, O_NONBLOCK, O_CLOEXEC, O_NOCTTY, ENOENT,
+                       sizeof(struct stat), offsetof(struct stat, st_mode), O_WRONLY, O_CREAT, O_TRUNC, EINTR);
                 return 0;
             }
             """;
@@ -34,7 +34,7 @@ public sealed class RegularFileTests : IDisposable
         ToolResult result = Tool.Run(program, []);
 
         Assert.Equal(
-            $"{Interop.O_RDONLY} {Interop.O_NONBLOCK} {Interop.O_CLOEXEC} {Interop.O_NOCTTY} {Interop.ENOENT} {Interop.StatSize} {Interop.StatModeOffset}\n",
+            $"{Interop.O_RDONLY} {Interop.O_NONBLOCK} {Interop.O_CLOEXEC} {Interop.O_NOCTTY} {Interop.ENOENT} {Interop.StatSize} {Interop.StatModeOffset} {Interop.O_WRONLY} {Interop.O_CREAT} {Interop.O_TRUNC} {Interop.EINTR}\n",
             result.Stdout);
     }
 
@@ -94,5 +94,21 @@ public sealed class RegularFileTests : IDisposable
         Assert.Equal((RegularFile.NoSuchFile, null), (errno, kind));
         Assert.Equal("ENOENT (No such file or directory)", RegularFile.DescribeError(errno));
         Assert.Equal("errno 6 (No such device or address)", RegularFile.DescribeError(6));
+    }
+
+    [Fact]
+    public void WriteAll_creates_or_truncates_the_file_and_names_the_path_when_it_cannot()
+    {
+        string path = directory.File("state");
+        File.WriteAllText(path, "a much longer previous content\n");
+
+        RegularFile.WriteAll(path, "new\n"u8);
+        RegularFile.WriteAll(directory.File("empty"), []);
+
+        Assert.Equal("new\n", File.ReadAllText(path));
+        Assert.Equal(0, new FileInfo(directory.File("empty")).Length);
+        string missing = directory.File("no/such/dir/state");
+        IOException e = Assert.Throws<IOException>(() => RegularFile.WriteAll(missing, "x"u8));
+        Assert.Equal($"cannot create {missing}: ENOENT (No such file or directory)", e.Message);
     }
 }
