@@ -3,9 +3,18 @@ using System.Text;
 
 namespace Suture.Build.Workspace;
 
-/// <summary>Runs external programs (the build, patch, gcc) and captures their output.</summary>
+/// <summary>
+/// Runs external programs (the build, patch, gcc) and captures their output. A program still
+/// running when suture exits (SIGINT or SIGTERM answered with exit 130, or any other exit) is
+/// killed with everything it started: a package's build is make and compilers many levels deep,
+/// and none of it may outlive the command that started it.
+/// </summary>
 internal static class ShellCommand
 {
+    private static readonly HashSet<System.Diagnostics.Process> Running = [];
+
+    static ShellCommand() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillRunning();
+
     public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string>? environment = null, TimeSpan? tickInterval = null, Action? tick = null)
     {
         var info = new ProcessStartInfo(fileName)
@@ -38,15 +47,52 @@ internal static class ShellCommand
             throw new SutureException($"cannot run {fileName}: {e.Message}; is it installed?", ExitCode.BuildFailed, e);
         }
 
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        while (!process.WaitForExit(tickInterval ?? Timeout.InfiniteTimeSpan))
+        lock (Running)
         {
-            tick?.Invoke();
+            Running.Add(process);
         }
 
-        process.WaitForExit(); // drains the redirected output
-        return (process.ExitCode, output.ToString());
+        try
+        {
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            while (!process.WaitForExit(tickInterval ?? Timeout.InfiniteTimeSpan))
+            {
+                tick?.Invoke();
+            }
+
+            process.WaitForExit(); // drains the redirected output
+            return (process.ExitCode, output.ToString());
+        }
+        finally
+        {
+            lock (Running)
+            {
+                Running.Remove(process);
+            }
+        }
+    }
+
+    /// <summary>Kills every program still running, with its descendants.</summary>
+    internal static void KillRunning()
+    {
+        System.Diagnostics.Process[] running;
+        lock (Running)
+        {
+            running = [.. Running];
+        }
+
+        foreach (System.Diagnostics.Process process in running)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // exited meanwhile, or a descendant could not be signalled: nothing more to do
+            }
+        }
     }
 
     public static string Tail(string output, int lines = 15)
