@@ -65,6 +65,34 @@ public sealed class TracedErrorTests : IClassFixture<ErrorTests.BuiltSeed>, ICla
     }
 
     [Fact]
+    public void A_tracer_attached_to_a_patched_process_makes_revert_refuse_and_the_patch_stays()
+    {
+        using DetachedProgram program = StartDetached(_seed.Project.Binary, SeedProject.OldLine);
+        string pid = program.Pid.ToString();
+        InProcessSuture.Succeed("apply", "-p", pid, _seed.Project.PatchPath);
+        using var strace = System.Diagnostics.Process.Start(new ProcessStartInfo("strace", ["-o", "/dev/null", "-p", pid]) { RedirectStandardError = true })!;
+        try
+        {
+            Wait.Until(() => File.ReadAllText($"/proc/{pid}/status").Contains($"TracerPid:\t{strace.Id}\n", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "strace to attach");
+
+            AssertOneLineError(InProcessSuture.Run("revert", "-p", pid), ExitCode.PermissionDenied, $"is already traced by process {strace.Id} (strace; a debugger?); detach that first");
+            // gc traces only a process holding orphaned suture memory: this one has none, so it
+            // reads /proc and is done, the tracer notwithstanding.
+            Assert.Contains("nothing to collect", InProcessSuture.Succeed("gc", "-p", pid).Stdout);
+        }
+        finally
+        {
+            strace.Kill();
+            strace.WaitForExit();
+        }
+
+        program.WaitForSteady(SeedProject.NewLine, 3, program.LineCount);
+        Assert.Contains("seed-fix", InProcessSuture.Succeed("status", "-p", pid).Stdout);
+        InProcessSuture.Succeed("revert", "-p", pid);
+        AssertStillUnpatched(program);
+    }
+
+    [Fact]
     public void Reverting_a_patch_the_process_does_not_run_is_nothing_to_revert_and_keeps_the_other()
     {
         using DetachedProgram program = StartDetached(_seed.Project.Binary, SeedProject.OldLine);
@@ -118,6 +146,31 @@ public sealed class TracedErrorTests : IClassFixture<ErrorTests.BuiltSeed>, ICla
     }
 
     [Fact]
+    public void A_process_that_exits_while_apply_waits_for_it_is_named()
+    {
+        DetachedProgram program = StartDetached(_spinner.Project.Binary, "alive");
+        try
+        {
+            string pid = program.Pid.ToString();
+            ToolResult? result = null;
+            var apply = new Thread(() => result = InProcessSuture.Run("apply", "-p", pid, "--timeout", "60", _spinner.Project.PatchPath));
+            apply.Start();
+            // suture holds the process (a thread of this host traces it) and waits for the busy thread.
+            Wait.Until(() => !apply.IsAlive || TracedByHost(program.Pid), TimeSpan.FromSeconds(30), "suture to trace the target");
+            Assert.True(apply.IsAlive, $"apply ended before the target exited: {result}");
+
+            program.Kill();
+
+            Assert.True(apply.Join(TimeSpan.FromSeconds(30)), "apply did not notice the target exit within 30 s");
+            AssertOneLineError(result!, ExitCode.NoSuchProcess, $"no process with pid {pid}");
+        }
+        finally
+        {
+            program.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_detached_target_is_not_a_child_of_the_test_host()
     {
         using DetachedProgram program = StartDetached(_seed.Project.Binary, SeedProject.OldLine);
@@ -140,6 +193,21 @@ public sealed class TracedErrorTests : IClassFixture<ErrorTests.BuiltSeed>, ICla
         {
             program.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Whether a thread of this test host (suture's tracer thread) traces <paramref name="pid"/>.</summary>
+    private static bool TracedByHost(int pid)
+    {
+        try
+        {
+            string line = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("TracerPid:", StringComparison.Ordinal));
+            int tracer = int.Parse(line[10..].Trim());
+            return tracer != 0 && Directory.Exists($"/proc/{Environment.ProcessId}/task/{tracer}");
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

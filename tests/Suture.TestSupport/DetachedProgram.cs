@@ -162,6 +162,13 @@ public sealed class DetachedProgram : IDisposable
 
     public void Dispose()
     {
+        Kill();
+        _directory.Dispose();
+    }
+
+    /// <summary>Kills the program with SIGKILL (if it still runs) and waits until it is gone.</summary>
+    public void Kill()
+    {
         try
         {
             if (!HasExited)
@@ -179,8 +186,6 @@ public sealed class DetachedProgram : IDisposable
         catch (InvalidOperationException)
         {
         }
-
-        _directory.Dispose();
     }
 
     private void ReadNew()
