@@ -6,10 +6,11 @@ namespace Suture.Cli.Tests;
 /// The error paths of every command, in process (<see cref="InProcessSuture"/>): README's exit
 /// code table and the refusals the commands themselves throw, each with one "error:" line that
 /// names the value and what to do, its documented exit code, nothing on stdout and no internal
-/// failure. In process only what fails before suture traces a process: the targets are children
-/// of the test host, whose waitpid bookkeeping would take their ptrace stops. Cases that trace, or
-/// need a real process or another uid, are in <see cref="ErrorTests"/>,
-/// <see cref="CommandLineTests"/> and <see cref="SignalTests"/>.
+/// failure. Here what fails before suture traces a process; what fails after tracing a live
+/// target is in <see cref="TracedErrorTests"/> (targets detached from the test host, whose waitpid
+/// bookkeeping would take the ptrace stops of its own children). Cases that need a real suture
+/// process or another uid are in <see cref="ErrorTests"/>, <see cref="CommandLineTests"/> and
+/// <see cref="SignalTests"/>.
 /// </summary>
 public sealed class CommandErrorTests : IClassFixture<ErrorTests.BuiltSeed>
 {
@@ -206,8 +207,9 @@ public sealed class CommandErrorTests : IClassFixture<ErrorTests.BuiltSeed>
     [Fact]
     public void Reverting_a_patch_the_process_does_not_run_is_nothing_to_revert()
     {
-        // The binary: apply and revert trace the target, a child of the test host, whose waitpid
-        // bookkeeping would take the target's ptrace stops from suture's tracer thread.
+        // The binary over a child of the test host (whose waitpid bookkeeping would take the
+        // target's ptrace stops from an in-process tracer); in process over a detached target in
+        // TracedErrorTests.
         using RunningProgram program = _seed.Project.StartUntil();
         string pid = program.Pid.ToString();
         SutureCli.Succeed("apply", "-p", pid, _seed.Project.PatchPath);

@@ -184,7 +184,7 @@ public sealed class RemoteSyscalls : IDisposable
             WaitStatus status = _process.WaitFor(_thread);
             if (status.IsGone)
             {
-                throw new SutureException($"thread {_thread.Tid} of process {_process.Pid} exited during {what} for suture");
+                throw ProcessGone() ?? new SutureException($"thread {_thread.Tid} of process {_process.Pid} exited during {what} for suture");
             }
 
             if (status.IsSyscallStop)
@@ -205,9 +205,15 @@ public sealed class RemoteSyscalls : IDisposable
     {
         if (!_thread.IsStopped)
         {
-            throw new SutureException($"thread {_thread.Tid} of process {_process.Pid} is no longer held by suture (it exited, or did not come back from an earlier call in time); no further calls run in it");
+            throw ProcessGone() ?? new SutureException($"thread {_thread.Tid} of process {_process.Pid} is no longer held by suture (it exited, or did not come back from an earlier call in time); no further calls run in it");
         }
     }
+
+    /// <summary>When the whole process has exited (gone or a zombie): the same refusal as a pid that never existed.</summary>
+    private SutureException? ProcessGone() =>
+        ProcStatus.ReadProcess(_process.Pid) is { } status && status.First("State") != "Z"
+            ? null
+            : new SutureException($"no process with pid {_process.Pid} (it exited while suture worked on it)", ExitCode.NoSuchProcess);
 
     private SutureException Unexpected(string what) => new($"thread {_thread.Tid} of process {_process.Pid}: {what}; its registers were restored");
 }
