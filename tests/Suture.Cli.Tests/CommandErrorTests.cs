@@ -301,15 +301,8 @@ public sealed class CommandErrorTests : IClassFixture<ErrorTests.BuiltSeed>
     private static string[] Build(SeedProject seed, string output, params string[] extra) =>
         ["build", "--source", seed.SourceDirectory, "--patch", seed.DiffPath, "--build", seed.BuildCommand, "--target", seed.Binary, "-o", output, .. extra];
 
-    private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment)
-    {
-        Assert.True((int)expected == result.ExitCode, $"expected exit {(int)expected} ({expected}): {result}");
-        string[] lines = result.Stderr.TrimEnd('\n').Split('\n');
-        Assert.True(lines.Length == 1, $"expected one line on stderr: {result}");
-        Assert.True(lines[0].StartsWith("error: ", StringComparison.Ordinal) && lines[0].Contains(fragment, StringComparison.Ordinal), $"expected '{fragment}': {result}");
-        Assert.DoesNotContain("internal failure", result.Stderr);
-        Assert.Equal("", result.Stdout);
-    }
+    private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment) =>
+        CliAssert.OneLineError(result, expected, fragment, quiet: true);
 
     /// <summary>build reports progress on stderr first (and a refusal may list its reasons on lines of their own): one "error:" line.</summary>
     private static void AssertBuildError(ToolResult result, ExitCode expected, string fragment)

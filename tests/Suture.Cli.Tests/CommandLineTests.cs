@@ -201,11 +201,6 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
         return thread;
     }
 
-    private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment)
-    {
-        Assert.True((int)expected == result.ExitCode, $"expected exit {(int)expected} ({expected}): {result}");
-        string[] lines = result.Stderr.TrimEnd('\n').Split('\n');
-        Assert.True(lines.Length == 1, $"expected one line on stderr: {result}");
-        Assert.True(lines[0].StartsWith("error: ", StringComparison.Ordinal) && lines[0].Contains(fragment, StringComparison.Ordinal), $"expected '{fragment}': {result}");
-    }
+    private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment) =>
+        CliAssert.OneLineError(result, expected, fragment);
 }

@@ -200,12 +200,6 @@ public sealed class SigningTests : IClassFixture<ErrorTests.BuiltSeed>
         return trust;
     }
 
-    private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment)
-    {
-        Assert.True((int)expected == result.ExitCode, $"expected exit {(int)expected} ({expected}): {result}");
-        string[] lines = result.Stderr.TrimEnd('\n').Split('\n');
-        Assert.True(lines.Length == 1, $"expected one line on stderr: {result}");
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(fragment, lines[0]);
-    }
+    private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment) =>
+        CliAssert.OneLineError(result, expected, fragment);
 }

@@ -232,16 +232,8 @@ public sealed class TracedErrorTests : IClassFixture<ErrorTests.BuiltSeed>, ICla
         AssertStatusClean(program.Pid.ToString());
     }
 
-    private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment)
-    {
-        Assert.True((int)expected == result.ExitCode, $"expected exit {(int)expected} ({expected}): {result}");
-        string[] lines = result.Stderr.TrimEnd('\n').Split('\n');
-        Assert.True(lines.Length == 1, $"expected one line on stderr: {result}");
-        Assert.True(lines[0].StartsWith("error: ", StringComparison.Ordinal) && lines[0].Contains(fragment, StringComparison.Ordinal), $"expected '{fragment}': {result}");
-        Assert.DoesNotContain("internal failure", result.Stderr);
-        Assert.DoesNotContain("   at ", result.Stderr);
-        Assert.Equal("", result.Stdout);
-    }
+    private static void AssertOneLineError(ToolResult result, ExitCode expected, string fragment) =>
+        CliAssert.OneLineError(result, expected, fragment, quiet: true);
 
     /// <summary>The spinner (one thread never leaves the function) and its patch, built once.</summary>
     public sealed class BuiltSpinner : IDisposable

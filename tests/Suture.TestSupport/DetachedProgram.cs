@@ -11,7 +11,7 @@ namespace Suture.TestSupport;
 /// Its standard output and error go to a file, read line by line as they come; killed on dispose,
 /// whatever the test did. Same waiting API as <see cref="RunningProgram"/>.
 /// </summary>
-public sealed class DetachedProgram : IDisposable
+public sealed class DetachedProgram : IProgramOutput, IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
     private readonly TempDirectory _directory;
@@ -130,33 +130,6 @@ public sealed class DetachedProgram : IDisposable
             }
 
             Thread.Sleep(Poll);
-        }
-    }
-
-    /// <summary>Waits until <paramref name="count"/> consecutive lines from <paramref name="from"/> on equal <paramref name="text"/>; returns the index after them.</summary>
-    public int WaitForSteady(string text, int count, int from = 0, TimeSpan? timeout = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        TimeSpan limit = timeout ?? TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            IReadOnlyList<string> lines = Lines();
-            int run = 0;
-            for (int i = from; i < lines.Count; i++)
-            {
-                run = lines[i] == text ? run + 1 : 0;
-                if (run == count)
-                {
-                    return i + 1;
-                }
-            }
-
-            if (deadline.Elapsed > limit)
-            {
-                throw new TimeoutException($"process {Pid} did not print '{text}' {count} times in a row within {limit.TotalSeconds} s; last lines:\n{string.Join('\n', lines.TakeLast(20))}");
-            }
-
-            WaitForLine(_ => true, lines.Count, limit - deadline.Elapsed);
         }
     }
 

@@ -6,7 +6,7 @@ namespace Suture.TestSupport;
 /// A test target started from a compiled program, its output lines collected as they come.
 /// Killed on dispose, whatever the test did.
 /// </summary>
-public sealed class RunningProgram : IDisposable
+public sealed class RunningProgram : IProgramOutput, IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _lines = [];
@@ -90,33 +90,6 @@ public sealed class RunningProgram : IDisposable
 
                 Monitor.Wait(_gate, left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
             }
-        }
-    }
-
-    /// <summary>Waits until <paramref name="count"/> consecutive lines from <paramref name="from"/> on equal <paramref name="text"/>; returns the index after them.</summary>
-    public int WaitForSteady(string text, int count, int from = 0, TimeSpan? timeout = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        TimeSpan limit = timeout ?? TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            IReadOnlyList<string> lines = Lines();
-            int run = 0;
-            for (int i = from; i < lines.Count; i++)
-            {
-                run = lines[i] == text ? run + 1 : 0;
-                if (run == count)
-                {
-                    return i + 1;
-                }
-            }
-
-            if (deadline.Elapsed > limit)
-            {
-                throw new TimeoutException($"process {Pid} did not print '{text}' {count} times in a row within {limit.TotalSeconds} s; last lines:\n{string.Join('\n', lines.TakeLast(20))}");
-            }
-
-            WaitForLine(_ => true, lines.Count, limit - deadline.Elapsed);
         }
     }
 
