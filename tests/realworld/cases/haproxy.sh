@@ -50,6 +50,7 @@ case_haproxy() {
     "$SUTURE" build --source "$tree" --patch "$work/fix.diff" --build "$HAPROXY_BUILD" \
         --target "$target" --cve "$HAPROXY_CVE" --id haproxy-cve-2025-32464 -o "$work/haproxy.patch" > "$work/suture-build.log" 2>&1 \
         || { fail "suture build failed: $(grep -m1 '^error' "$work/suture-build.log")"; return 1; }
+    sign_patch "$work/haproxy.patch" || { fail "suture sign failed"; return 1; }
     local build_time; build_time=$(elapsed "$started")
     log "haproxy: suture build took $build_time s"
 

@@ -39,6 +39,7 @@ case_libheif() {
     "$SUTURE" build --source "$tree" --patch "$work/fix.diff" --build "$LIBHEIF_BUILD" \
         --target "$target" --cve "$LIBHEIF_CVE" --id libheif-cve-2024-41311 -o "$work/libheif.patch" > "$work/suture-build.log" 2>&1 \
         || { fail "suture build failed: $(grep -m1 '^error' "$work/suture-build.log")"; return 1; }
+    sign_patch "$work/libheif.patch" || { fail "suture sign failed"; return 1; }
     local build_time; build_time=$(elapsed "$started")
     log "libheif: suture build took $build_time s"
 
