@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Suture.Cli;
@@ -7,7 +6,8 @@ namespace Suture.Cli;
 /// A SIGINT or SIGTERM that arrived while the native binary was starting, before <c>Main</c>
 /// installed <see cref="Interruption"/>: recorded by a constructor linked into the NativeAOT binary
 /// (<c>Native/early_signals.c</c>), so such a signal ends suture with 130 instead of killing it.
-/// Under the JIT (tests run the managed build) there is no such constructor and nothing to ask.
+/// The managed build the tests run has no such constructor (PublishAot's feature switches are
+/// set there too, so only the missing library tells the two apart).
 /// </summary>
 internal static partial class EarlySignals
 {
@@ -17,12 +17,17 @@ internal static partial class EarlySignals
     /// <summary>"SIGINT" or "SIGTERM" if one came before <c>Main</c> took over, else null.</summary>
     public static string? Received()
     {
-        if (RuntimeFeature.IsDynamicCodeSupported)
+        int signal;
+        try
         {
-            return null; // not the native binary: the constructor is not linked in
+            signal = suture_early_signal();
+        }
+        catch (DllNotFoundException)
+        {
+            return null; // the managed build (tests): the constructor is not linked in
         }
 
-        return suture_early_signal() switch
+        return signal switch
         {
             SigInt => "SIGINT",
             SigTerm => "SIGTERM",
