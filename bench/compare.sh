@@ -100,7 +100,7 @@ all: frozen fleet
 frozen: frozen.c shm.h
 	\$(CC) -O2 -pthread -Wl,--build-id=0x$build_id -o frozen frozen.c
 fleet: fleet.c
-	\$(CC) -O2 -Wl,--build-id=0x${build_id}01 -o fleet fleet.c
+	\$(CC) -O2 -Wl,--build-id=0x${build_id:0:30}01 -o fleet fleet.c
 install: all
 	install -D frozen \$(DESTDIR)/frozen
 	install -D fleet \$(DESTDIR)/fleet
