@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Suture side by side with libcare, on the same target binaries and the same one-function change,
-# run by run interleaved: bench/compare.sh [--runs N] [--threads "1 2 16 64"] [--fleet N] [--busy]
+# run by run interleaved: bench/compare.sh [--runs N] [--threads "1 2 16 64"] [--fleet N] [--busy] [--libcare-all]
 #
 #   LIBCARE_PEERS  directory with libcare-*.tar.gz and libcare-debian12.diff (default ../shared/peers
 #                  beside the repository, else /work/shared/peers); LIBCARE_CTL=path skips the build
 #   SUTURE         the suture binary (default artifacts/suture, published if missing)
 #   SUTURE_B       optional second suture binary, measured in the same interleaved runs (before/after)
 #   --busy         one busy-loop process per core for the whole run (a busy host)
+#   --libcare-all  time libcare's own `-p all` for the fleet figure; it ptrace-attaches to EVERY
+#                  process on the host (not only the fleet), so by default libcare is given the
+#                  fleet's pids one by one (one libcare-ctl per process) instead
 #
 # Prints, per figure and thread count, the median and upper quartile of each tool and the ratio of
 # the medians (suture / libcare), with the load average at start and end; every run is kept in
@@ -20,12 +23,14 @@ runs=11
 threads="1 2 16 64"
 fleet=200
 busy=0
+libcare_all=0
 while [ $# -gt 0 ]; do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --fleet) fleet=$2; shift 2 ;;
     --busy) busy=1; shift ;;
+    --libcare-all) libcare_all=1; shift ;;
     *) echo "compare: unknown option $1 (see the head of $0)" >&2; exit 2 ;;
     esac
 done
@@ -205,8 +210,15 @@ if [ "$fleet" -gt 0 ]; then
                 grep -q ready "$work/herd.out" 2>/dev/null && break
                 sleep 0.01
             done
-            if [ "$tool" = libcare ]; then
+            if [ "$tool" = libcare ] && [ "$libcare_all" = 1 ]; then
                 record "$tool" fleet "$fleet" "$run" "$work/bin/window" - "$libcare_ctl" patch -p all "$patchroot"
+            elif [ "$tool" = libcare ]; then
+                # libcare's -p all attaches to every process on the host to look at its objects
+                # (other users' too); by default it is given the herd's pids one by one instead.
+                members=$(pgrep -P "$herd" | tr '\n' ' ')
+                record "$tool" fleet "$fleet" "$run" "$work/bin/window" - sh -c \
+                    'ctl=$1; kp=$2; shift 2; status=0; for p; do "$ctl" patch -p "$p" "$kp" || status=1; done; exit $status' \
+                    sh "$libcare_ctl" "$patchroot/${build_id:0:30}01.kpatch" $members
             else
                 record "$tool" fleet "$fleet" "$run" "$work/bin/window" - "$(binary "$tool")" apply -p all "$work/fleet.patch"
             fi
