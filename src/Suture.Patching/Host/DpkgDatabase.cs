@@ -10,20 +10,28 @@ public sealed class DpkgDatabase
 {
     public const string DefaultDirectory = "/var/lib/dpkg";
 
-    private readonly Dictionary<string, string> _owners;
-    private readonly Dictionary<string, string> _versions;
+    private readonly List<(string Package, byte[] Paths)> _lists;
+    private readonly byte[] _status;
+    private readonly Dictionary<string, (string Package, string Version)?> _found = new(StringComparer.Ordinal);
+    private Dictionary<string, string>? _versions;
 
-    private DpkgDatabase(Dictionary<string, string> owners, Dictionary<string, string> versions)
+    private DpkgDatabase(List<(string Package, byte[] Paths)> lists, byte[] status)
     {
-        _owners = owners;
-        _versions = versions;
+        _lists = lists;
+        _status = status;
     }
 
     /// <summary>An empty database when the directory is missing (not a Debian system).</summary>
+    /// <remarks>
+    /// The list files are kept as bytes and searched for the few paths asked about (an apply or
+    /// revert asks about the objects it patched), instead of splitting every line of every list
+    /// into a table: on a Debian host with ~1,200 packages that table was ~160,000 strings and most
+    /// of the CPU time of an apply (docs/performance.md).
+    /// </remarks>
     public static DpkgDatabase Load(string directory = DefaultDirectory)
     {
-        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
-        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lists = new List<(string, byte[])>();
+        byte[] status = [];
         string info = Path.Combine(directory, "info");
         try
         {
@@ -31,18 +39,14 @@ public sealed class DpkgDatabase
             {
                 foreach (string list in Directory.EnumerateFiles(info, "*.list"))
                 {
-                    string package = Path.GetFileNameWithoutExtension(list);
-                    foreach (string line in File.ReadLines(list))
-                    {
-                        owners.TryAdd(line, package);
-                    }
+                    lists.Add((Path.GetFileNameWithoutExtension(list), File.ReadAllBytes(list)));
                 }
             }
 
-            string status = Path.Combine(directory, "status");
-            if (File.Exists(status))
+            string file = Path.Combine(directory, "status");
+            if (File.Exists(file))
             {
-                ReadStatus(File.ReadLines(status), versions);
+                status = File.ReadAllBytes(file);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -50,21 +54,56 @@ public sealed class DpkgDatabase
             throw new SutureException($"cannot read dpkg's database in {directory}: {e.Message.TrimEnd('.')}", ExitCode.Failure, e);
         }
 
-        return new DpkgDatabase(owners, versions);
+        return new DpkgDatabase(lists, status);
     }
 
     /// <summary>The owning package (<c>name</c> or <c>name:arch</c>, as dpkg names its list file) and its installed version, or null.</summary>
     public (string Package, string Version)? Owner(string path)
     {
+        if (_found.TryGetValue(path, out var known))
+        {
+            return known;
+        }
+
+        (string, string)? owner = null;
         foreach (string candidate in Candidates(path))
         {
-            if (_owners.TryGetValue(candidate, out string? package))
+            // The first list (in directory order) that has the path as a whole line owns it.
+            string? package = _lists.FirstOrDefault(l => HasLine(l.Paths, System.Text.Encoding.UTF8.GetBytes(candidate))).Package;
+            if (package is not null)
             {
-                return (package, _versions.GetValueOrDefault(package) ?? _versions.GetValueOrDefault(package.Split(':')[0]) ?? "");
+                _versions ??= ReadStatus(System.Text.Encoding.UTF8.GetString(_status).Split('\n'));
+                owner = (package, _versions.GetValueOrDefault(package) ?? _versions.GetValueOrDefault(package.Split(':')[0]) ?? "");
+                break;
             }
         }
 
-        return null;
+        _found[path] = owner;
+        return owner;
+    }
+
+    /// <summary>Whether <paramref name="text"/> has <paramref name="line"/> as one of its lines.</summary>
+    private static bool HasLine(ReadOnlySpan<byte> text, ReadOnlySpan<byte> line)
+    {
+        for (int from = 0; from <= text.Length - line.Length;)
+        {
+            int at = text[from..].IndexOf(line);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            at += from;
+            int end = at + line.Length;
+            if ((at == 0 || text[at - 1] == (byte)'\n') && (end == text.Length || text[end] == (byte)'\n' || text[end] == (byte)'\r'))
+            {
+                return true;
+            }
+
+            from = at + 1;
+        }
+
+        return false;
     }
 
     private static IEnumerable<string> Candidates(string path)
@@ -81,12 +120,14 @@ public sealed class DpkgDatabase
     }
 
     /// <summary>Installed packages' versions from the status file, by <c>name:arch</c> and by name.</summary>
-    private static void ReadStatus(IEnumerable<string> lines, Dictionary<string, string> versions)
+    private static Dictionary<string, string> ReadStatus(IEnumerable<string> lines)
     {
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
         string? package = null, architecture = null, version = null;
         bool installed = false;
-        foreach (string line in lines.Append(""))
+        foreach (string raw in lines.Append(""))
         {
+            string line = raw.TrimEnd('\r');
             if (line.Length == 0)
             {
                 if (package is not null && version is not null && installed)
@@ -118,5 +159,7 @@ public sealed class DpkgDatabase
                 installed = line.EndsWith(" installed", StringComparison.Ordinal);
             }
         }
+
+        return versions;
     }
 }

@@ -1,24 +1,35 @@
 using System.Diagnostics;
+using Suture.Native;
 
 namespace Suture.Process.Tracing;
 
 /// <summary>
 /// Pauses between polls of something that usually happens within microseconds (a thread
-/// reporting its stop, a remote system call returning): yields for the first 2 ms of a wait, so
-/// an ordinary stop is seen at once and the target is not held a millisecond longer than needed,
-/// then 1 ms sleeps, so a long wait costs no CPU and still ends within about a millisecond of the
-/// event, a deadline or a cancellation.
+/// reporting its stop, a remote system call returning). For the first 2 ms of a wait it sleeps
+/// 20 µs at a time (the tracer thread sets a 1 µs timer slack), then 1 ms at a time, so an
+/// ordinary stop is seen within tens of microseconds, a long wait costs no CPU, and it still ends
+/// within about a millisecond of the event, a deadline or a cancellation.
 /// </summary>
+/// <remarks>
+/// It never calls <c>sched_yield</c>: a yielding tracer stays runnable, and when the core it
+/// yields is wanted by another task (a busy host, another thread of the target) that task runs a
+/// whole time slice (one scheduler tick, 4 ms here) before the tracer looks again, while the
+/// target stays frozen. A sleeping tracer leaves the core to the tracee it waits for and is woken
+/// by its timer. (A blocking waitpid would wake exactly on the event, but could not be bounded:
+/// a thread in uninterruptible sleep may never stop.)
+/// </remarks>
 internal static class Backoff
 {
-    private static readonly TimeSpan YieldFor = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan ShortFor = TimeSpan.FromMilliseconds(2);
+
+    private const int ShortMicroseconds = 20;
 
     /// <summary>Pauses once in a wait that began at <paramref name="started"/> (a <see cref="Stopwatch.GetTimestamp"/>).</summary>
     public static void Pause(long started)
     {
-        if (Stopwatch.GetElapsedTime(started) < YieldFor)
+        if (Stopwatch.GetElapsedTime(started) < ShortFor)
         {
-            Thread.Yield();
+            Native.Pause.Microseconds(ShortMicroseconds);
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using Suture.Native;
 
 namespace Suture.Process.Tracing;
 
@@ -8,6 +9,13 @@ namespace Suture.Process.Tracing;
 /// attached, so work that touches tracees is sent here with <see cref="Run{T}"/> and runs to its
 /// end (including its <c>finally</c> blocks that resume the target) before the next item starts.
 /// </summary>
+/// <remarks>
+/// Work is handed over and its end awaited with <see cref="FutexEvent"/>s: both sides sleep in the
+/// kernel at once, never spinning or calling <c>sched_yield</c> first. On a host whose cores are
+/// all busy each yield gives the core away for a whole time slice of another task: the handoff
+/// and the exit of this thread (<see cref="Dispose"/>) cost about 100 ms that way, with the
+/// runtime's BlockingCollection, against well under 1 ms now (docs/performance.md).
+/// </remarks>
 public sealed class Tracer : IDisposable
 {
     /// <summary>The name of the tracer thread (its comm): how a refused suture recognises another one.</summary>
@@ -15,8 +23,12 @@ public sealed class Tracer : IDisposable
 
     private static readonly TimeSpan StragglerPoll = TimeSpan.FromMilliseconds(5);
 
-    private readonly BlockingCollection<Action> _work = new();
+    private readonly ConcurrentQueue<Action> _work = new();
+    private readonly FutexEvent _ready = new();
+    private readonly FutexEvent _exited = new();
+    private readonly Lock _gate = new();
     private readonly Thread _thread;
+    private bool _closing;
 
     public Tracer()
     {
@@ -34,22 +46,28 @@ public sealed class Tracer : IDisposable
 
         T result = default!;
         ExceptionDispatchInfo? failure = null;
-        using var done = new ManualResetEventSlim(initialState: false, spinCount: 0); // block, do not steal the tracer's CPU
-        _work.Add(() =>
+        var done = new FutexEvent();
+        lock (_gate)
         {
-            try
+            ObjectDisposedException.ThrowIf(_closing, this);
+            _work.Enqueue(() =>
             {
-                result = work();
-            }
-            catch (Exception e)
-            {
-                failure = ExceptionDispatchInfo.Capture(e);
-            }
-            finally
-            {
-                done.Set();
-            }
-        });
+                try
+                {
+                    result = work();
+                }
+                catch (Exception e)
+                {
+                    failure = ExceptionDispatchInfo.Capture(e);
+                }
+                finally
+                {
+                    done.Set();
+                }
+            });
+        }
+
+        _ready.Set();
         done.Wait();
         failure?.Throw();
         return result;
@@ -61,31 +79,55 @@ public sealed class Tracer : IDisposable
         return 0;
     });
 
+    /// <summary>Lets the tracer thread finish the work handed to it and end; waits for that unless called on it.</summary>
     public void Dispose()
     {
-        _work.CompleteAdding();
-        if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
+        lock (_gate)
         {
-            _thread.Join();
+            if (_closing)
+            {
+                return;
+            }
+
+            _closing = true;
         }
 
-        _work.Dispose();
+        _ready.Set();
+        if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
+        {
+            _exited.Wait();
+        }
     }
 
     private void Loop()
     {
-        while (!_work.IsCompleted)
+        Pause.TightenTimerSlack(); // the polls for a tracee's stop sleep microseconds (Backoff)
+        try
         {
-            // While threads that did not stop in time are still seized, look for their late stop
-            // every few milliseconds and let them go at once (they are this thread's tracees).
-            if (_work.TryTake(out Action? item, Stragglers.Count > 0 ? StragglerPoll : Timeout.InfiniteTimeSpan))
+            while (true)
             {
-                item();
+                _ready.Reset(); // before the queue is read: a hand-off from now on sets it again
+                while (_work.TryDequeue(out Action? item))
+                {
+                    item();
+                }
+
+                if (Volatile.Read(ref _closing) && _work.IsEmpty)
+                {
+                    return;
+                }
+
+                // While threads that did not stop in time are still seized, look for their late stop
+                // every few milliseconds and let them go at once (they are this thread's tracees).
+                if (!_ready.Wait(Stragglers.Count > 0 ? StragglerPoll : null))
+                {
+                    Stragglers.ReleaseStopped();
+                }
             }
-            else
-            {
-                Stragglers.ReleaseStopped();
-            }
+        }
+        finally
+        {
+            _exited.Set(); // the thread ends right after; the kernel lets go of any straggler then
         }
     }
 }

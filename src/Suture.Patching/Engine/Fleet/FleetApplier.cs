@@ -13,24 +13,33 @@ namespace Suture.Patching.Engine.Fleet;
 /// </summary>
 public static class FleetApplier
 {
-    /// <summary>Call on the tracer thread.</summary>
-    public static IReadOnlyList<FleetResult> ApplyAll(PatchFile patch, string patchSha256, OperationOptions options, Action<FleetResult> progress)
+    /// <summary>
+    /// Call on the tracer thread. The processes are handled on up to <see cref="TracerPool.DefaultThreads"/>
+    /// tracer threads at once, each process wholly on one of them; <paramref name="progress"/> gets
+    /// each result as it comes (one at a time), and the list is in pid order.
+    /// </summary>
+    public static IReadOnlyList<FleetResult> ApplyAll(PatchFile patch, string patchSha256, OperationOptions options, Action<FleetResult> progress) =>
+        ApplyAll(patch, patchSha256, options, progress, TracerPool.DefaultThreads);
+
+    /// <inheritdoc cref="ApplyAll(PatchFile, string, OperationOptions, Action{FleetResult})"/>
+    public static IReadOnlyList<FleetResult> ApplyAll(PatchFile patch, string patchSha256, OperationOptions options, Action<FleetResult> progress, int tracers)
     {
         string? refusal = UnwindTableCheck.Refusal(patch); // once, not once per process
         var cache = new BuildIdCache();
+        IReadOnlyList<int> pids = ProcessScanner.FindMapping(patch.Target.BuildId, cache);
         var results = new List<FleetResult>();
-        foreach (int pid in ProcessScanner.FindMapping(patch.Target.BuildId, cache))
+        if (options.Cancellation.IsCancellationRequested)
         {
-            if (options.Cancellation.IsCancellationRequested)
-            {
-                break;
-            }
-
-            FleetResult result = ApplyOne(pid, patch, patchSha256, options, refusal);
-            results.Add(result);
-            progress(result);
+            return results;
         }
 
+        TracerPool.ForEach(pids, tracers, pid => ApplyOne(pid, patch, patchSha256, options, refusal), result =>
+        {
+            results.Add(result);
+            progress(result);
+            return !options.Cancellation.IsCancellationRequested;
+        }, options.Cancellation);
+        results.Sort((a, b) => a.Pid.CompareTo(b.Pid));
         return results;
     }
 
