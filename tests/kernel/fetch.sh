@@ -93,6 +93,8 @@ if [ ! -e headers/.relinked ]; then
     done
     touch headers/.relinked
 fi
+# Its Makefile includes the common headers' Makefile by absolute path: point it into the cache too.
+sed -i "s|^include /usr/src/|include $CACHE/headers/usr/src/|" "headers/usr/src/linux-headers-$ABI-$FLAVOUR/Makefile"
 
 # The source tree configured like the shipped kernel, ready to build single objects.
 if [ ! -e "$TREE/.suture-prepared" ]; then

@@ -91,6 +91,8 @@ internal static partial class KernelPatchBuilder
             string module = Path.Combine(scratch, "module");
             Directory.CreateDirectory(module);
             File.WriteAllBytes(Path.Combine(module, "suture_code.o_shipped"), code.Write());
+            // modpost reads each object's kbuild command file (symbol CRCs it exports: none here).
+            File.WriteAllText(Path.Combine(module, ".suture_code.o.cmd"), "# suture_code.o: the patch's code, written by suture kernel build; it exports nothing\n");
             File.WriteAllText(Path.Combine(module, "suture_scaffold.c"), ScaffoldSource.Generate(code.Functions, metadata));
             File.WriteAllText(Path.Combine(module, "Kbuild"), $"obj-m := {name}.o\n{name}-y := suture_scaffold.o suture_code.o\n");
             log($"building module {name}.ko against {request.Headers}");

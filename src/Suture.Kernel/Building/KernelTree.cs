@@ -48,7 +48,11 @@ internal sealed partial class KernelTree
         return tree;
     }
 
-    /// <summary>The options set in <paramref name="wanted"/> that <paramref name="actual"/> sets differently.</summary>
+    /// <summary>
+    /// The options set in <paramref name="wanted"/> that <paramref name="actual"/> sets differently,
+    /// less those that only follow the build machine's tools (compiler, assembler and linker
+    /// versions, pahole and the BTF debug information that needs it), which change no code.
+    /// </summary>
     private static List<string> Differences(string wanted, string actual)
     {
         static Dictionary<string, string> Read(string path) => File.ReadLines(path)
@@ -59,6 +63,7 @@ internal sealed partial class KernelTree
             .Where(o => !o.Key.StartsWith("CONFIG_CC_VERSION", StringComparison.Ordinal) && !o.Key.StartsWith("CONFIG_GCC_VERSION", StringComparison.Ordinal)
                 && !o.Key.StartsWith("CONFIG_AS_VERSION", StringComparison.Ordinal) && !o.Key.StartsWith("CONFIG_LD_VERSION", StringComparison.Ordinal)
                 && !o.Key.Contains("_CAN_", StringComparison.Ordinal) && !o.Key.StartsWith("CONFIG_PAHOLE", StringComparison.Ordinal)
+                && !o.Key.StartsWith("CONFIG_DEBUG_INFO_BTF", StringComparison.Ordinal) && o.Key != "CONFIG_MODULE_ALLOW_BTF_MISMATCH"
                 && (!have.TryGetValue(o.Key, out string? value) || value != o.Value))
             .Select(o => $"{o.Key}={o.Value} but {(have.TryGetValue(o.Key, out string? value) ? value : "unset")}")
             .ToList();

@@ -17,12 +17,16 @@ namespace Suture.Kernel.Building;
 /// </summary>
 internal sealed class LivepatchCode
 {
-    /// <summary>Sections that describe code for tools the patch does not need: the copied code works without their entries.</summary>
-    private static readonly string[] IgnoredSections =
-    [
-        "__mcount_loc", ".return_sites", ".retpoline_sites", ".call_sites", ".ibt_endbr_seal", ".static_call_sites",
-        "__patchable_function_entries", ".orc_unwind", ".orc_unwind_ip", ".eh_frame", ".comment", ".note.GNU-stack",
-    ];
+    /// <summary>
+    /// Tables the kernel reads about code whose entries for the copied code the module cannot carry
+    /// yet, and without which that code would misbehave (a WARN would oops, a user-access fault
+    /// would not be fixed up, a static key or alternative would keep its default). Others are
+    /// safe to leave behind: references from other code and data (callers keep calling the old
+    /// function, which livepatch redirects), and lists the copied code works without
+    /// (<c>__mcount_loc</c>, <c>.return_sites</c>, <c>.retpoline_sites</c>, <c>.call_sites</c>,
+    /// <c>.static_call_sites</c>: it calls through the thunks and trampolines).
+    /// </summary>
+    private static readonly string[] UncarriedTables = ["__bug_table", "__ex_table", "__jump_table", ".altinstructions", ".altinstr_replacement", ".altinstr_aux"];
 
     private sealed class Symbol
     {
@@ -363,15 +367,14 @@ internal sealed class LivepatchCode
 
                     if (section == orcIp && orc is not null)
                     {
+                        // An entry may point at the end of the code (the terminator), so it is moved by section, not by function.
                         int entry = (int)(relocation.Offset / 4);
-                        if (Resolve(relocation, null, $"{Display}: .orc_unwind_ip") is { } target)
-                        {
-                            code._orcIpRelocations.Add(new Relocation((ulong)code._orcIp.Count, relocation.Type, target.Symbol, target.Addend));
-                            code._orcIp.AddRange(new byte[4]);
-                            code._orc.AddRange(orc.Data.Span.Slice(entry * 6, 6));
-                        }
+                        long addend = relocation.Addend + (symbol.Type == ElfSymbolType.Section ? 0 : (long)symbol.Value);
+                        code._orcIpRelocations.Add(new Relocation((ulong)code._orcIp.Count, relocation.Type, SectionSymbol(_copied[symbol.SectionIndex]), addend));
+                        code._orcIp.AddRange(new byte[4]);
+                        code._orc.AddRange(orc.Data.Span.Slice(entry * 6, 6));
                     }
-                    else if (!IgnoredSections.Contains(section.Name))
+                    else if (UncarriedTables.Contains(section.Name))
                     {
                         string function = change.Patched.SymbolAt(_file.Sections[symbol.SectionIndex], relocation.Addend + (long)symbol.Value, ElfSymbolType.Func)?.Name
                             ?? _file.Sections[symbol.SectionIndex].Name;
