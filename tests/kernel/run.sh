@@ -97,7 +97,7 @@ chmod +x "$INITRD/init"
 (cd "$INITRD" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initrd.gz"
 
 log "booting $ABI under qemu (TCG)"
-timeout 400 qemu-system-x86_64 -machine q35 -cpu max -m 1024 -smp 1 -nographic -no-reboot -monitor none \
+timeout 600 qemu-system-x86_64 -machine q35 -m 1024 -smp 1 -nographic -no-reboot -monitor none \
     -kernel "$CACHE/image/boot/vmlinuz-$ABI" -initrd "$WORK/initrd.gz" \
     -append "console=ttyS0 panic=-1 oops=panic loglevel=4" >"$WORK/console.log" 2>&1 </dev/null &
 QEMU_PID=$!
