@@ -46,7 +46,7 @@ internal static class Livepatches
         }
 
         log($"loaded {name}; waiting for the transition");
-        if (!WaitForTransition(name, timeout, cancel, out IReadOnlyList<string> pending))
+        if (!WaitForTransition(name, 1, timeout, cancel, out IReadOnlyList<string> pending))
         {
             // Reverse the transition (the kernel allows disabling during one), then unload: the kernel is as it was.
             WriteFlag(name, "enabled", "0");
@@ -74,7 +74,7 @@ internal static class Livepatches
             throw new SutureException($"livepatch {name} is not loaded (no {directory}); suture kernel status lists the loaded ones", ExitCode.NothingToRevert);
         }
 
-        if (!WaitForTransition(name, timeout, cancel, out IReadOnlyList<string> pending))
+        if (!WaitForTransition(name, ReadFlag(directory, "enabled") ? 1 : 0, timeout, cancel, out IReadOnlyList<string> pending))
         {
             throw new SutureException($"livepatch {name}: a transition is still under way after {timeout.TotalSeconds:0.#} s (tasks not switched: {Pending(pending)}); try again later", ExitCode.Busy);
         }
@@ -82,9 +82,9 @@ internal static class Livepatches
         WriteFlag(name, "enabled", "0");
         if (!WaitGone(name, timeout, cancel))
         {
-            IReadOnlyList<string> blockers = PendingTasks();
+            IReadOnlyList<string> blockers = PendingTasks(0);
             WriteFlag(name, "enabled", "1"); // reverse the unpatching: the patch stays as it was
-            WaitForTransition(name, timeout, CancellationToken.None, out _);
+            WaitForTransition(name, 1, timeout, CancellationToken.None, out _);
             throw new SutureException($"livepatch {name}: unpatching did not finish in {timeout.TotalSeconds:0.#} s; it stays applied. Tasks still running the patched code: {Pending(blockers)} (try again when they are idle, or with a longer --timeout)", cancel.IsCancellationRequested ? ExitCode.Interrupted : ExitCode.Busy);
         }
 
@@ -111,7 +111,7 @@ internal static class Livepatches
                 functions.AddRange(Directory.GetDirectories(objectDirectory).Order(StringComparer.Ordinal).Select(f => $"{Path.GetFileName(objectDirectory)}:{Path.GetFileName(f)}"));
             }
 
-            patches.Add(new KernelPatchState(name, ReadFlag(directory, "enabled"), transition, functions, transition ? PendingTasks() : []));
+            patches.Add(new KernelPatchState(name, ReadFlag(directory, "enabled"), transition, functions, transition ? PendingTasks(ReadFlag(directory, "enabled") ? 1 : 0) : []));
         }
 
         return new KernelStatusResult(true, release, patches);
@@ -136,7 +136,7 @@ internal static class Livepatches
     };
 
     /// <summary>Waits until the patch's transition is over; false on timeout or cancellation, with the tasks not yet switched.</summary>
-    private static bool WaitForTransition(string name, TimeSpan timeout, CancellationToken cancel, out IReadOnlyList<string> pending)
+    private static bool WaitForTransition(string name, int target, TimeSpan timeout, CancellationToken cancel, out IReadOnlyList<string> pending)
     {
         string directory = Path.Combine(SysfsRoot, name);
         var clock = Stopwatch.StartNew();
@@ -151,7 +151,7 @@ internal static class Livepatches
 
             if (clock.Elapsed >= timeout || cancel.IsCancellationRequested)
             {
-                pending = PendingTasks();
+                pending = PendingTasks(target);
                 return false;
             }
 
@@ -207,12 +207,15 @@ internal static class Livepatches
         }
     }
 
-    /// <summary>The tasks whose /proc/PID/task/TID/patch_state says they are not switched yet (the kernel's own view).</summary>
-    private static IReadOnlyList<string> PendingTasks()
+    /// <summary>
+    /// The tasks not switched yet, in the kernel's own view: during a transition every task's
+    /// /proc/PID/task/TID/patch_state is 1 (patched) or 0 (unpatched), and those not yet at
+    /// <paramref name="target"/> (1 while patching, 0 while unpatching) hold it up.
+    /// </summary>
+    private static IReadOnlyList<string> PendingTasks(int target)
     {
         var pending = new List<string>();
-        string? target = null;
-        var states = new List<(string Task, string State)>();
+        string waiting = target == 1 ? "0" : "1";
         foreach (string process in Directory.GetDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(process), out _))
@@ -224,23 +227,16 @@ internal static class Livepatches
             {
                 foreach (string task in Directory.GetDirectories(Path.Combine(process, "task")))
                 {
-                    string state = File.ReadAllText(Path.Combine(task, "patch_state")).Trim();
-                    string comm = File.ReadAllText(Path.Combine(task, "comm")).Trim();
-                    states.Add(($"{Path.GetFileName(task)} {comm}", state));
+                    if (File.ReadAllText(Path.Combine(task, "patch_state")).Trim() == waiting)
+                    {
+                        pending.Add($"{Path.GetFileName(task)} {File.ReadAllText(Path.Combine(task, "comm")).Trim()}");
+                    }
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // the process exited meanwhile
             }
-        }
-
-        // The goal is the state most tasks have reached already; tasks of the other state block it.
-        IGrouping<string, (string Task, string State)>[] groups = states.Where(s => s.State != "-1").GroupBy(s => s.State).OrderByDescending(g => g.Count()).ToArray();
-        if (groups.Length > 1)
-        {
-            target = groups[0].Key;
-            pending.AddRange(states.Where(s => s.State != "-1" && s.State != target).Select(s => s.Task));
         }
 
         return pending;
