@@ -21,6 +21,9 @@ internal static class JsonOutput
     public static void WriteStatus(Stream stream, int pid, string name, ProcessPatchStatus status, IReadOnlyList<ThreadVerdict>? verdicts) =>
         Write(stream, Contract(pid, name, status, verdicts), SutureJsonContext.Default.StatusResult);
 
+    public static void WriteKernelStatus(Stream stream, KernelStatusResult status) =>
+        Write(stream, status, SutureJsonContext.Default.KernelStatusResult);
+
     public static void WriteFleetStatus(Stream stream, IReadOnlyList<ObjectState> states) =>
         Write(stream, new FleetStatusResult(states.Select(s => new ProcessObjectState(
             s.Pid, s.Name, s.ObjectPath, s.BuildId, s.State, s.Level, s.Level is null ? null : s.PatchId, s.Reason)).ToList()),

@@ -1,0 +1,304 @@
+using System.Diagnostics;
+using Suture.Contracts;
+using Suture.Native;
+
+namespace Suture.Kernel.Loading;
+
+/// <summary>
+/// <c>suture kernel apply/revert/status</c> on the kernel's livepatch facility: a patch is a module
+/// whose init enables it; the kernel then switches each task to the new functions when it is not
+/// running them (its consistency model), which <c>/sys/kernel/livepatch/NAME/transition</c>
+/// shows. Apply waits for that with a timeout and, when tasks keep it from finishing, reverses it,
+/// unloads the module and names those tasks. Revert disables the patch, waits for the reverse
+/// transition and unloads the module.
+/// </summary>
+internal static class Livepatches
+{
+    public static string SysfsRoot { get; set; } = "/sys/kernel/livepatch";
+
+    public static string Apply(string path, TimeSpan timeout, Action<string> log, CancellationToken cancel)
+    {
+        Dictionary<string, string> info = ModuleInfo.Read(path);
+        string name = info["name"];
+        if (info.GetValueOrDefault("livepatch") != "Y")
+        {
+            throw new SutureException($"{path}: module {name} is not a livepatch module (no livepatch=Y in its module info); build it with suture kernel build", ExitCode.CorruptPatch);
+        }
+
+        RequireLivepatch();
+        if (info.TryGetValue("suture_build_id", out string? buildId) && RunningBuildId() is { } running && running != buildId)
+        {
+            throw new SutureException($"{path}: built for the kernel with Build ID {buildId}, but the running kernel's is {running} (build the patch against this kernel's vmlinux)", ExitCode.TargetMismatch);
+        }
+
+        if (Directory.Exists(Path.Combine(SysfsRoot, name)))
+        {
+            throw new SutureException($"livepatch {name} is already loaded ({Path.Combine(SysfsRoot, name)}); revert it first (suture kernel revert {name})", ExitCode.AlreadyApplied);
+        }
+
+        try
+        {
+            KernelModules.Load(path);
+        }
+        catch (NativeCallException e)
+        {
+            throw new SutureException(LoadError(path, name, e.ErrorNumber), e.ErrorNumber is 1 or 13 ? ExitCode.PermissionDenied : ExitCode.Failure, e);
+        }
+
+        log($"loaded {name}; waiting for the transition");
+        if (!WaitForTransition(name, 1, timeout, cancel, out IReadOnlyList<string> pending))
+        {
+            // Reverse the transition (the kernel allows disabling during one), then unload: the kernel is as it was.
+            WriteFlag(name, "enabled", "0");
+            WaitGone(name, timeout, CancellationToken.None);
+            RemoveModule(name, timeout);
+            throw new SutureException($"livepatch {name}: the transition did not finish in {timeout.TotalSeconds:0.#} s; reversed and unloaded. Tasks still running the old code: {Pending(pending)} (try again when they are idle, or with a longer --timeout)", cancel.IsCancellationRequested ? ExitCode.Interrupted : ExitCode.Busy);
+        }
+
+        return name;
+    }
+
+    public static string Revert(string nameOrPath, TimeSpan timeout, CancellationToken cancel)
+    {
+        string name = nameOrPath.EndsWith(".ko", StringComparison.Ordinal) ? ModuleInfo.Read(nameOrPath)["name"] : nameOrPath.Replace('-', '_');
+        RequireLivepatch();
+        string directory = Path.Combine(SysfsRoot, name);
+        if (!Directory.Exists(directory))
+        {
+            if (Directory.Exists(Path.Combine("/sys/module", name)))
+            {
+                RemoveModule(name, timeout); // disabled already, module still loaded
+                return name;
+            }
+
+            throw new SutureException($"livepatch {name} is not loaded (no {directory}); suture kernel status lists the loaded ones", ExitCode.NothingToRevert);
+        }
+
+        if (!WaitForTransition(name, ReadFlag(directory, "enabled") ? 1 : 0, timeout, cancel, out IReadOnlyList<string> pending))
+        {
+            throw new SutureException($"livepatch {name}: a transition is still under way after {timeout.TotalSeconds:0.#} s (tasks not switched: {Pending(pending)}); try again later", ExitCode.Busy);
+        }
+
+        WriteFlag(name, "enabled", "0");
+        if (!WaitGone(name, timeout, cancel))
+        {
+            IReadOnlyList<string> blockers = PendingTasks(0);
+            WriteFlag(name, "enabled", "1"); // reverse the unpatching: the patch stays as it was
+            WaitForTransition(name, 1, timeout, CancellationToken.None, out _);
+            throw new SutureException($"livepatch {name}: unpatching did not finish in {timeout.TotalSeconds:0.#} s; it stays applied. Tasks still running the patched code: {Pending(blockers)} (try again when they are idle, or with a longer --timeout)", cancel.IsCancellationRequested ? ExitCode.Interrupted : ExitCode.Busy);
+        }
+
+        RemoveModule(name, timeout);
+        return name;
+    }
+
+    public static KernelStatusResult Status()
+    {
+        string release = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "unknown";
+        if (!Directory.Exists(SysfsRoot))
+        {
+            return new KernelStatusResult(false, release, []);
+        }
+
+        var patches = new List<KernelPatchState>();
+        foreach (string directory in Directory.GetDirectories(SysfsRoot).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(directory);
+            bool transition = ReadFlag(directory, "transition");
+            var functions = new List<string>();
+            foreach (string objectDirectory in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
+            {
+                functions.AddRange(Directory.GetDirectories(objectDirectory).Order(StringComparer.Ordinal).Select(f => $"{Path.GetFileName(objectDirectory)}:{Path.GetFileName(f)}"));
+            }
+
+            patches.Add(new KernelPatchState(name, ReadFlag(directory, "enabled"), transition, functions, transition ? PendingTasks(ReadFlag(directory, "enabled") ? 1 : 0) : []));
+        }
+
+        return new KernelStatusResult(true, release, patches);
+    }
+
+    private static void RequireLivepatch()
+    {
+        if (!Directory.Exists(SysfsRoot))
+        {
+            throw new SutureException($"this kernel has no livepatch support ({SysfsRoot} is missing; it needs CONFIG_LIVEPATCH=y)", ExitCode.Unpatchable);
+        }
+    }
+
+    private static string LoadError(string path, string name, int errno) => errno switch
+    {
+        1 or 13 => $"{path}: the kernel refused to load module {name} ({Errno.Describe(errno)}): suture kernel apply needs root (CAP_SYS_MODULE), and a kernel in lockdown or with module.sig_enforce=1 loads only signed modules (sign it with the kernel's module-signing key)",
+        126 or 127 or 129 => $"{path}: the kernel requires a signed module (errno {errno}: key missing or rejected); sign {name}.ko with a key the kernel trusts",
+        17 => $"{path}: module {name} is already loaded; revert it first (suture kernel revert {name})",
+        8 => $"{path}: the kernel rejects the module's format (ENOEXEC): built for another kernel? (dmesg names the reason)",
+        22 => $"{path}: the kernel rejects module {name} (EINVAL): its version magic or symbol versions do not match the running kernel, or a livepatch symbol is missing (dmesg names the reason)",
+        _ => $"{path}: loading module {name} failed: {Errno.Describe(errno)} (dmesg names the reason)",
+    };
+
+    /// <summary>Waits until the patch's transition is over; false on timeout or cancellation, with the tasks not yet switched.</summary>
+    private static bool WaitForTransition(string name, int target, TimeSpan timeout, CancellationToken cancel, out IReadOnlyList<string> pending)
+    {
+        string directory = Path.Combine(SysfsRoot, name);
+        var clock = Stopwatch.StartNew();
+        int delay = 1;
+        while (true)
+        {
+            if (!Directory.Exists(directory) || !ReadFlag(directory, "transition"))
+            {
+                pending = [];
+                return true;
+            }
+
+            if (clock.Elapsed >= timeout || cancel.IsCancellationRequested)
+            {
+                pending = PendingTasks(target);
+                return false;
+            }
+
+            cancel.WaitHandle.WaitOne(delay);
+            delay = Math.Min(delay * 2, 100);
+        }
+    }
+
+    /// <summary>Waits until the patch's sysfs directory is gone (the kernel removes it when unpatching completes).</summary>
+    private static bool WaitGone(string name, TimeSpan timeout, CancellationToken cancel)
+    {
+        string directory = Path.Combine(SysfsRoot, name);
+        var clock = Stopwatch.StartNew();
+        int delay = 1;
+        while (Directory.Exists(directory))
+        {
+            if (clock.Elapsed >= timeout || cancel.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            cancel.WaitHandle.WaitOne(delay);
+            delay = Math.Min(delay * 2, 100);
+        }
+
+        return true;
+    }
+
+    private static void RemoveModule(string name, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        int delay = 1;
+        while (true)
+        {
+            try
+            {
+                KernelModules.Remove(name);
+                return;
+            }
+            catch (NativeCallException e) when (e.ErrorNumber is 2)
+            {
+                return; // gone already
+            }
+            catch (NativeCallException e) when (e.ErrorNumber is 11 or 16 && clock.Elapsed < timeout)
+            {
+                Thread.Sleep(delay); // the kernel drops its reference once the patch is freed
+                delay = Math.Min(delay * 2, 100);
+            }
+            catch (NativeCallException e)
+            {
+                throw new SutureException($"livepatch {name} is disabled but its module could not be removed: {Errno.Describe(e.ErrorNumber)} (rmmod {name} later)", ExitCode.PartialFailure, e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The tasks not switched yet, in the kernel's own view: during a transition every task's
+    /// /proc/PID/task/TID/patch_state is 1 (patched) or 0 (unpatched), and those not yet at
+    /// <paramref name="target"/> (1 while patching, 0 while unpatching) hold it up.
+    /// </summary>
+    private static IReadOnlyList<string> PendingTasks(int target)
+    {
+        var pending = new List<string>();
+        string waiting = target == 1 ? "0" : "1";
+        foreach (string process in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(process), out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (string task in Directory.GetDirectories(Path.Combine(process, "task")))
+                {
+                    if (File.ReadAllText(Path.Combine(task, "patch_state")).Trim() == waiting)
+                    {
+                        pending.Add($"{Path.GetFileName(task)} {File.ReadAllText(Path.Combine(task, "comm")).Trim()}");
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the process exited meanwhile
+            }
+        }
+
+        return pending;
+    }
+
+    private static string Pending(IReadOnlyList<string> pending) => pending.Count == 0 ? "none reported" : string.Join(", ", pending.Take(20)) + (pending.Count > 20 ? $" and {pending.Count - 20} more" : "");
+
+    private static bool ReadFlag(string directory, string file)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(directory, file)).Trim() == "1";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static void WriteFlag(string name, string file, string value)
+    {
+        try
+        {
+            File.WriteAllText(Path.Combine(SysfsRoot, name, file), value);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SutureException($"livepatch {name}: writing {value} to {Path.Combine(SysfsRoot, name, file)} failed: {e.Message}", ExitCode.Failure, e);
+        }
+    }
+
+    /// <summary>The running kernel's Build ID from /sys/kernel/notes (GNU note type 3), or null.</summary>
+    private static string? RunningBuildId()
+    {
+        try
+        {
+            byte[] notes = File.ReadAllBytes("/sys/kernel/notes");
+            int at = 0;
+            while (at + 12 <= notes.Length)
+            {
+                int nameSize = BitConverter.ToInt32(notes, at);
+                int descSize = BitConverter.ToInt32(notes, at + 4);
+                int type = BitConverter.ToInt32(notes, at + 8);
+                int nameStart = at + 12;
+                int descStart = nameStart + ((nameSize + 3) & ~3);
+                if (descStart + descSize > notes.Length || nameSize < 0 || descSize < 0)
+                {
+                    return null;
+                }
+
+                if (type == 3 && nameSize == 4 && notes[nameStart] == 'G' && notes[nameStart + 1] == 'N' && notes[nameStart + 2] == 'U')
+                {
+                    return Convert.ToHexStringLower(notes.AsSpan(descStart, descSize));
+                }
+
+                at = descStart + ((descSize + 3) & ~3);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+}
