@@ -18,6 +18,7 @@ using Suture.Server.Keys;
 using Suture.Server.Patches;
 using Suture.Server.Problems;
 using Suture.Server.Tls;
+using Suture.Server.Web;
 
 namespace Suture.Server;
 
@@ -86,8 +87,10 @@ internal static class ServerApp
             .AddPolicy(Roles.HostPolicy, p => p.RequireRole(Roles.Host))
             .AddPolicy(Roles.AnyPolicy, p => p.RequireRole(Roles.Admin, Roles.Host));
         builder.Services.AddOpenApi();
+        WebUi.Add(builder, settings, listen.Tls);
 
         WebApplication app = builder.Build();
+        app.Use(WebUi.SecurityHeaders);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -103,6 +106,7 @@ internal static class ServerApp
         KeyEndpoints.Map(api);
         PatchEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        WebUi.Map(app);
         app.MapGet("/healthz", () => TypedResults.Text("ok\n")).AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;

@@ -16,7 +16,7 @@ namespace Suture.Server.Feeds;
 /// </summary>
 internal static class DeploymentEndpoints
 {
-    private enum Operation
+    internal enum Operation
     {
         Enable,
         EnableUpTo,
@@ -57,7 +57,7 @@ internal static class DeploymentEndpoints
         return TypedResults.Ok<IReadOnlyList<FeedPatchInfo>>([.. rows.OrderBy(r => r.Patch.BuildId, StringComparer.Ordinal).ThenBy(r => r.Patch.Level).Select(r => Info(feed, r))]);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<FeedPatchInfo>>, ProblemHttpResult>> ChangeAsync(string name, string sha256, Operation operation, Ctx c)
+    internal static async Task<Results<Ok<IReadOnlyList<FeedPatchInfo>>, ProblemHttpResult>> ChangeAsync(string name, string sha256, Operation operation, Ctx c)
     {
         CancellationToken ct = c.Http.RequestAborted;
         Feed? feed = await c.Db.Feeds.AsNoTracking().FirstOrDefaultAsync(f => f.Name == name, ct);
@@ -88,7 +88,7 @@ internal static class DeploymentEndpoints
         });
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<FeedPatchInfo>>, ProblemHttpResult>> UndeployObjectAsync(string name, string buildId, Ctx c)
+    internal static async Task<Results<Ok<IReadOnlyList<FeedPatchInfo>>, ProblemHttpResult>> UndeployObjectAsync(string name, string buildId, Ctx c)
     {
         CancellationToken ct = c.Http.RequestAborted;
         if (!Validation.BuildId().IsMatch(buildId))

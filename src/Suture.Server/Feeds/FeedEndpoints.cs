@@ -23,7 +23,7 @@ internal static class FeedEndpoints
         feeds.MapGet("/{name}", GetAsync);
     }
 
-    private static async Task<Results<Ok<FeedInfo>, Created<FeedInfo>, ProblemHttpResult>> PutAsync(
+    internal static async Task<Results<Ok<FeedInfo>, Created<FeedInfo>, ProblemHttpResult>> PutAsync(
         string name, FeedRequest request, ServerDb db, AuditLog audit, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (!Validation.FeedName().IsMatch(name))
