@@ -36,7 +36,7 @@ internal static class WebUi
             o.RootDirectory = "/Web/Pages";
             o.Conventions.AuthorizeFolder("/", ViewPolicy);
             o.Conventions.AllowAnonymousToPage("/SignIn");
-        });
+        }).AddApplicationPart(typeof(WebUi).Assembly); // the pages are compiled into this assembly, which is not the entry one under a test host
         CookieSecurePolicy secure = tls ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         builder.Services.AddAntiforgery(o =>
         {
