@@ -26,7 +26,7 @@ internal static class WebUi
 
     public static void Add(WebApplicationBuilder builder, ServerSettings settings, bool tls)
     {
-        string keys = Path.Combine(settings.DataDirectory, "web-keys");
+        string keys = builder.Configuration["Suture:Web:KeyDirectory"] is { Length: > 0 } shared ? shared : Path.Combine(settings.DataDirectory, "web-keys");
         PrivateDirectory(keys);
         builder.Services.AddDataProtection()
             .SetApplicationName("suture-server")
