@@ -26,13 +26,13 @@ internal static class DeploymentEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        RouteGroupBuilder feed = api.MapGroup("/feeds/{name}").RequireAuthorization(Roles.AdminPolicy).WithTags("Deployment");
+        RouteGroupBuilder feed = api.MapGroup("/feeds/{name}").RequireAuthorization(Roles.ReadPolicy).WithTags("Deployment");
         feed.MapGet("/patches", ListAsync);
-        feed.MapPost("/patches/{sha256}/enable", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.Enable, c));
-        feed.MapPost("/patches/{sha256}/enable-up-to", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.EnableUpTo, c));
-        feed.MapPost("/patches/{sha256}/disable", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.Disable, c));
-        feed.MapPost("/patches/{sha256}/undeploy-down-to", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.UndeployDownTo, c));
-        feed.MapPost("/objects/{buildId}/undeploy", UndeployObjectAsync);
+        feed.MapPost("/patches/{sha256}/enable", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.Enable, c)).RequireAuthorization(Roles.OperatePolicy);
+        feed.MapPost("/patches/{sha256}/enable-up-to", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.EnableUpTo, c)).RequireAuthorization(Roles.OperatePolicy);
+        feed.MapPost("/patches/{sha256}/disable", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.Disable, c)).RequireAuthorization(Roles.OperatePolicy);
+        feed.MapPost("/patches/{sha256}/undeploy-down-to", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.UndeployDownTo, c)).RequireAuthorization(Roles.OperatePolicy);
+        feed.MapPost("/objects/{buildId}/undeploy", UndeployObjectAsync).RequireAuthorization(Roles.OperatePolicy);
     }
 
     /// <summary>The services every change needs, bound from the request's services.</summary>

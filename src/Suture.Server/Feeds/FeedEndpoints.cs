@@ -17,8 +17,8 @@ internal static class FeedEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        RouteGroupBuilder feeds = api.MapGroup("/feeds").RequireAuthorization(Roles.AdminPolicy).WithTags("Feeds");
-        feeds.MapPut("/{name}", PutAsync);
+        RouteGroupBuilder feeds = api.MapGroup("/feeds").RequireAuthorization(Roles.ReadPolicy).WithTags("Feeds");
+        feeds.MapPut("/{name}", PutAsync).RequireAuthorization(Roles.OperatePolicy);
         feeds.MapGet("/", ListAsync);
         feeds.MapGet("/{name}", GetAsync);
     }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Suture.Server.Auth;
 using Suture.Server.Configuration;
@@ -7,18 +6,13 @@ using Suture.Server.Configuration;
 namespace Suture.Server.Web;
 
 /// <summary>
-/// The web UI: server-rendered Razor Pages under <c>Web/Pages</c>, signed in with a session cookie
-/// (its own scheme; the REST API keeps bearer tokens only, so a browser's cookie never authorizes an
-/// API call), antiforgery on every form, and a Content-Security-Policy that allows no script at all.
+/// The web UI: server-rendered Razor Pages under <c>Web/Pages</c>, signed in with the users'
+/// session cookie (Auth/AuthSetup), antiforgery on every form, and a Content-Security-Policy that
+/// allows no script at all.
 /// docs/server.md#web-ui.
 /// </summary>
 internal static class WebUi
 {
-    public const string CookieScheme = "Cookies";
-
-    /// <summary>Any signed-in user: every page.</summary>
-    public const string ViewPolicy = "web-view";
-
     public const string ContentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -34,7 +28,7 @@ internal static class WebUi
         builder.Services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Web/Pages";
-            o.Conventions.AuthorizeFolder("/", ViewPolicy);
+            o.Conventions.AuthorizeFolder("/", Roles.ReadPolicy);
             o.Conventions.AllowAnonymousToPage("/SignIn");
         }).AddApplicationPart(typeof(WebUi).Assembly); // the pages are compiled into this assembly, which is not the entry one under a test host
         CookieSecurePolicy secure = tls ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
@@ -45,21 +39,6 @@ internal static class WebUi
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.SuppressXFrameOptionsHeader = true; // ours says DENY, on every answer
         });
-        builder.Services.AddAuthentication().AddCookie(CookieScheme, o =>
-        {
-            o.Cookie.Name = "suture-session";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SecurePolicy = secure;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.LoginPath = "/signin";
-            o.AccessDeniedPath = "/signin";
-            o.ReturnUrlParameter = "next";
-            o.ExpireTimeSpan = WebSession.Lifetime;
-            o.SlidingExpiration = true;
-            o.Events.OnValidatePrincipal = WebSession.ValidateAsync;
-        });
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(ViewPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser());
     }
 
     public static void Map(WebApplication app)
@@ -70,6 +49,7 @@ internal static class WebUi
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return TypedResults.Bytes(stylesheet, "text/css; charset=utf-8");
         }).AllowAnonymous().ExcludeFromDescription();
+        WebSignIn.Map(app);
         app.MapRazorPages();
     }
 
@@ -91,7 +71,7 @@ internal static class WebUi
 
     /// <summary>Whether the signed-in user may change deployments and feeds (not read-only).</summary>
     public static bool CanOperate(System.Security.Claims.ClaimsPrincipal user) =>
-        user.IsInRole(Roles.Admin) || user.IsInRole(WebSession.OperatorRole);
+        user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Operator);
 
     private static byte[] ReadResource(string name)
     {

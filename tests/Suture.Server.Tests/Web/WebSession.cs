@@ -42,8 +42,8 @@ internal sealed partial class WebSession : IDisposable
     public Task<HttpResponseMessage> PostFormAsync(string path, Dictionary<string, string> fields) =>
         _client.PostAsync(path, new FormUrlEncodedContent(fields));
 
-    public async Task<HttpResponseMessage> SignInAsync(string token) =>
-        await PostFormAsync("/signin", new() { ["token"] = token, ["__RequestVerificationToken"] = await FormTokenAsync("/signin") });
+    public async Task<HttpResponseMessage> SignInAsync(string name, string password = Users.Password) =>
+        await PostFormAsync("/sign-in/password", new() { ["name"] = name, ["password"] = password, ["__RequestVerificationToken"] = await FormTokenAsync("/sign-in") });
 
     public void Dispose() => _client.Dispose();
 

@@ -20,14 +20,16 @@ public sealed class WebUiTests
         await s.FeedAsync("production", ApprovalMode.Manual);
         (RegistrationResponse registered, HttpClient host) = await s.HostAsync("production", "web-1");
         PatchInfo patch = await s.UploadAsync(Fleet.Patch(1, cves: Cve));
+        await s.UserAsync("olga", UserRole.Operator, Users.Password);
         List<InventoryObject> unpatched = Fleet.Inventory((100, 0));
         Assert.Empty((await host.CheckInAsync(unpatched)).Directives);
         await using Chromium chromium = await Chromium.LaunchAsync(s);
 
         IResponse first = await chromium.GoAsync(s, "/hosts");
-        Assert.Equal(new Uri(s.BaseAddress, "/signin?next=%2Fhosts").ToString(), chromium.Url);
+        Assert.Equal(new Uri(s.BaseAddress, "/sign-in?ReturnUrl=%2Fhosts").ToString(), chromium.Url);
         Assert.Equal(Suture.Server.Web.WebUi.ContentSecurityPolicy, first.Headers["content-security-policy"]);
-        await chromium.Page.TypeAsync("#token", s.AdminToken);
+        await chromium.Page.TypeAsync("#name", "olga");
+        await chromium.Page.TypeAsync("#password", Users.Password);
         await chromium.ClickAndWaitAsync("#sign-in");
         Assert.Equal(new Uri(s.BaseAddress, "/hosts").ToString(), chromium.Url);
         Assert.Equal("0", await chromium.TextAsync($"#hosts-table tr[data-host='{registered.HostId}'] td[data-field=patched]"));
@@ -67,12 +69,12 @@ public sealed class WebUiTests
 
         await chromium.GoAsync(s, "/audit");
         await chromium.ScreenshotAsync("audit");
-        Assert.Contains("token:initial-admin", await chromium.TextAsync("#audit-table tr[data-action='feed.enable']"), StringComparison.Ordinal);
+        Assert.Contains("user:olga", await chromium.TextAsync("#audit-table tr[data-action='feed.enable']"), StringComparison.Ordinal);
         Assert.StartsWith("Hash chain intact", await chromium.TextAsync("#audit-verification"), StringComparison.Ordinal);
 
         await chromium.ClickAndWaitAsync("#sign-out");
         await chromium.GoAsync(s, "/hosts");
-        Assert.StartsWith(new Uri(s.BaseAddress, "/signin").ToString(), chromium.Url, StringComparison.Ordinal);
+        Assert.StartsWith(new Uri(s.BaseAddress, "/sign-in").ToString(), chromium.Url, StringComparison.Ordinal);
         lock (chromium.Console)
         {
             Assert.DoesNotContain(chromium.Console, line => line.Contains("Content Security Policy", StringComparison.Ordinal));
@@ -80,18 +82,20 @@ public sealed class WebUiTests
     }
 
     [Fact]
-    public async Task A_wrong_token_is_refused_on_the_sign_in_page()
+    public async Task A_wrong_password_is_refused_on_the_sign_in_page()
     {
         await using ServerUnderTest s = await ServerUnderTest.StartAsync(new SqliteDatabase());
+        await s.UserAsync("olga", UserRole.Operator, Users.Password);
         await using Chromium chromium = await Chromium.LaunchAsync(s);
 
-        await chromium.GoAsync(s, "/signin");
-        await chromium.Page.TypeAsync("#token", "suta_not-a-token-of-this-server");
+        await chromium.GoAsync(s, "/sign-in");
+        await chromium.Page.TypeAsync("#name", "olga");
+        await chromium.Page.TypeAsync("#password", "not olga's password");
         IResponse refused = await chromium.ClickAndWaitAsync("#sign-in");
 
         Assert.Equal(401, (int)refused.Status);
-        Assert.Contains("not a valid admin token", await chromium.TextAsync("#error"), StringComparison.Ordinal);
+        Assert.Contains("Sign-in refused", await chromium.TextAsync("#error"), StringComparison.Ordinal);
         await chromium.GoAsync(s, "/");
-        Assert.StartsWith(new Uri(s.BaseAddress, "/signin").ToString(), chromium.Url, StringComparison.Ordinal);
+        Assert.StartsWith(new Uri(s.BaseAddress, "/sign-in").ToString(), chromium.Url, StringComparison.Ordinal);
     }
 }

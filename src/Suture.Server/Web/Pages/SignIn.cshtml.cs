@@ -1,34 +1,26 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
-using Suture.Server.Audit;
-using Suture.Server.Data;
 
 namespace Suture.Server.Web.Pages;
 
-/// <summary>Sign-in with an admin API token (the session acts as that token), and sign-out.</summary>
-internal sealed class SignInModel(ServerDb db, AuditLog audit, TimeProvider time) : WebPage(time)
+/// <summary>The sign-in form; it posts to <see cref="WebSignIn"/>, which sends the browser back here with <c>failed=1</c> when refused.</summary>
+internal sealed class SignInModel(TimeProvider time) : WebPage(time)
 {
-    [BindProperty(SupportsGet = true, Name = "next")]
-    public string? Next { get; set; }
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
 
-    public async Task<IActionResult> OnPostAsync(string? token)
+    [BindProperty(SupportsGet = true)]
+    public bool Failed { get; set; }
+
+    public void OnGet()
     {
-        System.Security.Claims.ClaimsPrincipal? principal = token is null ? null : await WebSession.FromTokenAsync(db, token, HttpContext.RequestAborted);
-        if (principal is null)
+        if (ReturnUrl is not null && !WebSignIn.IsLocal(ReturnUrl))
         {
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
-            Error("sign-in refused: that is not a valid admin token of this server (unknown, revoked or mistyped)");
-            return Page();
+            ReturnUrl = null;
         }
 
-        await WebSession.SignInAsync(HttpContext, principal);
-        await WebAudit.AppendAsync(db, audit, HttpContext, principal, "web.signin", HttpContext.RequestAborted);
-        return LocalRedirect(Url.IsLocalUrl(Next) ? Next! : "/");
-    }
-
-    public async Task<IActionResult> OnPostSignOutAsync()
-    {
-        await HttpContext.SignOutAsync(WebUi.CookieScheme);
-        return Redirect("/signin");
+        if (Failed)
+        {
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+        }
     }
 }
