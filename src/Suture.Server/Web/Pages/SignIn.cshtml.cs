@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Suture.Server.Web.Pages;
 
-/// <summary>The sign-in form; it posts to <see cref="WebSignIn"/>, which sends the browser back here with <c>failed=1</c> when refused.</summary>
+/// <summary>The sign-in form; it posts to <see cref="WebSignIn"/>, which sends the browser back here with <c>failed=true</c> when refused.</summary>
 internal sealed class SignInModel(TimeProvider time) : WebPage(time)
 {
     [BindProperty(SupportsGet = true)]
