@@ -43,4 +43,10 @@ namespace Suture.Protocol;
 [JsonSerializable(typeof(TokenCreated))]
 [JsonSerializable(typeof(TokenInfo))]
 [JsonSerializable(typeof(IReadOnlyList<TokenInfo>))]
+[JsonSerializable(typeof(IReadOnlyList<HostReportRow>))]
+[JsonSerializable(typeof(HostReport))]
+[JsonSerializable(typeof(IReadOnlyList<CveSummary>))]
+[JsonSerializable(typeof(CveReport))]
+[JsonSerializable(typeof(IReadOnlyList<PatchReportRow>))]
+[JsonSerializable(typeof(PatchReport))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

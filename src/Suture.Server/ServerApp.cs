@@ -16,6 +16,7 @@ using Suture.Server.Hosts;
 using Suture.Server.Keys;
 using Suture.Server.Patches;
 using Suture.Server.Problems;
+using Suture.Server.Reports;
 using Suture.Server.Tls;
 using Suture.Server.Users;
 using Suture.Server.Web;
@@ -105,6 +106,7 @@ internal static class ServerApp
         SessionEndpoints.Map(api);
         UserEndpoints.Map(api);
         TokenEndpoints.Map(api);
+        ReportEndpoints.Map(api);
         WebUi.Map(app);
         app.MapGet("/healthz", () => TypedResults.Text("ok\n")).AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

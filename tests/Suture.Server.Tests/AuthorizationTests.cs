@@ -60,6 +60,13 @@ public abstract class AuthorizationTests(Database database)
         ["POST /api/v1/users/{name}/enable"] = "admin",
         ["POST /api/v1/users/{name}/tokens"] = "admin",
         ["GET /api/v1/tokens/"] = "read-only",
+        ["GET /api/v1/reports/hosts"] = "read-only",
+        ["GET /api/v1/reports/hosts/{id}"] = "read-only",
+        ["GET /api/v1/reports/silent"] = "read-only",
+        ["GET /api/v1/reports/cves"] = "read-only",
+        ["GET /api/v1/reports/cves/{cve}"] = "read-only",
+        ["GET /api/v1/reports/patches"] = "read-only",
+        ["GET /api/v1/reports/patches/{sha256}"] = "read-only",
         ["POST /api/v1/tokens/"] = "read-only",
         ["POST /api/v1/tokens/{id:long}/revoke"] = "read-only",
     };
@@ -87,7 +94,7 @@ public abstract class AuthorizationTests(Database database)
         {
             string required = Required[$"{method} {pattern}"];
             string path = pattern.Replace("{name}", "production", StringComparison.Ordinal).Replace("{sha256}", new string('0', 64), StringComparison.Ordinal)
-                .Replace("{id:long}", "999999", StringComparison.Ordinal).Replace("{id}", host.HostId, StringComparison.Ordinal).Replace("{buildId}", Fleet.BuildId, StringComparison.Ordinal);
+                .Replace("{id:long}", "999999", StringComparison.Ordinal).Replace("{id}", host.HostId, StringComparison.Ordinal).Replace("{buildId}", Fleet.BuildId, StringComparison.Ordinal).Replace("{cve}", "CVE-2026-0001", StringComparison.Ordinal);
             foreach ((Who who, HttpClient client) in clients)
             {
                 bool allowed = Allowed(required, who);

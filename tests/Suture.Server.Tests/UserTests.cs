@@ -152,6 +152,33 @@ public abstract class UserTests(Database database)
         await (await s.Admin.GetAsync("/api/v1/users/nobody")).ProblemAsync(404);
         Assert.True((await s.VerifyAuditAsync()).Valid);
     }
+
+    [Fact]
+    public async Task The_server_console_adds_a_user_and_makes_a_token_when_nobody_can_sign_in()
+    {
+        await using ServerUnderTest s = await ServerUnderTest.StartAsync(database);
+        var audit = new Suture.Server.Audit.AuditLog(s.Time);
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        int added = 0, weak = 0, token = 0, usage = 0;
+        await s.WithDatabaseAsync(async db =>
+        {
+            added = await Suture.Server.Users.UserTool.RunAsync(["add", "root", "admin"], db, audit, s.Time, new StringReader(Users.Password + "\n"), output, errors, default);
+            weak = await Suture.Server.Users.UserTool.RunAsync(["add", "weak", "operator"], db, audit, s.Time, new StringReader("short\n"), output, errors, default);
+            usage = await Suture.Server.Users.UserTool.RunAsync(["add", "x", "superuser"], db, audit, s.Time, new StringReader(""), output, errors, default);
+            token = await Suture.Server.Users.UserTool.RunAsync(["token", "root", "2"], db, audit, s.Time, new StringReader(""), output, errors, default);
+        });
+
+        Assert.Equal((0, 1, 2, 0), (added, weak, usage, token));
+        string secret = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
+        Assert.StartsWith("suta_", secret);
+        SessionInfo who = await (await s.Client(secret).GetAsync("/api/v1/session")).ReadAsync<SessionInfo>();
+        Assert.Equal(("root", UserRole.Admin, "token"), (who.Name, who.Role, who.Via));
+        Assert.Equal(s.Time.GetUtcNow().AddDays(2), who.TokenExpires);
+        await (await s.SignInAsync("root", Users.Password)).Answer.ReadAsync<SessionInfo>();
+        Assert.Contains(await s.AuditAsync(), e => e.Actor == "server-console" && e.Action == "user.create" && e.Subject == "user:root");
+        Assert.True((await s.VerifyAuditAsync()).Valid);
+    }
 }
 
 public sealed class UserTestsOnSqlite() : UserTests(new SqliteDatabase());
