@@ -6,7 +6,8 @@
 # python3 (its patch mutator), libssl-dev (the test target that links OpenSSL's libcrypto) and
 # postgresql (the server tests start a private cluster of their own; no system cluster is used),
 # openssl and openscap-scanner (the signing tests check key files with openssl; OpenSCAP evaluates
-# the OVAL definitions of the host state).
+# the OVAL definitions of the host state), chromium (the server's web UI tests drive Debian's
+# headless Chromium).
 set -euo pipefail
 
 missing=()
@@ -26,6 +27,7 @@ need strace strace
 need python3 python3
 need openssl openssl
 need oscap openscap-scanner
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -e /usr/include/openssl/async.h ] || missing+=(libssl-dev)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)

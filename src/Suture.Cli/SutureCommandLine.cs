@@ -29,6 +29,7 @@ internal static class SutureCommandLine
         root.Subcommands.Add(SignCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(KernelCommand.Create(console));
+        root.Subcommands.Add(Fleet.FleetCommand.Create(console));
         return root;
     }
 

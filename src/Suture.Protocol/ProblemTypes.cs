@@ -15,5 +15,9 @@ public static class ProblemTypes
     public const string HostLimitReached = "urn:suture:problem:host-limit-reached";
     public const string InvalidPatch = "urn:suture:problem:invalid-patch";
     public const string UnsupportedVersion = "urn:suture:problem:unsupported-protocol-version";
+    public const string MethodNotAllowed = "urn:suture:problem:method-not-allowed";
+    public const string UnsupportedMediaType = "urn:suture:problem:unsupported-media-type";
+    public const string RateLimited = "urn:suture:problem:rate-limited";
+    public const string SignInFailed = "urn:suture:problem:sign-in-failed";
     public const string Internal = "urn:suture:problem:internal";
 }

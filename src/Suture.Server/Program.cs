@@ -5,8 +5,20 @@ using Suture.Server.Data;
 
 // suture-server                run the server (settings: README, docs/protocol.md)
 // suture-server audit verify   check the audit log's hash chain; exit 0 if intact, 1 if not
+// suture-server user ...        add a user or make a token offline (docs/server.md, Users/UserTool)
 try
 {
+    if (args is ["user", .. var userArgs])
+    {
+        string[] tool = [.. userArgs.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))];
+        await using WebApplication users = ServerApp.Build([.. userArgs.Skip(tool.Length)], say: Console.Error.WriteLine, tool: true);
+        using IServiceScope scope = users.Services.CreateScope();
+        ServerDb db = scope.ServiceProvider.GetRequiredService<ServerDb>();
+        await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database);
+        return await Suture.Server.Users.UserTool.RunAsync(
+            tool, db, users.Services.GetRequiredService<AuditLog>(), users.Services.GetRequiredService<TimeProvider>(), Console.In, Console.Out, Console.Error, CancellationToken.None);
+    }
+
     if (args is ["audit", "verify", ..])
     {
         await using WebApplication tool = ServerApp.Build(args[2..], say: Console.Error.WriteLine, tool: true);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Json;
@@ -17,7 +16,10 @@ using Suture.Server.Hosts;
 using Suture.Server.Keys;
 using Suture.Server.Patches;
 using Suture.Server.Problems;
+using Suture.Server.Reports;
 using Suture.Server.Tls;
+using Suture.Server.Users;
+using Suture.Server.Web;
 
 namespace Suture.Server;
 
@@ -79,19 +81,17 @@ internal static class ServerApp
             c.ProblemDetails.Extensions.Remove("traceId");
         });
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddAuthentication(BearerAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Roles.HostPolicy, p => p.RequireRole(Roles.Host))
-            .AddPolicy(Roles.AnyPolicy, p => p.RequireRole(Roles.Admin, Roles.Host));
+        AuthSetup.Add(builder.Services, settings);
         builder.Services.AddOpenApi();
+        WebUi.Add(builder, settings, listen.Tls);
 
         WebApplication app = builder.Build();
+        app.Use(WebUi.SecurityHeaders);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        AuthSetup.Use(app);
         app.Use(RequireProtocolVersion);
 
         RouteGroupBuilder api = app.MapGroup(ProtocolVersion.PathPrefix);
@@ -103,6 +103,11 @@ internal static class ServerApp
         KeyEndpoints.Map(api);
         PatchEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        SessionEndpoints.Map(api);
+        UserEndpoints.Map(api);
+        TokenEndpoints.Map(api);
+        ReportEndpoints.Map(api);
+        WebUi.Map(app);
         app.MapGet("/healthz", () => TypedResults.Text("ok\n")).AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;

@@ -65,6 +65,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             ["Suture:Listen"] = "https://127.0.0.1:0",
             ["Suture:TrustDirectory"] = ServerTrust.Directory,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Suture:RateLimits:SignInsPerMinute"] = "1000", // tests sign in often; RateLimitTests set their own
         };
         foreach ((string k, string v) in await database.SettingsAsync())
         {
@@ -99,7 +100,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     }
 
     /// <summary>A client that trusts exactly the server's certificate pin (or <paramref name="pin"/>).</summary>
-    public HttpClient Client(string? token, string? pin = null)
+    public HttpClient Client(string? token, string? pin = null, System.Net.CookieContainer? cookies = null)
     {
         string expected = pin ?? Pin ?? throw new InvalidOperationException("the server runs without TLS");
         var handler = new SocketsHttpHandler
@@ -109,6 +110,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                     certificate is X509Certificate2 c && CertificatePin.Matches(c, expected),
             },
+            CookieContainer = cookies ?? new System.Net.CookieContainer(),
         };
         var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         if (token is not null)

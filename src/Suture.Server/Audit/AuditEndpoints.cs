@@ -14,7 +14,7 @@ internal static class AuditEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        RouteGroupBuilder audit = api.MapGroup("/audit").RequireAuthorization(Roles.AdminPolicy).WithTags("Audit");
+        RouteGroupBuilder audit = api.MapGroup("/audit").RequireAuthorization(Roles.ReadPolicy).WithTags("Audit");
         audit.MapGet("/", ListAsync);
         audit.MapGet("/verify", async (ServerDb db, CancellationToken ct) => TypedResults.Ok(await AuditLog.VerifyAsync(db, ct)));
     }

@@ -8,15 +8,17 @@ using Suture.Server.Data;
 namespace Suture.Server.Auth;
 
 /// <summary>
-/// <c>Authorization: Bearer TOKEN</c>: a host token (role host, claim = host id) or an admin token
-/// (role admin). Unknown, revoked or malformed tokens authenticate nobody; the endpoint's policy
-/// then answers 401 (ProblemDetails via the status-code pages).
+/// <c>Authorization: Bearer TOKEN</c>: a host token (role host, subject = host id) or a user's
+/// personal API token (the lower of the token's role and its user's role). Unknown, revoked,
+/// expired or malformed tokens, and tokens of disabled users, authenticate nobody; the endpoint's
+/// policy then answers 401 (ProblemDetails via the status-code pages).
 /// </summary>
 internal sealed class BearerAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ServerDb db)
+    ServerDb db,
+    TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -39,27 +41,58 @@ internal sealed class BearerAuthentication(
         if (token.StartsWith(Secrets.HostPrefix, StringComparison.Ordinal))
         {
             string? hostId = await db.Hosts.AsNoTracking().Where(h => h.TokenHash == hash).Select(h => h.Id).FirstOrDefaultAsync(Context.RequestAborted);
-            return hostId is null ? AuthenticateResult.Fail("unknown host token") : Success(Roles.Host, hostId, $"host:{hostId}");
+            return hostId is null ? AuthenticateResult.Fail("unknown host token") : Success(Principals.Host(hostId, SchemeName));
         }
 
         if (token.StartsWith(Secrets.AdminPrefix, StringComparison.Ordinal))
         {
-            var admin = await db.ApiTokens.AsNoTracking()
-                .Where(t => t.TokenHash == hash && t.Revoked == null)
-                .Select(t => new { t.Role, t.Prefix, t.Name })
+            DateTimeOffset now = time.GetUtcNow();
+            var found = await db.ApiTokens.AsNoTracking()
+                .Where(t => t.TokenHash == hash && t.Revoked == null && (t.Expires == null || t.Expires > now) && t.User.Disabled == null)
+                .Select(t => new { t.Id, t.Role, t.Prefix, t.Name, t.UserId, UserName = t.User.Name, UserRole = t.User.Role })
                 .FirstOrDefaultAsync(Context.RequestAborted);
-            return admin is null ? AuthenticateResult.Fail("unknown or revoked token") : Success(admin.Role, admin.Prefix, $"token:{admin.Name}({admin.Prefix})");
+            return found is null
+                ? AuthenticateResult.Fail("unknown, revoked or expired token")
+                : Success(Principals.User(found.UserId, found.UserName, Roles.Lower(found.Role, found.UserRole), $"user:{found.UserName}/token:{found.Name}({found.Prefix})", SchemeName, found.Id));
         }
 
         return AuthenticateResult.Fail("not a suture token");
     }
 
-    private static AuthenticateResult Success(string role, string subject, string actor)
+    private static AuthenticateResult Success(ClaimsPrincipal principal) =>
+        AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+}
+
+/// <summary>The principals the server's schemes make, and what endpoints read from them.</summary>
+internal static class Principals
+{
+    public const string StampClaim = "suture:stamp";
+
+    public static ClaimsPrincipal Host(string hostId, string scheme) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.NameIdentifier, hostId), new Claim(ClaimTypes.Role, Roles.Host), new Claim(Roles.ActorClaim, $"host:{hostId}")],
+        scheme));
+
+    public static ClaimsPrincipal User(long userId, string name, string role, string actor, string scheme, long? tokenId = null, string? stamp = null)
     {
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, subject), new Claim(ClaimTypes.Role, role), new Claim(Roles.ActorClaim, actor)],
-            SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, name),
+            new(ClaimTypes.Name, name),
+            new(ClaimTypes.Role, role),
+            new(Roles.ActorClaim, actor),
+            new(Roles.UserIdClaim, userId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        if (tokenId is { } t)
+        {
+            claims.Add(new Claim(Roles.TokenIdClaim, t.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (stamp is not null)
+        {
+            claims.Add(new Claim(StampClaim, stamp));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
 }
 
@@ -69,4 +102,15 @@ internal static class PrincipalExtensions
 
     public static string Subject(this ClaimsPrincipal user) =>
         user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("an authenticated principal without a subject");
+
+    /// <summary>The signed-in user's id, or null for a host or nobody.</summary>
+    public static long? UserId(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(Roles.UserIdClaim), System.Globalization.CultureInfo.InvariantCulture, out long id) ? id : null;
+
+    /// <summary>The user's effective role (for a token: the lower of its own and its user's).</summary>
+    public static string? UserRole(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.Role) is { } role && Roles.IsUserRole(role) ? role : null;
+
+    public static long? TokenId(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(Roles.TokenIdClaim), System.Globalization.CultureInfo.InvariantCulture, out long id) ? id : null;
 }

@@ -46,6 +46,15 @@ internal sealed record ServerSettings
     /// </summary>
     public string? TrustDirectory { get; init; }
 
+    /// <summary>How long a web sign-in lasts without use (sliding), in hours.</summary>
+    public int SessionHours { get; init; } = 8;
+
+    /// <summary>Registrations per minute from one address (0: no limit, e.g. for a load benchmark).</summary>
+    public int RegistrationsPerMinute { get; init; } = 120;
+
+    /// <summary>Sign-in attempts per minute from one address (0: no limit).</summary>
+    public int SignInsPerMinute { get; init; } = 10;
+
     public string Trust => TrustDirectory ?? Path.Combine(DataDirectory, "trusted-keys");
 
     public static ServerSettings From(IConfiguration configuration)
@@ -66,6 +75,9 @@ internal sealed record ServerSettings
             MaxRequestSize = Int(s, "MaxRequestSize", defaults.MaxRequestSize, 4096, 1L << 30),
             MaxPatchSize = Int(s, "MaxPatchSize", defaults.MaxPatchSize, 4096, 1L << 30),
             TrustDirectory = s["TrustDirectory"],
+            SessionHours = Int(s, "SessionHours", defaults.SessionHours, 1, 24 * 30),
+            RegistrationsPerMinute = Int(s, "RateLimits:RegistrationsPerMinute", defaults.RegistrationsPerMinute, 0, 1_000_000),
+            SignInsPerMinute = Int(s, "RateLimits:SignInsPerMinute", defaults.SignInsPerMinute, 0, 1_000_000),
         };
     }
 

@@ -39,6 +39,8 @@ internal abstract class ServerDb(DbContextOptions options) : DbContext(options)
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    public DbSet<User> Users => Set<User>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
@@ -156,6 +158,16 @@ internal abstract class ServerDb(DbContextOptions options) : DbContext(options)
             e.Property(t => t.Name).HasMaxLength(128);
             e.Property(t => t.Role).HasMaxLength(16);
             e.HasIndex(t => t.TokenHash).IsUnique();
+            e.HasIndex(t => t.UserId);
+            e.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<User>(e =>
+        {
+            e.Property(u => u.Name).HasMaxLength(64);
+            e.Property(u => u.Role).HasMaxLength(16);
+            e.Property(u => u.PasswordHash).HasMaxLength(256);
+            e.Property(u => u.SessionStamp).HasMaxLength(64);
+            e.HasIndex(u => u.Name).IsUnique();
         });
     }
 

@@ -16,7 +16,7 @@ namespace Suture.Server.Feeds;
 /// </summary>
 internal static class DeploymentEndpoints
 {
-    private enum Operation
+    internal enum Operation
     {
         Enable,
         EnableUpTo,
@@ -26,13 +26,13 @@ internal static class DeploymentEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        RouteGroupBuilder feed = api.MapGroup("/feeds/{name}").RequireAuthorization(Roles.AdminPolicy).WithTags("Deployment");
+        RouteGroupBuilder feed = api.MapGroup("/feeds/{name}").RequireAuthorization(Roles.ReadPolicy).WithTags("Deployment");
         feed.MapGet("/patches", ListAsync);
-        feed.MapPost("/patches/{sha256}/enable", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.Enable, c));
-        feed.MapPost("/patches/{sha256}/enable-up-to", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.EnableUpTo, c));
-        feed.MapPost("/patches/{sha256}/disable", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.Disable, c));
-        feed.MapPost("/patches/{sha256}/undeploy-down-to", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.UndeployDownTo, c));
-        feed.MapPost("/objects/{buildId}/undeploy", UndeployObjectAsync);
+        feed.MapPost("/patches/{sha256}/enable", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.Enable, c)).RequireAuthorization(Roles.OperatePolicy);
+        feed.MapPost("/patches/{sha256}/enable-up-to", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.EnableUpTo, c)).RequireAuthorization(Roles.OperatePolicy);
+        feed.MapPost("/patches/{sha256}/disable", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.Disable, c)).RequireAuthorization(Roles.OperatePolicy);
+        feed.MapPost("/patches/{sha256}/undeploy-down-to", (string name, string sha256, Ctx c) => ChangeAsync(name, sha256, Operation.UndeployDownTo, c)).RequireAuthorization(Roles.OperatePolicy);
+        feed.MapPost("/objects/{buildId}/undeploy", UndeployObjectAsync).RequireAuthorization(Roles.OperatePolicy);
     }
 
     /// <summary>The services every change needs, bound from the request's services.</summary>
@@ -57,7 +57,7 @@ internal static class DeploymentEndpoints
         return TypedResults.Ok<IReadOnlyList<FeedPatchInfo>>([.. rows.OrderBy(r => r.Patch.BuildId, StringComparer.Ordinal).ThenBy(r => r.Patch.Level).Select(r => Info(feed, r))]);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<FeedPatchInfo>>, ProblemHttpResult>> ChangeAsync(string name, string sha256, Operation operation, Ctx c)
+    internal static async Task<Results<Ok<IReadOnlyList<FeedPatchInfo>>, ProblemHttpResult>> ChangeAsync(string name, string sha256, Operation operation, Ctx c)
     {
         CancellationToken ct = c.Http.RequestAborted;
         Feed? feed = await c.Db.Feeds.AsNoTracking().FirstOrDefaultAsync(f => f.Name == name, ct);
@@ -88,7 +88,7 @@ internal static class DeploymentEndpoints
         });
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<FeedPatchInfo>>, ProblemHttpResult>> UndeployObjectAsync(string name, string buildId, Ctx c)
+    internal static async Task<Results<Ok<IReadOnlyList<FeedPatchInfo>>, ProblemHttpResult>> UndeployObjectAsync(string name, string buildId, Ctx c)
     {
         CancellationToken ct = c.Http.RequestAborted;
         if (!Validation.BuildId().IsMatch(buildId))

@@ -17,13 +17,13 @@ internal static class FeedEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        RouteGroupBuilder feeds = api.MapGroup("/feeds").RequireAuthorization(Roles.AdminPolicy).WithTags("Feeds");
-        feeds.MapPut("/{name}", PutAsync);
+        RouteGroupBuilder feeds = api.MapGroup("/feeds").RequireAuthorization(Roles.ReadPolicy).WithTags("Feeds");
+        feeds.MapPut("/{name}", PutAsync).RequireAuthorization(Roles.OperatePolicy);
         feeds.MapGet("/", ListAsync);
         feeds.MapGet("/{name}", GetAsync);
     }
 
-    private static async Task<Results<Ok<FeedInfo>, Created<FeedInfo>, ProblemHttpResult>> PutAsync(
+    internal static async Task<Results<Ok<FeedInfo>, Created<FeedInfo>, ProblemHttpResult>> PutAsync(
         string name, FeedRequest request, ServerDb db, AuditLog audit, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (!Validation.FeedName().IsMatch(name))

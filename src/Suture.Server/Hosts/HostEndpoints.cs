@@ -14,10 +14,10 @@ internal static class HostEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        RouteGroupBuilder hosts = api.MapGroup("/hosts").RequireAuthorization(Roles.AdminPolicy).WithTags("Hosts");
+        RouteGroupBuilder hosts = api.MapGroup("/hosts").RequireAuthorization(Roles.ReadPolicy).WithTags("Hosts");
         hosts.MapGet("/", ListAsync);
         hosts.MapGet("/{id}", GetAsync);
-        hosts.MapPut("/{id}/tags", PutTagsAsync);
+        hosts.MapPut("/{id}/tags", PutTagsAsync).RequireAuthorization(Roles.OperatePolicy);
     }
 
     private static async Task<Ok<IReadOnlyList<HostInfo>>> ListAsync(ServerDb db, string? tag, CancellationToken ct)

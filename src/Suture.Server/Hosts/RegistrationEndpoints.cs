@@ -19,7 +19,7 @@ internal static class RegistrationEndpoints
     public const int MaxTags = 32;
 
     public static void Map(RouteGroupBuilder api) =>
-        api.MapPost("/register", RegisterAsync).AllowAnonymous().WithTags("Hosts");
+        api.MapPost("/register", RegisterAsync).AllowAnonymous().RequireRateLimiting(AuthSetup.RegistrationLimit).WithTags("Hosts");
 
     private static async Task<Results<Ok<RegistrationResponse>, ProblemHttpResult>> RegisterAsync(
         RegistrationRequest request, ServerDb db, AuditLog audit, TimeProvider time, ServerSettings settings, HttpContext http, CancellationToken ct)

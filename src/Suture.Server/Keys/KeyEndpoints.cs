@@ -15,10 +15,10 @@ internal static class KeyEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        RouteGroupBuilder keys = api.MapGroup("/keys").RequireAuthorization(Roles.AdminPolicy).WithTags("Keys");
-        keys.MapPost("/", CreateAsync);
+        RouteGroupBuilder keys = api.MapGroup("/keys").RequireAuthorization(Roles.ReadPolicy).WithTags("Keys");
+        keys.MapPost("/", CreateAsync).RequireAuthorization(Roles.OperatePolicy);
         keys.MapGet("/", ListAsync);
-        keys.MapPost("/{id:long}/revoke", RevokeAsync);
+        keys.MapPost("/{id:long}/revoke", RevokeAsync).RequireAuthorization(Roles.OperatePolicy);
     }
 
     private static async Task<Results<Created<KeyCreated>, ProblemHttpResult>> CreateAsync(

@@ -24,9 +24,9 @@ internal static class PatchEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         RouteGroupBuilder patches = api.MapGroup("/patches").WithTags("Patches");
-        patches.MapPost("/", UploadAsync).RequireAuthorization(Roles.AdminPolicy).Accepts<byte[]>("application/octet-stream");
-        patches.MapGet("/", ListAsync).RequireAuthorization(Roles.AdminPolicy);
-        patches.MapGet("/{sha256}", GetAsync).RequireAuthorization(Roles.AdminPolicy);
+        patches.MapPost("/", UploadAsync).RequireAuthorization(Roles.OperatePolicy).Accepts<byte[]>("application/octet-stream");
+        patches.MapGet("/", ListAsync).RequireAuthorization(Roles.ReadPolicy);
+        patches.MapGet("/{sha256}", GetAsync).RequireAuthorization(Roles.ReadPolicy);
         patches.MapGet("/{sha256}/content", DownloadAsync).RequireAuthorization(Roles.AnyPolicy);
     }
 

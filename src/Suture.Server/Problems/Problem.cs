@@ -22,8 +22,11 @@ internal static class Problem
         401 => ProblemTypes.Unauthorized,
         403 => ProblemTypes.Forbidden,
         404 => ProblemTypes.NotFound,
+        405 => ProblemTypes.MethodNotAllowed,
         409 => ProblemTypes.Conflict,
         413 => ProblemTypes.TooLarge,
+        415 => ProblemTypes.UnsupportedMediaType,
+        429 => ProblemTypes.RateLimited,
         >= 500 => ProblemTypes.Internal,
         _ => "about:blank",
     };

@@ -22,21 +22,3 @@ internal sealed class AuditEntry
 
     public required string Hash { get; set; }
 }
-
-/// <summary>An administrator's bearer token, stored as its SHA-256 only.</summary>
-internal sealed class ApiToken
-{
-    public long Id { get; set; }
-
-    public required string TokenHash { get; set; }
-
-    public required string Prefix { get; set; }
-
-    public required string Name { get; set; }
-
-    public required string Role { get; set; }
-
-    public DateTimeOffset Created { get; set; }
-
-    public DateTimeOffset? Revoked { get; set; }
-}
