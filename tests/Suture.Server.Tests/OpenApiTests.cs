@@ -38,7 +38,7 @@ public sealed class OpenApiTests
 
         ProblemResponse unknown = await (await s.Admin.GetAsync("/api/v1/no-such-thing")).ProblemAsync(404);
         Assert.Equal(ProblemTypes.NotFound, unknown.Type);
-        ProblemResponse method = await (await s.Admin.DeleteAsync("/api/v1/feeds")).ProblemAsync(405);
-        Assert.StartsWith("urn:suture:problem:", method.Type);
+        ProblemResponse wrongMethod = await (await s.Admin.DeleteAsync("/api/v1/feeds")).ProblemAsync(405);
+        Assert.StartsWith("urn:suture:problem:", wrongMethod.Type);
     }
 }
