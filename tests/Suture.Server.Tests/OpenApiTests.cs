@@ -34,11 +34,10 @@ public sealed class OpenApiTests
         }
 
         Assert.True(missing.Count == 0, "not in /openapi/v1.json: " + string.Join(", ", missing));
-        Assert.True(paths.GetProperty("/api/v1/reports/cves/{cve}").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/csv", out _));
 
         ProblemResponse unknown = await (await s.Admin.GetAsync("/api/v1/no-such-thing")).ProblemAsync(404);
         Assert.Equal(ProblemTypes.NotFound, unknown.Type);
-        ProblemResponse method = await (await s.Admin.DeleteAsync("/api/v1/feeds")).ProblemAsync(405);
-        Assert.StartsWith("urn:suture:problem:", method.Type);
+        ProblemResponse wrongMethod = await (await s.Admin.DeleteAsync("/api/v1/feeds")).ProblemAsync(405);
+        Assert.StartsWith("urn:suture:problem:", wrongMethod.Type);
     }
 }

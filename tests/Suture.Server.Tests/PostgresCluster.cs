@@ -97,7 +97,7 @@ public sealed class PostgresCluster : IAsyncLifetime
             start.ArgumentList.Add(a);
         }
 
-        using Process process = Process.Start(start)!;
+        using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
