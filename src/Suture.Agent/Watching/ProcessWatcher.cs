@@ -43,6 +43,24 @@ internal sealed class ProcessWatcher : IProcessWatcher
         _log = log;
     }
 
+    /// <summary>The environment variable that chooses how events are obtained: <c>auto</c> (default), <c>connector</c> or <c>rescan</c>.</summary>
+    public const string MechanismVariable = "SUTURE_AGENT_EVENTS";
+
+    /// <summary>The agent's watcher, its mechanism from <see cref="MechanismVariable"/>.</summary>
+    /// <exception cref="SutureException">The variable names no mechanism (exit 2).</exception>
+    public static ProcessWatcher Create(Action<string> log)
+    {
+        string? value = Environment.GetEnvironmentVariable(MechanismVariable);
+        ProcessEventMechanism mechanism = value?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "auto" => ProcessEventMechanism.Auto,
+            "connector" => ProcessEventMechanism.Connector,
+            "rescan" => ProcessEventMechanism.Rescan,
+            _ => throw new SutureException($"{MechanismVariable}={value} is not auto, connector or rescan", ExitCode.Usage),
+        };
+        return new ProcessWatcher(new WatcherOptions { Mechanism = mechanism }, log);
+    }
+
     /// <summary>How events are obtained (after <see cref="Start"/>), for status and logs.</summary>
     public string? Mechanism => _source?.Mechanism;
 
