@@ -28,6 +28,7 @@ internal static class SutureCommandLine
         root.Subcommands.Add(KeyCommand.Create(console));
         root.Subcommands.Add(SignCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
+        root.Subcommands.Add(AgentCommand.Create(console));
         return root;
     }
 

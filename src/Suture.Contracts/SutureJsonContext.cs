@@ -10,4 +10,5 @@ namespace Suture.Contracts;
 [JsonSerializable(typeof(InspectResult))]
 [JsonSerializable(typeof(StatusResult))]
 [JsonSerializable(typeof(FleetStatusResult))]
+[JsonSerializable(typeof(AgentStatusResult))]
 public sealed partial class SutureJsonContext : JsonSerializerContext;
