@@ -77,10 +77,11 @@ internal static class AgentCommand
             (string path, AgentConfig config) = Load(result);
             using var loop = new AgentLoop(config, line => console.Error.WriteLine($"suture agent: {Printable.Text(line)}"));
             console.Error.WriteLine($"suture agent: started ({config.Mode.ToString().ToLowerInvariant()} mode, configuration {Printable.Text(path)}, pid {Environment.ProcessId})");
-            // The process watchers (src/Suture.Agent/Watching) plug in here.
+            // The process watcher (src/Suture.Agent/Watching): new processes, dlopen, exits for the safety watch.
+            using var watcher = Suture.Agent.Watching.ProcessWatcher.Create(loop.Log);
             console.Interruption.Guard(() =>
             {
-                loop.Run([], cancel);
+                loop.Run([watcher], cancel);
                 return 0;
             });
             console.Error.WriteLine($"suture agent: stopped by {console.Interruption.Signal ?? "request"}; every process it touched was resumed");
