@@ -6,10 +6,10 @@ namespace Suture.Agent.Tests;
 /// <summary><c>suture agent run</c> as a process of its own, its stderr collected; killed on dispose.</summary>
 internal sealed class AgentProcess : IDisposable
 {
-    private readonly Process _process;
+    private readonly System.Diagnostics.Process _process;
     private readonly StringBuilder _output = new();
 
-    private AgentProcess(Process process)
+    private AgentProcess(System.Diagnostics.Process process)
     {
         _process = process;
     }
@@ -38,7 +38,7 @@ internal sealed class AgentProcess : IDisposable
             start.ArgumentList.Add(a);
         }
 
-        var process = Process.Start(start)!;
+        var process = System.Diagnostics.Process.Start(start)!;
         var agent = new AgentProcess(process);
         process.ErrorDataReceived += (_, e) => agent.Append(e.Data);
         process.OutputDataReceived += (_, e) => agent.Append(e.Data);
