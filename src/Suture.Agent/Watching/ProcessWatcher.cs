@@ -31,6 +31,7 @@ internal sealed class ProcessWatcher : IProcessWatcher
     private readonly Dictionary<int, long> _forked = [];
     private readonly HashSet<int> _exitWatched = [];
     private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenRegistration _registration;
     private IProcessEventSource? _source;
     private AgentLoop? _loop;
     private Thread? _thread;
@@ -80,7 +81,7 @@ internal sealed class ProcessWatcher : IProcessWatcher
         _log(reason is null
             ? $"watching new processes through the {_source.Mechanism}"
             : $"watching new processes through the {_source.Mechanism}: {reason}; a new process runs unpatched for up to {_options.RescanInterval.TotalMilliseconds:0} ms longer");
-        stop.Register(() => _stop.Cancel());
+        _registration = stop.Register(() => _stop.Cancel());
         foreach (int pid in AllPids())
         {
             if (MappedObjects.Read(pid) is { } objects)
@@ -101,6 +102,7 @@ internal sealed class ProcessWatcher : IProcessWatcher
             return;
         }
 
+        _registration.Dispose();
         _stop.Cancel();
         _source?.Dispose();
         if (_thread is not null && Thread.CurrentThread != _thread)
