@@ -30,6 +30,7 @@ internal static class SutureCommandLine
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(KernelCommand.Create(console));
         root.Subcommands.Add(Fleet.FleetCommand.Create(console));
+        root.Subcommands.Add(AgentCommand.Create(console));
         return root;
     }
 

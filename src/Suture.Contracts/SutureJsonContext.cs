@@ -11,4 +11,5 @@ namespace Suture.Contracts;
 [JsonSerializable(typeof(StatusResult))]
 [JsonSerializable(typeof(FleetStatusResult))]
 [JsonSerializable(typeof(KernelStatusResult))]
+[JsonSerializable(typeof(AgentStatusResult))]
 public sealed partial class SutureJsonContext : JsonSerializerContext;

@@ -16,6 +16,7 @@ internal static class Errno
     public const int EINVAL = Interop.EINVAL;
     public const int EAGAIN = Interop.EAGAIN;
     public const int ECHILD = Interop.ECHILD;
+    public const int ENOBUFS = Interop.ENOBUFS;
 
     public static string Describe(int errno)
     {
@@ -32,6 +33,9 @@ internal static class Errno
             Interop.EFAULT => "EFAULT",
             Interop.EEXIST => "EEXIST",
             Interop.EINVAL => "EINVAL",
+            Interop.EPROTONOSUPPORT => "EPROTONOSUPPORT",
+            Interop.EAFNOSUPPORT => "EAFNOSUPPORT",
+            Interop.ENOBUFS => "ENOBUFS",
             _ => "errno " + errno,
         };
         return $"{name} ({Marshal.GetPInvokeErrorMessage(errno)})";

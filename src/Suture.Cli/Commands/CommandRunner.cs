@@ -15,13 +15,14 @@ internal static class CommandRunner
     /// tree); otherwise every control character in it is escaped (<see cref="Output.Printable"/>),
     /// since it may quote a patch file's or a process's strings.
     /// </param>
-    public static int Run(IConsole console, ParseResult result, Func<CancellationToken, int> body, bool multiLine = false)
+    /// <param name="serviceLoop">The body is a service (<c>agent run</c>) that SIGTERM ends by design: no note that the signal came late.</param>
+    public static int Run(IConsole console, ParseResult result, Func<CancellationToken, int> body, bool multiLine = false, bool serviceLoop = false)
     {
         try
         {
             Interruption interruption = console.Interruption;
             int code = body(interruption.Token);
-            if (interruption.Token.IsCancellationRequested)
+            if (interruption.Token.IsCancellationRequested && !serviceLoop)
             {
                 // The signal came after the commit point: the change was made and is reported as such.
                 console.Error.WriteLine($"suture: {interruption.Signal} arrived after the operation had taken effect; it was completed as reported above and not undone");

@@ -13,4 +13,7 @@ internal static partial class Interop
     internal const int EFAULT = 14;
     internal const int EEXIST = 17;
     internal const int EINVAL = 22;
+    internal const int EPROTONOSUPPORT = 93;
+    internal const int EAFNOSUPPORT = 97;
+    internal const int ENOBUFS = 105;
 }

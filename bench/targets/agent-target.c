@@ -1,0 +1,34 @@
+/* The agent bench's vulnerable program: says on fd 3 (when open) that main runs, then calls
+ * the function the patch replaces every 100 us, for argv[1] ms (default: until killed), and
+ * then prints P if it was patched by then (memfd:suture in its maps), else U. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile unsigned long calls;
+
+void vulnerable(void)
+{
+    calls++;
+}
+
+int main(int argc, char **argv)
+{
+    long lifetime = argc > 1 ? atol(argv[1]) : -1;
+    (void)!write(3, "m", 1);
+    close(3);
+    struct timespec pause = { 0, 100000 };
+    for (long i = 0; lifetime < 0 || i < lifetime * 10; i++) {
+        vulnerable();
+        nanosleep(&pause, NULL);
+    }
+    char line[512];
+    int found = 0;
+    FILE *maps = fopen("/proc/self/maps", "r");
+    while (maps && !found && fgets(line, sizeof line, maps))
+        found = strstr(line, "memfd:suture") != NULL;
+    printf("%c\n", found ? 'P' : 'U');
+    return 0;
+}
