@@ -10,4 +10,6 @@ namespace Suture.Contracts;
 [JsonSerializable(typeof(InspectResult))]
 [JsonSerializable(typeof(StatusResult))]
 [JsonSerializable(typeof(FleetStatusResult))]
+[JsonSerializable(typeof(HostStateResult))]
+[JsonSerializable(typeof(HostCvesResult))]
 public sealed partial class SutureJsonContext : JsonSerializerContext;

@@ -11,19 +11,19 @@ public sealed class DpkgDatabase
     public const string DefaultDirectory = "/var/lib/dpkg";
 
     private readonly Dictionary<string, string> _owners;
-    private readonly Dictionary<string, string> _versions;
+    private readonly Dictionary<string, DpkgPackage> _packages;
 
-    private DpkgDatabase(Dictionary<string, string> owners, Dictionary<string, string> versions)
+    private DpkgDatabase(Dictionary<string, string> owners, Dictionary<string, DpkgPackage> packages)
     {
         _owners = owners;
-        _versions = versions;
+        _packages = packages;
     }
 
     /// <summary>An empty database when the directory is missing (not a Debian system).</summary>
     public static DpkgDatabase Load(string directory = DefaultDirectory)
     {
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
-        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        var versions = new Dictionary<string, DpkgPackage>(StringComparer.Ordinal);
         string info = Path.Combine(directory, "info");
         try
         {
@@ -60,12 +60,16 @@ public sealed class DpkgDatabase
         {
             if (_owners.TryGetValue(candidate, out string? package))
             {
-                return (package, _versions.GetValueOrDefault(package) ?? _versions.GetValueOrDefault(package.Split(':')[0]) ?? "");
+                return (package, Package(package)?.Version ?? "");
             }
         }
 
         return null;
     }
+
+    /// <summary>An installed package's entry in the status file, by <c>name:arch</c> or by name, or null.</summary>
+    public DpkgPackage? Package(string package) =>
+        _packages.GetValueOrDefault(package) ?? _packages.GetValueOrDefault(package.Split(':')[0]);
 
     private static IEnumerable<string> Candidates(string path)
     {
@@ -81,9 +85,9 @@ public sealed class DpkgDatabase
     }
 
     /// <summary>Installed packages' versions from the status file, by <c>name:arch</c> and by name.</summary>
-    private static void ReadStatus(IEnumerable<string> lines, Dictionary<string, string> versions)
+    private static void ReadStatus(IEnumerable<string> lines, Dictionary<string, DpkgPackage> versions)
     {
-        string? package = null, architecture = null, version = null;
+        string? package = null, architecture = null, version = null, source = null;
         bool installed = false;
         foreach (string line in lines.Append(""))
         {
@@ -91,14 +95,15 @@ public sealed class DpkgDatabase
             {
                 if (package is not null && version is not null && installed)
                 {
-                    versions.TryAdd(package, version);
+                    DpkgPackage entry = Entry(package, architecture, version, source);
+                    versions.TryAdd(package, entry);
                     if (architecture is not null)
                     {
-                        versions[$"{package}:{architecture}"] = version;
+                        versions[$"{package}:{architecture}"] = entry;
                     }
                 }
 
-                package = architecture = version = null;
+                package = architecture = version = source = null;
                 installed = false;
             }
             else if (line.StartsWith("Package: ", StringComparison.Ordinal))
@@ -113,10 +118,38 @@ public sealed class DpkgDatabase
             {
                 version = line[9..].Trim();
             }
+            else if (line.StartsWith("Source: ", StringComparison.Ordinal))
+            {
+                source = line[8..].Trim();
+            }
             else if (line.StartsWith("Status: ", StringComparison.Ordinal))
             {
                 installed = line.EndsWith(" installed", StringComparison.Ordinal);
             }
         }
     }
+
+    /// <summary>
+    /// The entry of one package; <c>Source:</c> is <c>name</c> or <c>name (version)</c> when the
+    /// source package or its version differ from the binary's, and absent when both are the same.
+    /// </summary>
+    private static DpkgPackage Entry(string package, string? architecture, string version, string? source)
+    {
+        string sourceName = package, sourceVersion = version;
+        if (source is { Length: > 0 })
+        {
+            int open = source.IndexOf(" (", StringComparison.Ordinal);
+            sourceName = open < 0 ? source : source[..open];
+            if (open >= 0 && source.EndsWith(')'))
+            {
+                sourceVersion = source[(open + 2)..^1];
+            }
+        }
+
+        return new DpkgPackage(package, architecture, version, sourceName, sourceVersion);
+    }
 }
+
+/// <summary>An installed package as dpkg's status file describes it.</summary>
+/// <param name="Source">The source package it was built from (the name Debian's security data and OSV use).</param>
+public sealed record DpkgPackage(string Name, string? Architecture, string Version, string Source, string SourceVersion);
