@@ -18,14 +18,10 @@ public sealed class HostStateTests
     [Fact]
     public void The_state_follows_apply_revert_and_processes_that_exit_and_start()
     {
-        using var project = new SeedProject(TestTargets.Looper, "gcc -DINTERVAL_US=47110 -o foo foo.c");
-        project.SucceedBuildPatch("--id", "state-fix", "--cve", Cve);
-        using var state = new TempDirectory();
-        var environment = new Dictionary<string, string> { [HostStateWriter.EnvironmentVariable] = state.Path };
-        using RunningProgram first = project.Start();
-        using RunningProgram second = project.Start();
-        first.WaitForLine(l => l == SeedProject.OldLine);
-        second.WaitForLine(l => l == SeedProject.OldLine);
+        using var host = new TestHost(47110, "state-fix", Cve);
+        (SeedProject project, TempDirectory state, Dictionary<string, string> environment) = (host.Project, host.State, host.Environment);
+        using RunningProgram first = host.Start();
+        using RunningProgram second = host.Start();
 
         Assert.Equal(15, Cves(environment, project, out JsonElement notFixed));
         Assert.Equal("not fixed", CveState(notFixed));
@@ -70,12 +66,9 @@ public sealed class HostStateTests
     public void OpenSCAP_evaluates_the_oval_definitions_as_fixed_on_a_patched_host_and_vulnerable_after_revert()
     {
         const string cve = "CVE-2026-4712";
-        using var project = new SeedProject(TestTargets.Looper, "gcc -DINTERVAL_US=47120 -o foo foo.c");
-        project.SucceedBuildPatch("--id", "oval-fix", "--cve", cve);
-        using var state = new TempDirectory();
-        var environment = new Dictionary<string, string> { [HostStateWriter.EnvironmentVariable] = state.Path };
-        using RunningProgram program = project.Start();
-        program.WaitForLine(l => l == SeedProject.OldLine);
+        using var host = new TestHost(47120, "oval-fix", cve);
+        (SeedProject project, TempDirectory state, Dictionary<string, string> environment) = (host.Project, host.State, host.Environment);
+        using RunningProgram program = host.Start();
         Succeed(environment, "apply", "-p", program.Pid.ToString(), project.PatchPath);
         Succeed(environment, "status", "--all");
 
@@ -94,14 +87,10 @@ public sealed class HostStateTests
     public void The_OSV_records_follow_the_processes_and_match_the_state_directory()
     {
         const string cve = "CVE-2026-4713";
-        using var project = new SeedProject(TestTargets.Looper, "gcc -DINTERVAL_US=47130 -o foo foo.c");
-        project.SucceedBuildPatch("--id", "osv-fix", "--cve", cve);
-        using var state = new TempDirectory();
-        var environment = new Dictionary<string, string> { [HostStateWriter.EnvironmentVariable] = state.Path };
-        using RunningProgram first = project.Start();
-        using RunningProgram second = project.Start();
-        first.WaitForLine(l => l == SeedProject.OldLine);
-        second.WaitForLine(l => l == SeedProject.OldLine);
+        using var host = new TestHost(47130, "osv-fix", cve);
+        (SeedProject project, TempDirectory state, Dictionary<string, string> environment) = (host.Project, host.State, host.Environment);
+        using RunningProgram first = host.Start();
+        using RunningProgram second = host.Start();
         Succeed(environment, "apply", "-p", first.Pid.ToString(), project.PatchPath);
 
         ToolResult partial = Run(environment, "status", "--cves", project.PatchPath, "--osv");
@@ -211,6 +200,46 @@ public sealed class HostStateTests
     {
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(state.Path, "state.json")));
         return document.RootElement.GetProperty("objects").EnumerateArray().Single(o => o.GetProperty("path").GetString() == project.Binary).Clone();
+    }
+
+    /// <summary>A looper target with a Build ID of its own, its patch fixing one CVE, and a private state directory.</summary>
+    private sealed class TestHost : IDisposable
+    {
+        public TestHost(int interval, string patchId, string cve)
+        {
+            Project = new SeedProject(TestTargets.Looper, $"gcc -DINTERVAL_US={interval} -o foo foo.c");
+            try
+            {
+                Project.SucceedBuildPatch("--id", patchId, "--cve", cve);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+
+            Environment = new Dictionary<string, string> { [HostStateWriter.EnvironmentVariable] = State.Path };
+        }
+
+        public SeedProject Project { get; }
+
+        public TempDirectory State { get; } = new();
+
+        public Dictionary<string, string> Environment { get; }
+
+        /// <summary>A started process of the target, once it runs the old code.</summary>
+        public RunningProgram Start()
+        {
+            RunningProgram program = Project.Start();
+            program.WaitForLine(l => l == SeedProject.OldLine);
+            return program;
+        }
+
+        public void Dispose()
+        {
+            State.Dispose();
+            Project.Dispose();
+        }
     }
 
     private static ToolResult Run(Dictionary<string, string> environment, params string[] arguments) => SutureCli.RunWith(environment, arguments);
