@@ -22,12 +22,21 @@ internal static partial class EarlySignals
             return null; // not the native binary: the constructor is not linked in
         }
 
-        return suture_early_signal() switch
+        try
         {
-            SigInt => "SIGINT",
-            SigTerm => "SIGTERM",
-            _ => null,
-        };
+            return suture_early_signal() switch
+            {
+                SigInt => "SIGINT",
+                SigTerm => "SIGTERM",
+                _ => null,
+            };
+        }
+        catch (DllNotFoundException)
+        {
+            // The managed build under the JIT: PublishAot puts IsDynamicCodeSupported=false into its
+            // runtimeconfig too, so the check above does not tell it apart; the constructor is not linked in.
+            return null;
+        }
     }
 
     [LibraryImport("suture_early")]
