@@ -12,4 +12,6 @@ namespace Suture.Contracts;
 [JsonSerializable(typeof(FleetStatusResult))]
 [JsonSerializable(typeof(KernelStatusResult))]
 [JsonSerializable(typeof(AgentStatusResult))]
+[JsonSerializable(typeof(HostStateResult))]
+[JsonSerializable(typeof(HostCvesResult))]
 public sealed partial class SutureJsonContext : JsonSerializerContext;

@@ -13,6 +13,28 @@ public sealed record PatchDocument(string Path, PatchFile Patch, string Sha256)
     /// <summary>The file exactly as read.</summary>
     public ReadOnlyMemory<byte> Bytes { get; private init; }
 
+    /// <summary>The file's sections in file order, as the reader walked them, the final HASH included.</summary>
+    public IReadOnlyList<PatchFileSection> Sections { get; private init; } = [];
+
+    /// <summary>The first section named <paramref name="name"/> (four characters, e.g. <c>sign</c>), or null.</summary>
+    /// <exception cref="ArgumentException">The name is not four printable ASCII characters.</exception>
+    public PatchFileSection? FindSection(string name)
+    {
+        uint tag = PatchFileSection.TagOf(name);
+        foreach (PatchFileSection section in Sections)
+        {
+            if (section.Tag == tag)
+            {
+                return section;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The payload of one of this document's sections.</summary>
+    public ReadOnlySpan<byte> Payload(PatchFileSection section) => Bytes.Span.Slice(section.PayloadOffset, section.PayloadLength);
+
     /// <summary>Reads and checks the patch file at <paramref name="path"/>.</summary>
     /// <param name="limits">Caps on declared sizes; <see cref="PatchReadLimits.Default"/> when null.</param>
     /// <exception cref="SutureException">
@@ -34,7 +56,8 @@ public sealed record PatchDocument(string Path, PatchFile Patch, string Sha256)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        PatchFile patch = PatchReader.Read(bytes, path, limits);
-        return new PatchDocument(path, patch, Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - Suture.Sha256.HashSize))) { Bytes = bytes };
+        var sections = new List<PatchFileSection>();
+        PatchFile patch = PatchReader.Read(bytes, path, limits, sections);
+        return new PatchDocument(path, patch, Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - Suture.Sha256.HashSize))) { Bytes = bytes, Sections = sections };
     }
 }

@@ -7,13 +7,15 @@ internal static class PatchSigning
 {
     /// <param name="file">The whole patch file; it must be a valid patch.</param>
     /// <returns>The signed file, checked to read back as the same patch.</returns>
-    public static byte[] Sign(byte[] file, string path, SigningKey key)
+    public static byte[] Sign(byte[] file, string path, SigningKey key) => Sign(PatchDocument.Read(file, path), key);
+
+    /// <returns>The signed file, checked to read back as the same patch.</returns>
+    public static byte[] Sign(PatchDocument document, SigningKey key)
     {
-        PatchFile patch = PatchDocument.Read(file, path).Patch;
-        byte[] signed = SignatureSection.Replace(file, key.Id, key.Name, key.Sign);
-        PatchFile again = PatchDocument.Read(signed, path).Patch;
-        return patch.ContentEquals(again)
+        byte[] signed = SignatureSection.Replace(document, key.Id, key.Name, key.Sign);
+        PatchFile again = PatchDocument.Read(signed, document.Path).Patch;
+        return document.Patch.ContentEquals(again)
             ? signed
-            : throw new InvalidOperationException($"{path}: the signed file does not read back as the same patch");
+            : throw new InvalidOperationException($"{document.Path}: the signed file does not read back as the same patch");
     }
 }

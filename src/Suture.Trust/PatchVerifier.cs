@@ -15,15 +15,18 @@ internal static class PatchVerifier
     /// Unsigned, unknown or revoked key, or a signature that does not match (<see cref="ExitCode.Untrusted"/>);
     /// a file the format reader refuses (<see cref="ExitCode.CorruptPatch"/>).
     /// </exception>
-    public static Signer Verify(byte[] file, string path, TrustStore trust)
+    public static Signer Verify(byte[] file, string path, TrustStore trust) => Verify(PatchDocument.Read(file, path), trust);
+
+    /// <inheritdoc cref="Verify(byte[], string, TrustStore)"/>
+    public static Signer Verify(PatchDocument document, TrustStore trust)
     {
-        PatchDocument.Read(file, path);
-        PatchSignature signature = SignatureSection.Find(file, path)
+        string path = document.Path;
+        PatchSignature signature = SignatureSection.Find(document)
             ?? throw new SutureException($"{path} is not signed; sign it with 'suture sign {path} --key NAME.key' and install NAME.pub in {trust.Directory}, or give --allow-unsigned (development only)", ExitCode.Untrusted);
-        return Check(file, path, signature, trust);
+        return Check(document.Bytes.Span, path, signature, trust);
     }
 
-    public static Signer Check(byte[] file, string path, PatchSignature signature, TrustStore trust)
+    private static Signer Check(ReadOnlySpan<byte> file, string path, PatchSignature signature, TrustStore trust)
     {
         string who = signature.SignerName.Length == 0 ? $"key {signature.KeyId}" : $"key {signature.KeyId} ('{signature.SignerName}')";
         if (trust.Revoked.TryGetValue(signature.KeyId, out int line))
@@ -36,7 +39,7 @@ internal static class PatchVerifier
             throw new SutureException($"{path} is signed by {who}, which is not in the trust directory {trust.Directory} ({trust.Keys.Count} key(s)); install its NAME.pub there if you trust its publisher", ExitCode.Untrusted);
         }
 
-        if (!key.Verifies(file.AsSpan(0, signature.CoveredLength), signature.Value))
+        if (!key.Verifies(file[..signature.CoveredLength], signature.Value))
         {
             throw new SutureException($"{path}: the signature of {who} does not match the file's content: it was changed after signing; refusing it; get the patch again from its publisher", ExitCode.Untrusted);
         }
@@ -45,5 +48,9 @@ internal static class PatchVerifier
     }
 
     /// <summary>The signature a patch carries, unverified (for inspect), or null if unsigned.</summary>
-    public static PatchSignature? Claimed(byte[] file, string path) => SignatureSection.Find(file, path);
+    /// <exception cref="SutureException">A file the format reader refuses (<see cref="ExitCode.CorruptPatch"/>), a malformed signature section (<see cref="ExitCode.Untrusted"/>).</exception>
+    public static PatchSignature? Claimed(byte[] file, string path) => Claimed(PatchDocument.Read(file, path));
+
+    /// <inheritdoc cref="Claimed(byte[], string)"/>
+    public static PatchSignature? Claimed(PatchDocument document) => SignatureSection.Find(document);
 }

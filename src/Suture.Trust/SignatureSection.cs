@@ -1,56 +1,25 @@
 using System.Buffers.Binary;
 using System.Text;
 using Suture.Format;
+using Suture.Format.Writing;
 
 namespace Suture.Trust;
 
 /// <summary>
-/// Finds, reads and writes the optional <c>sign</c> section of a patch file whose structure the
-/// format reader has already validated (docs/patch-format.md, "sign — signature"). Its tag starts
-/// with a lower-case letter, so a suture that predates signing skips it; it must be the last
-/// section before <c>HASH</c>, so every byte of the patch is either signed or the checksum.
+/// Reads and writes the optional <c>sign</c> section of a patch file (docs/patch-format.md,
+/// "sign — signature"). The format reader walks the sections (<see cref="PatchDocument.Sections"/>)
+/// and the writer re-lays the file with the section replaced (<see cref="PatchWriter.WithSection"/>);
+/// this decodes and encodes the payload. Its tag starts with a lower-case letter, so a suture that
+/// predates signing skips it; it must be the last section before <c>HASH</c>, so every byte of the
+/// patch is either signed or the checksum.
 /// </summary>
 internal static class SignatureSection
 {
-    /// <summary>The tag <c>sign</c> as the u32 the file holds.</summary>
-    public static readonly uint Tag = BinaryPrimitives.ReadUInt32LittleEndian("sign"u8);
+    /// <summary>The section's name.</summary>
+    public const string Name = "sign";
 
-    private static readonly uint HashTag = BinaryPrimitives.ReadUInt32LittleEndian("HASH"u8);
-    private const int HeaderSizeOffset = 12;
-    private const int FileLengthOffset = 16;
-    private const int SectionHeaderSize = 12;
-    private const int ChecksumSize = 32;
     private const int EcdsaP256SignatureSize = 64;
     public const int MaxSignerName = 256;
-
-    /// <summary>A section of the file: where its header starts and its payload's extent.</summary>
-    internal readonly record struct Section(uint Tag, int Start, int PayloadStart, int PayloadLength)
-    {
-        public int End => PayloadStart + PayloadLength;
-    }
-
-    /// <summary>The sections of a validated patch file, the final HASH section included.</summary>
-    public static List<Section> Sections(ReadOnlySpan<byte> file)
-    {
-        var sections = new List<Section>();
-        int offset = (int)BinaryPrimitives.ReadUInt32LittleEndian(file[HeaderSizeOffset..]);
-        while (offset + SectionHeaderSize <= file.Length)
-        {
-            uint tag = BinaryPrimitives.ReadUInt32LittleEndian(file[offset..]);
-            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(file[(offset + 4)..]);
-            if (length > (ulong)(file.Length - offset - SectionHeaderSize))
-            {
-                throw new PatchFormatException("section runs past the end of the file");
-            }
-
-            sections.Add(new Section(tag, offset, offset + SectionHeaderSize, (int)length));
-            offset += SectionHeaderSize + (int)length;
-        }
-
-        return sections.Count == 0 || sections[^1].Tag != HashTag || offset != file.Length
-            ? throw new PatchFormatException("the file does not end with its HASH section")
-            : sections;
-    }
 
     /// <summary>
     /// The file's signature, or null if it has none. A <c>sign</c> section anywhere but right
@@ -58,26 +27,26 @@ internal static class SignatureSection
     /// be signed.
     /// </summary>
     /// <exception cref="SutureException">A malformed signature section (<see cref="ExitCode.Untrusted"/>).</exception>
-    public static PatchSignature? Find(ReadOnlySpan<byte> file, string path)
+    public static PatchSignature? Find(PatchDocument document)
     {
-        List<Section> sections = Sections(file);
-        int index = sections.FindIndex(s => s.Tag == Tag);
-        if (index < 0)
+        IReadOnlyList<PatchFileSection> sections = document.Sections;
+        PatchFileSection? found = document.FindSection(Name);
+        if (found is not PatchFileSection section)
         {
             return null;
         }
 
-        if (index != sections.Count - 2 || sections.FindLastIndex(s => s.Tag == Tag) != index)
+        if (section != sections[^2] || sections.Count(s => s.Tag == section.Tag) != 1)
         {
-            throw new SutureException($"{path}: its signature section is not the last section before HASH, so bytes after it are not signed; the file was changed after signing; get the patch again from its publisher", ExitCode.Untrusted);
+            throw new SutureException($"{document.Path}: its signature section is not the last section before HASH, so bytes after it are not signed; the file was changed after signing; get the patch again from its publisher", ExitCode.Untrusted);
         }
 
-        return Decode(file, sections[index], path);
+        return Decode(document, section);
     }
 
-    private static PatchSignature Decode(ReadOnlySpan<byte> file, Section section, string path)
+    private static PatchSignature Decode(PatchDocument document, PatchFileSection section)
     {
-        ReadOnlySpan<byte> payload = file.Slice(section.PayloadStart, section.PayloadLength);
+        ReadOnlySpan<byte> payload = document.Payload(section);
         int at = 0;
         try
         {
@@ -86,7 +55,7 @@ internal static class SignatureSection
             string name = ReadString(payload, ref at, MaxSignerName);
             int valueLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[at..]);
             at += 4;
-            int covered = section.PayloadStart + at;
+            int covered = section.PayloadOffset + at;
             if (algorithm != SignatureAlgorithm.EcdsaP256Sha256)
             {
                 throw Bad($"algorithm {(byte)algorithm} is unknown (this suture knows 1, ECDSA P-256 SHA-256); upgrade suture");
@@ -109,7 +78,7 @@ internal static class SignatureSection
             throw Bad("it is truncated or its strings are not UTF-8");
         }
 
-        SutureException Bad(string why) => new($"{path}: its signature section does not decode: {why}; the file was damaged or changed after signing", ExitCode.Untrusted);
+        SutureException Bad(string why) => new($"{document.Path}: its signature section does not decode: {why}; the file was damaged or changed after signing", ExitCode.Untrusted);
     }
 
     private static string ReadString(ReadOnlySpan<byte> payload, ref int at, int max)
@@ -127,52 +96,38 @@ internal static class SignatureSection
     }
 
     /// <summary>
-    /// The file without its signature and HASH sections, and with a signature section for
-    /// <paramref name="keyId"/> and <paramref name="name"/> appended whose value
-    /// <paramref name="sign"/> computes over every byte before it, then a new HASH section.
+    /// The file of <paramref name="document"/> with its signature (if any) replaced by one for
+    /// <paramref name="keyId"/> and <paramref name="name"/> whose value <paramref name="sign"/>
+    /// computes over every byte before it (the header, whose file length already counts the
+    /// signature and the checksum, every other section and this section up to the value).
     /// </summary>
-    public static byte[] Replace(ReadOnlySpan<byte> file, string keyId, string name, Func<byte[], byte[]> sign)
+    public static byte[] Replace(PatchDocument document, string keyId, string name, Func<byte[], byte[]> sign)
     {
-        List<Section> sections = Sections(file);
-        using var output = new MemoryStream();
-        int headerSize = sections[0].Start;
-        output.Write(file[..headerSize]);
-        foreach (Section section in sections.Where(s => s.Tag != Tag && s.Tag != HashTag))
-        {
-            output.Write(file[section.Start..section.End]);
-        }
-
         byte[] keyBytes = Encoding.UTF8.GetBytes(keyId);
         byte[] nameBytes = Encoding.UTF8.GetBytes(name);
-        int payloadLength = 1 + 4 + keyBytes.Length + 4 + nameBytes.Length + 4 + EcdsaP256SignatureSize;
-        long total = output.Length + SectionHeaderSize + payloadLength + SectionHeaderSize + ChecksumSize;
-        using (var writer = new BinaryWriter(output, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(Tag);
-            writer.Write((ulong)payloadLength);
-            writer.Write((byte)SignatureAlgorithm.EcdsaP256Sha256);
-            writer.Write(keyBytes.Length);
-            writer.Write(keyBytes);
-            writer.Write(nameBytes.Length);
-            writer.Write(nameBytes);
-            writer.Write(EcdsaP256SignatureSize);
-        }
-
-        byte[] signed = output.ToArray();
-        BinaryPrimitives.WriteUInt64LittleEndian(signed.AsSpan(FileLengthOffset), (ulong)total);
-        byte[] value = sign(signed);
+        var payload = new byte[1 + 4 + keyBytes.Length + 4 + nameBytes.Length + 4 + EcdsaP256SignatureSize];
+        int at = 0;
+        payload[at++] = (byte)SignatureAlgorithm.EcdsaP256Sha256;
+        at = Put(payload, at, keyBytes);
+        at = Put(payload, at, nameBytes);
+        BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(at), EcdsaP256SignatureSize);
+        byte[] file = PatchWriter.WithSection(document, Name, payload, out PatchFileSection placed);
+        int valueAt = placed.End - EcdsaP256SignatureSize;
+        byte[] value = sign(file[..valueAt]);
         if (value.Length != EcdsaP256SignatureSize)
         {
             throw new InvalidOperationException($"the signature is {value.Length} bytes, not {EcdsaP256SignatureSize}");
         }
 
-        byte[] result = new byte[total];
-        signed.CopyTo(result, 0);
-        value.CopyTo(result, signed.Length);
-        int hashAt = signed.Length + value.Length;
-        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(hashAt), HashTag);
-        BinaryPrimitives.WriteUInt64LittleEndian(result.AsSpan(hashAt + 4), ChecksumSize);
-        Sha256.HashData(result.AsSpan(0, hashAt + SectionHeaderSize), result.AsSpan(hashAt + SectionHeaderSize));
-        return result;
+        value.CopyTo(file, valueAt);
+        PatchWriter.Seal(file);
+        return file;
+    }
+
+    private static int Put(byte[] payload, int at, byte[] text)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(at), text.Length);
+        text.CopyTo(payload, at + 4);
+        return at + 4 + text.Length;
     }
 }

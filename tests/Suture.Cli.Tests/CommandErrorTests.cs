@@ -29,6 +29,10 @@ public sealed class CommandErrorTests : IClassFixture<ErrorTests.BuiltSeed>
     [InlineData("gc", "-p", "+5", "-p expects a process id or 'all', not '+5'")]
     [InlineData("status", "status needs either -p PID or --all")]
     [InlineData("status", "-p", "1", "--all", "status needs either -p PID or --all")]
+    [InlineData("status", "--cves", "--json", "--osv", "status --cves writes one form at a time; give only one of --json, --osv")]
+    [InlineData("status", "--cves", "--oval", "--osv", "status --cves writes one form at a time; give only one of --oval, --osv")]
+    [InlineData("status", "--all", "--osv", "--osv is a form of 'status --cves'; add --cves")]
+    [InlineData("status", "-p", "1", "--oval", "--oval is a form of 'status --cves'; add --cves")]
     public void A_malformed_value_is_a_usage_error(params string[] argumentsAndMessage)
     {
         ToolResult result = InProcessSuture.Run(argumentsAndMessage[..^1]);

@@ -18,14 +18,10 @@ public sealed class HostStateTests
     [Fact]
     public void The_state_follows_apply_revert_and_processes_that_exit_and_start()
     {
-        using var project = new SeedProject(TestTargets.Looper, "gcc -DINTERVAL_US=47110 -o foo foo.c");
-        project.SucceedBuildPatch("--id", "state-fix", "--cve", Cve);
-        using var state = new TempDirectory();
-        var environment = new Dictionary<string, string> { [HostStateWriter.EnvironmentVariable] = state.Path };
-        using RunningProgram first = project.Start();
-        using RunningProgram second = project.Start();
-        first.WaitForLine(l => l == SeedProject.OldLine);
-        second.WaitForLine(l => l == SeedProject.OldLine);
+        using var host = new TestHost(47110, "state-fix", Cve);
+        (SeedProject project, TempDirectory state, Dictionary<string, string> environment) = (host.Project, host.State, host.Environment);
+        using RunningProgram first = host.Start();
+        using RunningProgram second = host.Start();
 
         Assert.Equal(15, Cves(environment, project, out JsonElement notFixed));
         Assert.Equal("not fixed", CveState(notFixed));
@@ -70,12 +66,9 @@ public sealed class HostStateTests
     public void OpenSCAP_evaluates_the_oval_definitions_as_fixed_on_a_patched_host_and_vulnerable_after_revert()
     {
         const string cve = "CVE-2026-4712";
-        using var project = new SeedProject(TestTargets.Looper, "gcc -DINTERVAL_US=47120 -o foo foo.c");
-        project.SucceedBuildPatch("--id", "oval-fix", "--cve", cve);
-        using var state = new TempDirectory();
-        var environment = new Dictionary<string, string> { [HostStateWriter.EnvironmentVariable] = state.Path };
-        using RunningProgram program = project.Start();
-        program.WaitForLine(l => l == SeedProject.OldLine);
+        using var host = new TestHost(47120, "oval-fix", cve);
+        (SeedProject project, TempDirectory state, Dictionary<string, string> environment) = (host.Project, host.State, host.Environment);
+        using RunningProgram program = host.Start();
         Succeed(environment, "apply", "-p", program.Pid.ToString(), project.PatchPath);
         Succeed(environment, "status", "--all");
 
@@ -88,6 +81,83 @@ public sealed class HostStateTests
         Succeed(environment, "revert", "-p", program.Pid.ToString());
         Succeed(environment, "status", "--all");
         Assert.Equal("true", Evaluate(definitions)); // vulnerable again
+    }
+
+    [Fact]
+    public void The_OSV_records_follow_the_processes_and_match_the_state_directory()
+    {
+        const string cve = "CVE-2026-4713";
+        using var host = new TestHost(47130, "osv-fix", cve);
+        (SeedProject project, TempDirectory state, Dictionary<string, string> environment) = (host.Project, host.State, host.Environment);
+        using RunningProgram first = host.Start();
+        using RunningProgram second = host.Start();
+        Succeed(environment, "apply", "-p", first.Pid.ToString(), project.PatchPath);
+
+        ToolResult partial = Run(environment, "status", "--cves", project.PatchPath, "--osv");
+        Assert.True(partial.ExitCode == 15, partial.ToString());
+        JsonContractTests.AssertReadsBack(partial.Stdout, Suture.Contracts.OsvJsonContext.Default.OsvExport);
+        JsonElement record = OsvRecord(partial.Stdout, cve);
+        Assert.Equal(["schema_version", "id", "modified", "aliases", "summary", "details", "affected", "database_specific"], record.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(OsvRecords.SchemaVersion, record.GetProperty("schema_version").GetString());
+        Assert.Equal("SUTURE-" + cve, record.GetProperty("id").GetString());
+        Assert.Equal([cve], record.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+        Assert.True(DateTimeOffset.TryParse(record.GetProperty("modified").GetString(), out _));
+        Assert.Equal("partially fixed", record.GetProperty("database_specific").GetProperty("state").GetString());
+        Assert.Contains($"pid(s) {second.Pid} still run the vulnerable code", record.GetProperty("summary").GetString());
+        JsonElement affected = record.GetProperty("affected").EnumerateArray().Single();
+        Assert.False(affected.TryGetProperty("package", out _)); // the test's binary belongs to no package
+        Assert.Empty(affected.GetProperty("versions").EnumerateArray());
+        JsonElement site = affected.GetProperty("database_specific");
+        Assert.Equal(project.Binary, site.GetProperty("object").GetString());
+        Assert.Equal([first.Pid], site.GetProperty("patched_pids").EnumerateArray().Select(p => p.GetInt32()));
+        Assert.Equal([second.Pid], site.GetProperty("unpatched_pids").EnumerateArray().Select(p => p.GetInt32()));
+        Assert.Contains(cve, File.ReadAllText(Path.Combine(state.Path, "osv.json")));
+
+        Succeed(environment, "apply", "-p", second.Pid.ToString(), project.PatchPath);
+        ToolResult fixedEverywhere = Run(environment, "status", "--cves", project.PatchPath, "--osv");
+        Assert.True(fixedEverywhere.ExitCode == 0, fixedEverywhere.ToString());
+        record = OsvRecord(fixedEverywhere.Stdout, cve);
+        Assert.Equal("fixed", record.GetProperty("database_specific").GetProperty("state").GetString());
+        Assert.Equal("fixed", record.GetProperty("affected")[0].GetProperty("database_specific").GetProperty("state").GetString());
+        Assert.Empty(record.GetProperty("affected")[0].GetProperty("database_specific").GetProperty("unpatched_pids").EnumerateArray());
+        Assert.Equal(fixedEverywhere.Stdout, File.ReadAllText(Path.Combine(state.Path, "osv.json")));
+
+        Succeed(environment, "revert", "-p", first.Pid.ToString());
+        Succeed(environment, "revert", "-p", second.Pid.ToString());
+        ToolResult reverted = Run(environment, "status", "--cves", project.PatchPath, "--osv");
+        Assert.Equal("not fixed", OsvRecord(reverted.Stdout, cve).GetProperty("database_specific").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public void An_OSV_entry_names_the_source_package_as_Debian_does_and_the_installed_binary_package_in_its_purl()
+    {
+        string libc = File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length >= 6).Select(f => f[5]).First(p => p.Contains("/libc.so.6", StringComparison.Ordinal));
+        ToolResult query = Tool.Run("dpkg-query", ["-W", "-f", "${source:Package} ${source:Version} ${Version} ${Architecture}", "libc6"]);
+        Assert.True(query.ExitCode == 0, query.ToString());
+        string[] expected = query.Stdout.Split(' ');
+        DpkgDatabase dpkg = DpkgDatabase.Load();
+        (string package, string version) = dpkg.Owner(libc)!.Value;
+        var libcObject = new HostObject(libc, "00", package, version, [new HostPatch("libc-fix", 2, ["CVE-2026-1"], null, null, [100])], [100], [(101, "unpatched")])
+        {
+            Installed = dpkg.Package(package),
+        };
+        var host = new HostState(DateTimeOffset.UtcNow, [libcObject], [new HostCve("CVE-2026-1", Suture.Patching.Host.CveState.Partial, ["libc-fix.2"], [libc], [100], [101], [new HostCveSite(libcObject, Suture.Patching.Host.CveState.Partial, [100], [101])])]);
+        OsRelease os = OsRelease.Load();
+
+        JsonElement affected = OsvRecord(System.Text.Encoding.UTF8.GetString(OsvRecords.Json(host, os)), "CVE-2026-1").GetProperty("affected")[0];
+
+        Assert.Equal(os.Ecosystem, affected.GetProperty("package").GetProperty("ecosystem").GetString());
+        Assert.StartsWith("Debian:", os.Ecosystem, StringComparison.Ordinal); // the test machines run Debian
+        Assert.Equal(expected[0], affected.GetProperty("package").GetProperty("name").GetString());
+        Assert.Equal([expected[1]], affected.GetProperty("versions").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal($"pkg:deb/debian/libc6@{Uri.EscapeDataString(expected[2])}?arch={expected[3]}&distro=debian-{os.VersionId}", affected.GetProperty("package").GetProperty("purl").GetString());
+        Assert.Equal($"{package} {version} +suture:libc-fix.2", affected.GetProperty("database_specific").GetProperty("effective_version").GetString());
+    }
+
+    private static JsonElement OsvRecord(string json, string cve)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("vulns").EnumerateArray().Single(v => v.GetProperty("aliases")[0].GetString() == cve).Clone();
     }
 
     /// <summary>The verdict of <c>oscap oval eval</c> for the one definition.</summary>
@@ -118,6 +188,7 @@ public sealed class HostStateTests
     private static int Cves(Dictionary<string, string> environment, SeedProject project, out JsonElement cve)
     {
         ToolResult result = Run(environment, "status", "--cves", project.PatchPath, "--json");
+        JsonContractTests.AssertReadsBack(result.Stdout, Suture.Contracts.SutureJsonContext.Default.HostCvesResult);
         using JsonDocument document = JsonDocument.Parse(result.Stdout);
         cve = document.RootElement.GetProperty("cves").EnumerateArray().Single(c => c.GetProperty("id").GetString() == Cve).Clone();
         return result.ExitCode;
@@ -129,6 +200,46 @@ public sealed class HostStateTests
     {
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(state.Path, "state.json")));
         return document.RootElement.GetProperty("objects").EnumerateArray().Single(o => o.GetProperty("path").GetString() == project.Binary).Clone();
+    }
+
+    /// <summary>A looper target with a Build ID of its own, its patch fixing one CVE, and a private state directory.</summary>
+    private sealed class TestHost : IDisposable
+    {
+        public TestHost(int interval, string patchId, string cve)
+        {
+            Project = new SeedProject(TestTargets.Looper, $"gcc -DINTERVAL_US={interval} -o foo foo.c");
+            try
+            {
+                Project.SucceedBuildPatch("--id", patchId, "--cve", cve);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+
+            Environment = new Dictionary<string, string> { [HostStateWriter.EnvironmentVariable] = State.Path };
+        }
+
+        public SeedProject Project { get; }
+
+        public TempDirectory State { get; } = new();
+
+        public Dictionary<string, string> Environment { get; }
+
+        /// <summary>A started process of the target, once it runs the old code.</summary>
+        public RunningProgram Start()
+        {
+            RunningProgram program = Project.Start();
+            program.WaitForLine(l => l == SeedProject.OldLine);
+            return program;
+        }
+
+        public void Dispose()
+        {
+            State.Dispose();
+            Project.Dispose();
+        }
     }
 
     private static ToolResult Run(Dictionary<string, string> environment, params string[] arguments) => SutureCli.RunWith(environment, arguments);

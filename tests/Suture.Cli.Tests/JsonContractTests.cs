@@ -65,6 +65,29 @@ public sealed class JsonContractTests
         Assert.Equal(1, Count(json, "\"reason\""));
     }
 
+    [Fact]
+    public void The_host_state_keeps_its_names_and_nulls_and_OSV_leaves_absent_fields_out()
+    {
+        var cve = new HostCveEntry("CVE-2026-1", "partially fixed", ["fix.1"], ["/usr/bin/foo"], [10], [11]);
+        var state = new HostStateResult(Applied, "note", [new HostObjectEntry("/usr/bin/foo", "ea06", null, null, null,
+            [new HostPatchEntry("fix", 1, ["CVE-2026-1"], null, null, [10])], [10], [new UnpatchedProcess(11, "unpatched")])], [cve]);
+        var osv = new OsvExport([new OsvRecord("1.6.0", "SUTURE-CVE-2026-1", Applied, ["CVE-2026-1"], "s", "d",
+            [new OsvAffected(null, [], new OsvObjectSpecific("partially fixed", "/usr/bin/foo", "ea06", null, null, null, [10], [11]))],
+            new OsvHostSpecific("suture", "partially fixed", ["fix.1"], "note"))]);
+
+        string json = AssertRoundTrips(state, SutureJsonContext.Default.HostStateResult);
+        string osvJson = AssertRoundTrips(osv, OsvJsonContext.Default.OsvExport);
+
+        Assert.Contains("\"taken\": \"2026-12-01T19:55:37.971Z\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"package\": null", json, StringComparison.Ordinal);
+        Assert.Contains("\"signerKeyId\": null", json, StringComparison.Ordinal);
+        Assert.Contains("\"unpatchedPids\": [\n        {\n          \"pid\": 11,\n          \"why\": \"unpatched\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"schema_version\": \"1.6.0\"", osvJson, StringComparison.Ordinal);
+        Assert.Contains("\"unpatched_pids\"", osvJson, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"package\"", osvJson, StringComparison.Ordinal);
+        Assert.DoesNotContain("null", osvJson, StringComparison.Ordinal);
+    }
+
     /// <summary>Serializes <paramref name="value"/>, reads it back and writes it again: the same text both times.</summary>
     internal static string AssertRoundTrips<T>(T value, JsonTypeInfo<T> type)
     {

@@ -12,7 +12,33 @@ namespace Suture.Cli.Commands;
 /// </summary>
 internal static class CveStatus
 {
-    public static int Report(IConsole console, string? patches, bool json, bool oval)
+    /// <summary>How the CVEs are written: for people, or one of the forms tools read.</summary>
+    internal enum Output
+    {
+        Text,
+        Json,
+        Oval,
+        Osv,
+    }
+
+    /// <exception cref="SutureException">More than one of the forms is asked for (<see cref="ExitCode.Usage"/>).</exception>
+    public static Output ChooseFormat(bool json, bool oval, bool osv)
+    {
+        var chosen = new List<string>();
+        foreach ((bool given, string option) in new[] { (json, "--json"), (oval, "--oval"), (osv, "--osv") })
+        {
+            if (given)
+            {
+                chosen.Add(option);
+            }
+        }
+
+        return chosen.Count > 1
+            ? throw new SutureException($"status --cves writes one form at a time; give only one of {string.Join(", ", chosen)}", ExitCode.Usage)
+            : json ? Output.Json : oval ? Output.Oval : osv ? Output.Osv : Output.Text;
+    }
+
+    public static int Report(IConsole console, string? patches, Output format)
     {
         HostState state = HostState.Collect(Known(patches));
         try
@@ -24,15 +50,15 @@ internal static class CveStatus
             console.Error.WriteLine($"warning: host state not updated: {Printable.Text(e.Message)}");
         }
 
-        if (oval)
+        if (format != Output.Text)
         {
             using Stream stdout = console.OpenStandardOutput();
-            stdout.Write(OvalDefinitions.Write(state, HostStateWriter.Directory));
-        }
-        else if (json)
-        {
-            using Stream stdout = console.OpenStandardOutput();
-            stdout.Write(HostStateWriter.CvesJson(state));
+            stdout.Write(format switch
+            {
+                Output.Oval => OvalDefinitions.Write(state, HostStateWriter.Directory),
+                Output.Osv => OsvRecords.Json(state, OsRelease.Load()),
+                _ => HostStateWriter.CvesJson(state),
+            });
         }
         else if (state.Cves.Count == 0)
         {

@@ -17,7 +17,7 @@ internal static class InspectCommand
         {
             string path = result.GetValue(file)!;
             PatchDocument document = PatchDocument.Load(path);
-            Trust.PatchSignature? signature = Trust.PatchVerifier.Claimed(document.Bytes.ToArray(), path);
+            Trust.PatchSignature? signature = Trust.PatchVerifier.Claimed(document);
             if (result.GetValue(json))
             {
                 using Stream stdout = console.OpenStandardOutput();

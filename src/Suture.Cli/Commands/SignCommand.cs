@@ -19,7 +19,7 @@ internal static class SignCommand
             string path = result.GetValue(file)!;
             string target = result.GetValue(output) ?? path;
             using SigningKey signing = SigningKey.Load(result.GetValue(key)!);
-            byte[] signed = PatchSigning.Sign(PatchDocument.Load(path).Bytes.ToArray(), path, signing);
+            byte[] signed = PatchSigning.Sign(PatchDocument.Load(path), signing);
             string temporary = target + ".signing";
             try
             {

@@ -29,10 +29,11 @@ internal static class StatusCommand
         Option<bool> json = CommonOptions.Json();
         var cves = new Option<bool>("--cves") { Description = "Each CVE the running patches (or the given patches) fix: fixed, partially fixed (with the pids still vulnerable) or not fixed; exit 0 all fixed, 15 not all, 16 none applied" };
         var oval = new Option<bool>("--oval") { Description = "With --cves: write OVAL definitions (one per CVE, true while it is not fixed on the host) for a scanner such as 'oscap oval eval'" };
+        var osv = new Option<bool>("--osv") { Description = "With --cves: write OSV records (one per CVE, the installed version listed as affected while some process still runs the vulnerable code) for tools that read the OSV schema" };
         var check = new Option<string?>("--check") { Description = "With -p: stop the process once and show, per thread, whether it would block this patch now" };
         var command = new Command("status", "List the patches applied to a running process, or with --all the state of every process mapping a patched object")
         {
-            pid, all, cves, oval, json, check, patches,
+            pid, all, cves, oval, osv, json, check, patches,
         };
         command.SetAction(result => CommandRunner.Run(console, result, cancel =>
         {
@@ -41,7 +42,12 @@ internal static class StatusCommand
             {
                 return pidText is not null
                     ? throw new SutureException("status --cves reports the whole host; leave out -p", ExitCode.Usage)
-                    : CveStatus.Report(console, result.GetValue(patches), result.GetValue(json), result.GetValue(oval));
+                    : CveStatus.Report(console, result.GetValue(patches), CveStatus.ChooseFormat(result.GetValue(json), result.GetValue(oval), result.GetValue(osv)));
+            }
+
+            if (result.GetValue(oval) || result.GetValue(osv))
+            {
+                throw new SutureException($"{(result.GetValue(oval) ? "--oval" : "--osv")} is a form of 'status --cves'; add --cves", ExitCode.Usage);
             }
 
             if (result.GetValue(all) == (pidText is not null))

@@ -34,8 +34,7 @@ internal static class TrustOptions
             {
                 trust ??= TrustStore.Load(TrustStore.Choose(trustDir));
                 // The bytes the document was read and hashed from: what is verified is what is applied.
-                byte[] bytes = document.Bytes.ToArray();
-                Signer signer = PatchVerifier.Verify(bytes, document.Path, trust);
+                Signer signer = PatchVerifier.Verify(document, trust);
                 signers[document.Sha256] = new PatchSigner(signer.KeyId, signer.Name);
             }
             catch (SutureException e) when (allowUnsigned && e.ExitCode == ExitCode.Untrusted)

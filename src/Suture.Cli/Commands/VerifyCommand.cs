@@ -19,7 +19,7 @@ internal static class VerifyCommand
             string path = result.GetValue(file)!;
             var clock = Stopwatch.StartNew();
             TrustStore trust = TrustStore.Load(TrustStore.Choose(result.GetValue(trustDir)));
-            Signer signer = PatchVerifier.Verify(PatchDocument.Load(path).Bytes.ToArray(), path, trust);
+            Signer signer = PatchVerifier.Verify(PatchDocument.Load(path), trust);
             console.Out.WriteLine($"{Printable.Text(path)}: signed by key {signer.KeyId} ({Printable.Text(signer.Name)}), trusted in {Printable.Text(trust.Directory)}; verified in {clock.Elapsed.TotalMilliseconds:0.00} ms");
             return 0;
         }));

@@ -17,8 +17,9 @@ internal static partial class PatchReader
     /// <param name="data">The whole file.</param>
     /// <param name="name">File name for messages; "patch" when null.</param>
     /// <param name="limits">Caps on declared sizes; <see cref="PatchReadLimits.Default"/> when null.</param>
+    /// <param name="layout">When given, receives every section walked, in file order, the final HASH included.</param>
     /// <exception cref="PatchFormatException">The bytes are not a valid v1 patch.</exception>
-    public static PatchFile Read(ReadOnlySpan<byte> data, string? name = null, PatchReadLimits? limits = null)
+    public static PatchFile Read(ReadOnlySpan<byte> data, string? name = null, PatchReadLimits? limits = null, List<PatchFileSection>? layout = null)
     {
         string file = name ?? "patch";
         limits ??= PatchReadLimits.Default;
@@ -46,6 +47,7 @@ internal static partial class PatchReader
             }
 
             ReadOnlySpan<byte> payload = data.Slice(start, (int)length);
+            layout?.Add(new PatchFileSection(tag, position, start, (int)length));
             int index = order.IndexOf(tag);
             if (tag == PatchSection.Checksum)
             {
@@ -90,6 +92,7 @@ internal static partial class PatchReader
         }
 
         CheckChecksumSection(data[end..], file);
+        layout?.Add(new PatchFileSection(PatchSection.Checksum, end, end + PatchFormat.SectionHeaderSize, PatchFormat.ChecksumSize));
         PatchFile patch = sections.ToPatchFile();
         string? problem = PatchValidator.FindProblem(patch, limits);
         return problem is null ? patch : throw Fail(file, problem);

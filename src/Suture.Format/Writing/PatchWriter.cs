@@ -6,7 +6,7 @@ namespace Suture.Format.Writing;
 /// Writes v1 patch files (docs/patch-format.md). The output is deterministic: the same patch
 /// always gives the same bytes. The creation time is stored in whole milliseconds.
 /// </summary>
-public static class PatchWriter
+public static partial class PatchWriter
 {
     /// <exception cref="ArgumentException">
     /// The patch breaks a rule the reader enforces with <see cref="PatchReadLimits.Default"/>

@@ -13,7 +13,7 @@ public sealed class DpkgDatabase
     private readonly List<(string Package, byte[] Paths)> _lists;
     private readonly byte[] _status;
     private readonly Dictionary<string, (string Package, string Version)?> _found = new(StringComparer.Ordinal);
-    private Dictionary<string, string>? _versions;
+    private Dictionary<string, DpkgPackage>? _packages;
 
     private DpkgDatabase(List<(string Package, byte[] Paths)> lists, byte[] status)
     {
@@ -72,8 +72,7 @@ public sealed class DpkgDatabase
             string? package = _lists.FirstOrDefault(l => HasLine(l.Paths, System.Text.Encoding.UTF8.GetBytes(candidate))).Package;
             if (package is not null)
             {
-                _versions ??= ReadStatus(System.Text.Encoding.UTF8.GetString(_status).Split('\n'));
-                owner = (package, _versions.GetValueOrDefault(package) ?? _versions.GetValueOrDefault(package.Split(':')[0]) ?? "");
+                owner = (package, Package(package)?.Version ?? "");
                 break;
             }
         }
@@ -106,6 +105,13 @@ public sealed class DpkgDatabase
         return false;
     }
 
+    /// <summary>An installed package's entry in the status file, by <c>name:arch</c> or by name, or null.</summary>
+    public DpkgPackage? Package(string package)
+    {
+        _packages ??= ReadStatus(System.Text.Encoding.UTF8.GetString(_status).Split('\n'));
+        return _packages.GetValueOrDefault(package) ?? _packages.GetValueOrDefault(package.Split(':')[0]);
+    }
+
     private static IEnumerable<string> Candidates(string path)
     {
         yield return path;
@@ -120,10 +126,10 @@ public sealed class DpkgDatabase
     }
 
     /// <summary>Installed packages' versions from the status file, by <c>name:arch</c> and by name.</summary>
-    private static Dictionary<string, string> ReadStatus(IEnumerable<string> lines)
+    private static Dictionary<string, DpkgPackage> ReadStatus(IEnumerable<string> lines)
     {
-        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? package = null, architecture = null, version = null;
+        var versions = new Dictionary<string, DpkgPackage>(StringComparer.Ordinal);
+        string? package = null, architecture = null, version = null, source = null;
         bool installed = false;
         foreach (string raw in lines.Append(""))
         {
@@ -132,14 +138,15 @@ public sealed class DpkgDatabase
             {
                 if (package is not null && version is not null && installed)
                 {
-                    versions.TryAdd(package, version);
+                    DpkgPackage entry = Entry(package, architecture, version, source);
+                    versions.TryAdd(package, entry);
                     if (architecture is not null)
                     {
-                        versions[$"{package}:{architecture}"] = version;
+                        versions[$"{package}:{architecture}"] = entry;
                     }
                 }
 
-                package = architecture = version = null;
+                package = architecture = version = source = null;
                 installed = false;
             }
             else if (line.StartsWith("Package: ", StringComparison.Ordinal))
@@ -154,6 +161,10 @@ public sealed class DpkgDatabase
             {
                 version = line[9..].Trim();
             }
+            else if (line.StartsWith("Source: ", StringComparison.Ordinal))
+            {
+                source = line[8..].Trim();
+            }
             else if (line.StartsWith("Status: ", StringComparison.Ordinal))
             {
                 installed = line.EndsWith(" installed", StringComparison.Ordinal);
@@ -162,4 +173,28 @@ public sealed class DpkgDatabase
 
         return versions;
     }
+
+    /// <summary>
+    /// The entry of one package; <c>Source:</c> is <c>name</c> or <c>name (version)</c> when the
+    /// source package or its version differ from the binary's, and absent when both are the same.
+    /// </summary>
+    private static DpkgPackage Entry(string package, string? architecture, string version, string? source)
+    {
+        string sourceName = package, sourceVersion = version;
+        if (source is { Length: > 0 })
+        {
+            int open = source.IndexOf(" (", StringComparison.Ordinal);
+            sourceName = open < 0 ? source : source[..open];
+            if (open >= 0 && source.EndsWith(')'))
+            {
+                sourceVersion = source[(open + 2)..^1];
+            }
+        }
+
+        return new DpkgPackage(package, architecture, version, sourceName, sourceVersion);
+    }
 }
+
+/// <summary>An installed package as dpkg's status file describes it.</summary>
+/// <param name="Source">The source package it was built from (the name Debian's security data and OSV use).</param>
+public sealed record DpkgPackage(string Name, string? Architecture, string Version, string Source, string SourceVersion);

@@ -14,4 +14,12 @@ public enum CveState
 }
 
 /// <summary>One CVE of the host: its state, the patches that fix it, and the processes still vulnerable.</summary>
-public sealed record HostCve(string Id, CveState State, IReadOnlyList<string> Patches, IReadOnlyList<string> Objects, IReadOnlyList<int> PatchedPids, IReadOnlyList<int> UnpatchedPids);
+/// <param name="Sites">The same per object it was patched in.</param>
+public sealed record HostCve(string Id, CveState State, IReadOnlyList<string> Patches, IReadOnlyList<string> Objects, IReadOnlyList<int> PatchedPids, IReadOnlyList<int> UnpatchedPids, IReadOnlyList<HostCveSite> Sites);
+
+/// <summary>One object a CVE was patched in: whether every process mapping it runs the fix.</summary>
+public sealed record HostCveSite(HostObject Target, CveState State, IReadOnlyList<int> PatchedPids, IReadOnlyList<int> UnpatchedPids)
+{
+    internal static CveState Judge(int patched, int unpatched) =>
+        unpatched == 0 ? CveState.Fixed : patched > 0 ? CveState.Partial : CveState.NotFixed;
+}

@@ -13,6 +13,9 @@ public sealed record HostObject(
     IReadOnlyList<int> PatchedPids,
     IReadOnlyList<(int Pid, string Why)> UnpatchedPids)
 {
+    /// <summary>The owning package's details from dpkg's status file (architecture, source package), or null.</summary>
+    public DpkgPackage? Installed { get; init; }
+
     /// <summary>The newest level any process runs for this object.</summary>
     public HostPatch? Newest => Patches.OrderByDescending(p => p.Level).FirstOrDefault();
 

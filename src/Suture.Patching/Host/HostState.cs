@@ -43,7 +43,10 @@ public sealed record HostState(DateTimeOffset TakenUtc, IReadOnlyList<HostObject
                 .Select(g => new HostPatch(g.Key.PatchId, g.Key.Level, g.First().Patch.Cves, g.First().Patch.Signer?.KeyId, g.First().Patch.Signer?.Name, g.Select(r => r.Pid).ToList()))
                 .OrderBy(p => p.Level).ToList();
             var owner = dpkg.Owner(group.Key.Path);
-            objects.Add(new HostObject(group.Key.Path, group.Key.BuildId, owner?.Package, owner?.Version, patches, running.Select(r => r.Pid).ToList(), unpatched));
+            objects.Add(new HostObject(group.Key.Path, group.Key.BuildId, owner?.Package, owner?.Version, patches, running.Select(r => r.Pid).ToList(), unpatched)
+            {
+                Installed = owner is { } found ? dpkg.Package(found.Package) : null,
+            });
         }
 
         return new HostState(DateTimeOffset.UtcNow, objects, Judge(objects, known));
@@ -55,7 +58,7 @@ public sealed record HostState(DateTimeOffset TakenUtc, IReadOnlyList<HostObject
     /// </summary>
     private static List<HostCve> Judge(IReadOnlyList<HostObject> objects, IReadOnlyDictionary<string, IReadOnlyList<(string PatchId, IReadOnlyList<string> Cves)>>? known)
     {
-        var cves = new SortedDictionary<string, (HashSet<string> Patches, HashSet<string> Objects, SortedSet<int> Patched, SortedSet<int> Unpatched)>(StringComparer.Ordinal);
+        var cves = new SortedDictionary<string, (HashSet<string> Patches, HashSet<string> Objects, SortedSet<int> Patched, SortedSet<int> Unpatched, List<HostCveSite> Sites)>(StringComparer.Ordinal);
         foreach (HostObject o in objects)
         {
             IEnumerable<(string PatchId, string Cve)> fixes = o.Patches.SelectMany(p => p.Cves.Select(c => ($"{p.Id}.{p.Level}", c)));
@@ -68,25 +71,28 @@ public sealed record HostState(DateTimeOffset TakenUtc, IReadOnlyList<HostObject
             {
                 if (!cves.TryGetValue(cve.Key, out var entry))
                 {
-                    entry = ([], [], [], []);
+                    entry = ([], [], [], [], []);
                     cves[cve.Key] = entry;
                 }
 
                 entry.Patches.UnionWith(cve.Select(f => f.PatchId));
                 entry.Objects.Add(o.Path);
-                var fixedBy = o.Patches.Where(p => p.Cves.Contains(cve.Key, StringComparer.Ordinal)).SelectMany(p => p.Pids).ToHashSet();
+                var fixedBy = o.Patches.Where(p => p.Cves.Contains(cve.Key, StringComparer.Ordinal)).SelectMany(p => p.Pids).Order().ToList();
+                List<int> vulnerable = o.PatchedPids.Where(p => !fixedBy.Contains(p)).Concat(o.UnpatchedPids.Select(u => u.Pid)).Order().ToList();
                 entry.Patched.UnionWith(fixedBy);
-                entry.Unpatched.UnionWith(o.PatchedPids.Where(p => !fixedBy.Contains(p)).Concat(o.UnpatchedPids.Select(u => u.Pid)));
+                entry.Unpatched.UnionWith(vulnerable);
+                entry.Sites.Add(new HostCveSite(o, HostCveSite.Judge(fixedBy.Count, vulnerable.Count), fixedBy, vulnerable));
             }
         }
 
         return cves.Select(c => new HostCve(
             c.Key,
-            c.Value.Unpatched.Count == 0 ? CveState.Fixed : c.Value.Patched.Count > 0 ? CveState.Partial : CveState.NotFixed,
+            HostCveSite.Judge(c.Value.Patched.Count, c.Value.Unpatched.Count),
             c.Value.Patches.Order(StringComparer.Ordinal).ToList(),
             c.Value.Objects.Order(StringComparer.Ordinal).ToList(),
             c.Value.Patched.ToList(),
-            c.Value.Unpatched.ToList())).ToList();
+            c.Value.Unpatched.ToList(),
+            c.Value.Sites)).ToList();
     }
 
     private static IReadOnlyList<AppliedPatch> ActiveRecords(int pid, Dictionary<int, IReadOnlyList<AppliedPatch>> cache)
