@@ -16,4 +16,5 @@ public static class ProblemTypes
     public const string InvalidPatch = "urn:suture:problem:invalid-patch";
     public const string UnsupportedVersion = "urn:suture:problem:unsupported-protocol-version";
     public const string Internal = "urn:suture:problem:internal";
+    public const string NotReady = "urn:suture:problem:not-ready";
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.EntityFrameworkCore;
+using Prometheus;
 using Suture.Protocol;
 using Suture.Server.Audit;
 using Suture.Server.Auth;
@@ -15,6 +16,7 @@ using Suture.Server.Data;
 using Suture.Server.Feeds;
 using Suture.Server.Hosts;
 using Suture.Server.Keys;
+using Suture.Server.Operations;
 using Suture.Server.Patches;
 using Suture.Server.Problems;
 using Suture.Server.Tls;
@@ -37,6 +39,7 @@ internal static class ServerApp
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning); // not every SQL command
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // not every request (metrics count them)
         configure?.Invoke(builder);
         ServerSettings settings = ServerSettings.From(builder.Configuration);
         ListenAddress listen = ListenAddress.Parse(settings);
@@ -45,6 +48,7 @@ internal static class ServerApp
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<ServerMetrics>();
         AddDatabase(builder.Services, settings);
 
         X509Certificate2? certificate = listen.Tls && !tool ? ServerCertificate.Load(settings, time, say) : null;
@@ -88,6 +92,9 @@ internal static class ServerApp
         builder.Services.AddOpenApi();
 
         WebApplication app = builder.Build();
+        ServerMetrics metrics = app.Services.GetRequiredService<ServerMetrics>();
+        metrics.CountHostsAtScrape(app.Services);
+        app.Use(metrics.MeasureAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -103,7 +110,8 @@ internal static class ServerApp
         KeyEndpoints.Map(api);
         PatchEndpoints.Map(api);
         AuditEndpoints.Map(api);
-        app.MapGet("/healthz", () => TypedResults.Text("ok\n")).AllowAnonymous();
+        HealthEndpoints.Map(app);
+        app.MapMetrics("/metrics", metrics.Registry).AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }
@@ -127,8 +135,7 @@ internal static class ServerApp
         switch (settings.DatabaseProvider)
         {
             case "sqlite":
-                string connection = settings.ConnectionString ?? $"Data Source={Path.Combine(settings.DataDirectory, "suture.db")}";
-                services.AddDbContext<ServerDb, SqliteServerDb>(o => Common(o).UseSqlite(connection));
+                services.AddDbContext<ServerDb, SqliteServerDb>(o => Common(o).UseSqlite(settings.SqliteConnectionString));
                 break;
             case "postgresql" or "postgres" or "npgsql":
                 if (string.IsNullOrEmpty(settings.ConnectionString))
