@@ -19,7 +19,7 @@ internal static class HealthEndpoints
         app.MapGet("/readyz", ReadyAsync).AllowAnonymous().WithTags("Operations");
     }
 
-    private static async Task<IResult> ReadyAsync(ServerDb db, IHostApplicationLifetime lifetime, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(ServerDb db, Configuration.ServerSettings settings, IHostApplicationLifetime lifetime, CancellationToken ct)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -32,7 +32,7 @@ internal static class HealthEndpoints
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             if (!await db.Database.CanConnectAsync(timeout.Token))
             {
-                return NotReady($"database ({db.Database.ProviderName}): cannot connect; check Suture:Database:ConnectionString and that the database server runs");
+                return NotReady($"database ({settings.DatabaseProvider}): cannot connect or it does not exist; check Suture:Database:ConnectionString (or the SQLite file in Suture:DataDirectory) and that the database server runs");
             }
 
             List<string> pending = [.. await db.Database.GetPendingMigrationsAsync(timeout.Token)];

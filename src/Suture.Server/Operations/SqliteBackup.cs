@@ -121,7 +121,7 @@ internal static class SqliteBackup
         }
         catch (SqliteException e)
         {
-            error($"suture-server restore: {file} is not a suture-server backup ({e.Message}); give a file written by suture-server backup");
+            error($"suture-server restore: {file} is not a suture-server backup ({e.Message}); nothing was changed; give a file written by suture-server backup");
             return Usage;
         }
         catch (BackupCheckException e)
