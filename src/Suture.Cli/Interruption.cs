@@ -74,10 +74,20 @@ internal sealed class Interruption : IDisposable
         _cancellation.Dispose();
     }
 
+    /// <summary>
+    /// Answers a signal that arrived before <see cref="Install"/> (<see cref="EarlySignals"/>): the
+    /// same as one arriving now, so before any guarded work suture exits 130.
+    /// </summary>
+    public void Deliver(string name) => Arrived(name);
+
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true; // never die by the signal: a process could be stopped right now
-        string name = context.Signal == PosixSignal.SIGINT ? "SIGINT" : "SIGTERM";
+        Arrived(context.Signal == PosixSignal.SIGINT ? "SIGINT" : "SIGTERM");
+    }
+
+    private void Arrived(string name)
+    {
         lock (_gate)
         {
             Signal ??= name;

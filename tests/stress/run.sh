@@ -242,7 +242,7 @@ if wanted signal; then
         sig=$(( RANDOM % 2 == 0 ? 2 : 15 ))
         to_state 0 || { restart_target; to_state 0; }
         delay=$(( (RANDOM % 200) * 1000 + 1 ))
-        result=$("$WORK/runsig" "$delay" "$sig" "$SUTURE" apply -p "$PID" "$L1" 2>/dev/null)
+        result=$("$WORK/runsig" -c "$delay" "$sig" "$SUTURE" apply -p "$PID" "$L1" 2>/dev/null)
         case "$result" in
             "exit 0 "*|"exit 130 "*) ;;
             *) failed "signal: apply sent signal $sig after $((delay / 1000)) ms ended with '$result' (expected exit 0 or 130)" ;;
