@@ -20,4 +20,5 @@ public static class ProblemTypes
     public const string RateLimited = "urn:suture:problem:rate-limited";
     public const string SignInFailed = "urn:suture:problem:sign-in-failed";
     public const string Internal = "urn:suture:problem:internal";
+    public const string NotReady = "urn:suture:problem:not-ready";
 }

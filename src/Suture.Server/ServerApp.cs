@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.EntityFrameworkCore;
+using Prometheus;
 using Suture.Protocol;
 using Suture.Server.Audit;
 using Suture.Server.Auth;
@@ -14,6 +15,7 @@ using Suture.Server.Data;
 using Suture.Server.Feeds;
 using Suture.Server.Hosts;
 using Suture.Server.Keys;
+using Suture.Server.Operations;
 using Suture.Server.Patches;
 using Suture.Server.Problems;
 using Suture.Server.Reports;
@@ -39,6 +41,7 @@ internal static class ServerApp
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning); // not every SQL command
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // not every request (metrics count them)
         configure?.Invoke(builder);
         ServerSettings settings = ServerSettings.From(builder.Configuration);
         ListenAddress listen = ListenAddress.Parse(settings);
@@ -47,6 +50,7 @@ internal static class ServerApp
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<ServerMetrics>();
         AddDatabase(builder.Services, settings);
 
         X509Certificate2? certificate = listen.Tls && !tool ? ServerCertificate.Load(settings, time, say) : null;
@@ -87,6 +91,9 @@ internal static class ServerApp
 
         WebApplication app = builder.Build();
         app.Use(WebUi.SecurityHeaders);
+        ServerMetrics metrics = app.Services.GetRequiredService<ServerMetrics>();
+        metrics.CountHostsAtScrape(app.Services);
+        app.Use(metrics.MeasureAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -108,7 +115,8 @@ internal static class ServerApp
         TokenEndpoints.Map(api);
         ReportEndpoints.Map(api);
         WebUi.Map(app);
-        app.MapGet("/healthz", () => TypedResults.Text("ok\n")).AllowAnonymous();
+        HealthEndpoints.Map(app);
+        app.MapMetrics("/metrics", metrics.Registry).AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }
@@ -132,8 +140,7 @@ internal static class ServerApp
         switch (settings.DatabaseProvider)
         {
             case "sqlite":
-                string connection = settings.ConnectionString ?? $"Data Source={Path.Combine(settings.DataDirectory, "suture.db")}";
-                services.AddDbContext<ServerDb, SqliteServerDb>(o => Common(o).UseSqlite(connection));
+                services.AddDbContext<ServerDb, SqliteServerDb>(o => Common(o).UseSqlite(settings.SqliteConnectionString));
                 break;
             case "postgresql" or "postgres" or "npgsql":
                 if (string.IsNullOrEmpty(settings.ConnectionString))

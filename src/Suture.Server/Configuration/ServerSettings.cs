@@ -57,6 +57,9 @@ internal sealed record ServerSettings
 
     public string Trust => TrustDirectory ?? Path.Combine(DataDirectory, "trusted-keys");
 
+    /// <summary>The SQLite database: <see cref="ConnectionString"/>, or the file <c>DATA/suture.db</c>.</summary>
+    public string SqliteConnectionString => ConnectionString ?? $"Data Source={Path.Combine(DataDirectory, "suture.db")}";
+
     public static ServerSettings From(IConfiguration configuration)
     {
         IConfigurationSection s = configuration.GetSection("Suture");

@@ -10,22 +10,39 @@ namespace Suture.Server.Data;
 /// cleared) when it lost a race with another writer: a unique key taken meanwhile (two writers
 /// appending the same audit entry number), a serialization failure, or SQLite busy. Writers of one
 /// server instance go one at a time; instances sharing a PostgreSQL database meet at the keys.
+/// A single statement (<see cref="RunStatementAsync"/>, a check-in's update of its host) needs no
+/// transaction: on PostgreSQL it runs at once beside the others, on SQLite (one writer at a time)
+/// it waits its turn at the same gate instead of meeting SQLite's busy back-off.
 /// </summary>
 internal static class WriteTransaction
 {
     private const int Attempts = 8;
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
-    public static async Task<T> RunAsync<T>(ServerDb db, Func<Task<T>> work, CancellationToken ct)
+    public static Task<T> RunAsync<T>(ServerDb db, Func<Task<T>> work, CancellationToken ct) => RunAsync(db, work, transaction: true, ct);
+
+    public static Task<T> RunStatementAsync<T>(ServerDb db, Func<Task<T>> statement, CancellationToken ct) => RunAsync(db, statement, transaction: false, ct);
+
+    private static async Task<T> RunAsync<T>(ServerDb db, Func<Task<T>> work, bool transaction, CancellationToken ct)
     {
+        SemaphoreSlim? gate = transaction || db.Database.IsSqlite() ? Gate : null;
         for (int attempt = 1; ; attempt++)
         {
-            await Gate.WaitAsync(ct);
+            if (gate is not null)
+            {
+                await gate.WaitAsync(ct);
+            }
+
             try
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+                if (!transaction)
+                {
+                    return await work();
+                }
+
+                await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
                 T result = await work();
-                await transaction.CommitAsync(ct);
+                await tx.CommitAsync(ct);
                 return result;
             }
             catch (Exception e) when (attempt < Attempts && IsRace(e))
@@ -34,7 +51,7 @@ internal static class WriteTransaction
             }
             finally
             {
-                Gate.Release();
+                gate?.Release();
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), ct);

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+
+namespace Suture.Server.Tests;
+
+/// <summary>
+/// The real <c>suture-server</c> program (the build beside the tests, run by <c>dotnet</c>) as its own
+/// process: its output lines, its exit code, signals sent to it. Killed at dispose if still running.
+/// </summary>
+internal sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+
+    private ServerProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    public string Output => string.Join('\n', Lines);
+
+    public static ServerProcess Start(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "suture-server.dll"));
+        foreach (string a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = new Process { StartInfo = start };
+        var server = new ServerProcess(process);
+        process.OutputDataReceived += (_, e) => server.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Add(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    /// <summary>Runs a command of the program to its end (at most 3 minutes): exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
+    {
+        using ServerProcess p = Start(arguments);
+        int code = await p.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        return (code, p.Output);
+    }
+
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (Lines.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            if (_process.HasExited || clock.Elapsed > timeout)
+            {
+                await Task.Delay(100); // the last lines of an exited process
+                return Lines.FirstOrDefault(match)
+                    ?? throw new TimeoutException($"suture-server did not print the expected line within {timeout.TotalSeconds} s (exited: {_process.HasExited}):\n{Output}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"suture-server did not exit within {timeout.TotalSeconds} s:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+
+    private void Add(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_lines)
+            {
+                _lines.Add(line);
+            }
+        }
+    }
+}
