@@ -8,10 +8,10 @@ namespace Suture.Server.Tests;
 /// </summary>
 internal sealed class ServerProcess : IDisposable
 {
-    private readonly Process _process;
+    private readonly System.Diagnostics.Process _process;
     private readonly List<string> _lines = [];
 
-    private ServerProcess(Process process) => _process = process;
+    private ServerProcess(System.Diagnostics.Process process) => _process = process;
 
     public int Pid => _process.Id;
 
@@ -44,7 +44,7 @@ internal sealed class ServerProcess : IDisposable
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = new Process { StartInfo = start };
+        var process = new System.Diagnostics.Process { StartInfo = start };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.Add(e.Data);
         process.ErrorDataReceived += (_, e) => server.Add(e.Data);
@@ -85,7 +85,7 @@ internal sealed class ServerProcess : IDisposable
 
     public void Signal(string name)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        using var kill = System.Diagnostics.Process.Start(new ProcessStartInfo("kill", ["-" + name, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
