@@ -13,8 +13,6 @@ internal sealed class AgentHost : IDisposable
 
     public AgentHost(string mode, Dictionary<string, object>? extra = null)
     {
-        // SutureCli first: its static constructor reads TestKeys, whose key generation runs SutureCli.
-        _ = SutureCli.Path;
         Directory.CreateDirectory(Store);
         var config = new Dictionary<string, object>
         {

@@ -20,7 +20,7 @@ public static class SutureCli
 
     public const string StateVariable = "SUTURE_STATE_DIR";
 
-    public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "suture");
+    public static string Path => SutureBinary.Path;
 
     public static ToolResult Run(params string[] arguments) => RunWith(new Dictionary<string, string>(), arguments);
 

@@ -30,7 +30,7 @@ public static class TestKeys
             : [path];
         foreach (string file in files)
         {
-            ToolResult signed = Tool.Run(SutureCli.Path, ["sign", file, "--key", Key], timeout: TimeSpan.FromMinutes(2));
+            ToolResult signed = Tool.Run(SutureBinary.Path, ["sign", file, "--key", Key], timeout: TimeSpan.FromMinutes(2));
             if (signed.ExitCode != 0)
             {
                 throw new InvalidOperationException($"suture sign {file} failed: {signed}");
@@ -56,7 +56,7 @@ public static class TestKeys
         string trust = Path.Combine(root, "trusted-keys");
         Directory.CreateDirectory(trust, ReadableByAll);
         string basePath = Path.Combine(root, "test");
-        ToolResult generated = Tool.Run(SutureCli.Path, ["key", "generate", "-o", basePath, "--name", Name], timeout: TimeSpan.FromMinutes(2));
+        ToolResult generated = Tool.Run(SutureBinary.Path, ["key", "generate", "-o", basePath, "--name", Name], timeout: TimeSpan.FromMinutes(2));
         if (generated.ExitCode != 0)
         {
             throw new InvalidOperationException($"suture key generate failed: {generated}");
