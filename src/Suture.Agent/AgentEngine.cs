@@ -146,6 +146,8 @@ internal sealed class AgentEngine : IDisposable
             Reconcile(_reader.All(), cancel, lines);
         }
 
+        // Taken before the results are sent: sending takes them off the list.
+        IReadOnlyList<ProcessResult> mine = _results.Count > before ? _results[before..] : [];
         if (_config.Mode != AgentMode.Offline && _results.Count > before)
         {
             // Report this cycle's results now rather than an interval later (best effort).
@@ -160,7 +162,6 @@ internal sealed class AgentEngine : IDisposable
         }
 
         RefreshHostState();
-        IReadOnlyList<ProcessResult> mine = _results.Count > before ? _results[before..] : [];
         if (_config.Mode == AgentMode.Offline)
         {
             _results.Clear(); // no one to send them to; the log has them

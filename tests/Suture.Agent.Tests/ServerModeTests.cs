@@ -45,7 +45,7 @@ public sealed class ServerModeTests
         PatchInfo uploaded = await server.UploadAsync(File.ReadAllBytes(project.PatchPath));
         await server.DeployAsync("production", uploaded.Sha256, "enable");
         ToolResult applied = agent.Succeed("check");
-        Assert.Contains("2 applied", applied.Stdout);
+        Assert.True(applied.Stdout.Contains("2 applied", StringComparison.Ordinal), applied.ToString());
         first.WaitForLine(l => l == LooperProject.NewLine, first.LineCount);
         second.WaitForLine(l => l == LooperProject.NewLine, second.LineCount);
         Assert.True(File.Exists(Path.Combine(agent.Cache, uploaded.Sha256 + ".patch")), "the downloaded patch is cached");

@@ -4,50 +4,54 @@ namespace Suture.Agent.Configuration;
 /// <c>/etc/suture/agent.json</c> (docs/agent.md#configuration): every field optional, the defaults
 /// below. <c>--config FILE</c> or <c>SUTURE_AGENT_CONFIG</c> names another file.
 /// </summary>
+/// <remarks>
+/// Settable, not <c>init</c>: System.Text.Json's source generator sets every init-only property
+/// when it builds the object, so a field missing from the file would get 0 instead of its default.
+/// </remarks>
 internal sealed record AgentConfig
 {
     public const string DefaultPath = "/etc/suture/agent.json";
     public const string EnvironmentVariable = "SUTURE_AGENT_CONFIG";
 
     /// <summary>The server's base address (<c>https://fleet.example:8443</c>); <c>register --server</c> overrides and is stored with the identity.</summary>
-    public string? Server { get; init; }
+    public string? Server { get; set; }
 
-    public AgentMode Mode { get; init; } = AgentMode.Auto;
+    public AgentMode Mode { get; set; } = AgentMode.Auto;
 
     /// <summary>Check-in interval until the server names one (its <c>nextCheckInSeconds</c> wins); the field uses 1 to 4 hours.</summary>
-    public int IntervalSeconds { get; init; } = 3600;
+    public int IntervalSeconds { get; set; } = 3600;
 
     /// <summary>A random delay of 0 to this many seconds added to every interval, so a fleet started together does not check in together.</summary>
-    public int JitterSeconds { get; init; } = 300;
+    public int JitterSeconds { get; set; } = 300;
 
     /// <summary>Offline mode's patch store (docs/patch-store.md): signed patches, the newest level of each object applied.</summary>
-    public string StoreDirectory { get; init; } = "/var/lib/suture/store";
+    public string StoreDirectory { get; set; } = "/var/lib/suture/store";
 
     /// <summary>Downloaded, verified patch files, named by their SHA-256.</summary>
-    public string CacheDirectory { get; init; } = "/var/cache/suture/agent";
+    public string CacheDirectory { get; set; } = "/var/cache/suture/agent";
 
     /// <summary>Identity (host id, token, server pin), local approvals, the block list, the last check-in.</summary>
-    public string StateDirectory { get; init; } = "/var/lib/suture/agent";
+    public string StateDirectory { get; set; } = "/var/lib/suture/agent";
 
     /// <summary>Trusted publisher keys; null: <c>SUTURE_TRUST_DIR</c>, else <c>/etc/suture/trusted-keys</c>.</summary>
-    public string? TrustDirectory { get; init; }
+    public string? TrustDirectory { get; set; }
 
     /// <summary>How long after patching a process a fault-signal death blocks the patch.</summary>
-    public int WatchWindowSeconds { get; init; } = 600;
+    public int WatchWindowSeconds { get; set; } = 600;
 
     /// <summary>Per process and attempt: how long apply/revert wait for a busy process (as <c>--timeout</c>).</summary>
-    public double ApplyTimeoutSeconds { get; init; } = 10;
+    public double ApplyTimeoutSeconds { get; set; } = 10;
 
     /// <summary>Attempts for a process that stays busy; the wait between them doubles from <see cref="RetryBackoffSeconds"/>, at most 10 minutes.</summary>
-    public int BusyRetries { get; init; } = 5;
+    public int BusyRetries { get; set; } = 5;
 
-    public double RetryBackoffSeconds { get; init; } = 5;
+    public double RetryBackoffSeconds { get; set; } = 5;
 
     /// <summary>Offline mode: how often the store directory is read again.</summary>
-    public int StoreRescanSeconds { get; init; } = 60;
+    public int StoreRescanSeconds { get; set; } = 60;
 
     /// <summary>Tags sent at registration (<c>role=web</c>).</summary>
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get; set; } = [];
 
     /// <summary>Checks the bounds; one message naming each bad field.</summary>
     public IReadOnlyList<string> Problems()
