@@ -54,6 +54,7 @@ internal abstract class ServerDb(DbContextOptions options) : DbContext(options)
         {
             e.Property(f => f.Name).HasMaxLength(64);
             e.HasIndex(f => f.Name).IsUnique();
+            e.HasOne<Feed>().WithMany().HasForeignKey(f => f.PromotesFromId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<RegistrationKey>(e =>
         {

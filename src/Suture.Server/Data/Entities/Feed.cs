@@ -15,4 +15,10 @@ internal sealed class Feed
     public long DelaySeconds { get; set; }
 
     public DateTimeOffset Created { get; set; }
+
+    /// <summary>
+    /// The earlier tier this feed is promoted from (test for staging, staging for production); null
+    /// for a first tier. docs/protocol.md#feed-tiers-and-promotion.
+    /// </summary>
+    public long? PromotesFromId { get; set; }
 }

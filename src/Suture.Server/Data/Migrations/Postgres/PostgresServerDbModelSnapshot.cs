@@ -142,10 +142,15 @@ namespace Suture.Server.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<long?>("PromotesFromId")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
                         .IsUnique();
+
+                    b.HasIndex("PromotesFromId");
 
                     b.ToTable("Feeds");
                 });
@@ -567,6 +572,14 @@ namespace Suture.Server.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Suture.Server.Data.Entities.Feed", b =>
+                {
+                    b.HasOne("Suture.Server.Data.Entities.Feed", null)
+                        .WithMany()
+                        .HasForeignKey("PromotesFromId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Suture.Server.Data.Entities.FeedPatch", b =>

@@ -133,10 +133,15 @@ namespace Suture.Server.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PromotesFromId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
                         .IsUnique();
+
+                    b.HasIndex("PromotesFromId");
 
                     b.ToTable("Feeds");
                 });
@@ -546,6 +551,14 @@ namespace Suture.Server.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Suture.Server.Data.Entities.Feed", b =>
+                {
+                    b.HasOne("Suture.Server.Data.Entities.Feed", null)
+                        .WithMany()
+                        .HasForeignKey("PromotesFromId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Suture.Server.Data.Entities.FeedPatch", b =>
