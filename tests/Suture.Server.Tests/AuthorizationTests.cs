@@ -48,6 +48,7 @@ public abstract class AuthorizationTests(Database database)
         ["POST /api/v1/feeds/{name}/patches/{sha256}/disable"] = "operator",
         ["POST /api/v1/feeds/{name}/patches/{sha256}/undeploy-down-to"] = "operator",
         ["POST /api/v1/feeds/{name}/objects/{buildId}/undeploy"] = "operator",
+        ["POST /api/v1/feeds/{name}/promote"] = "operator",
         ["GET /api/v1/keys/"] = "read-only",
         ["POST /api/v1/keys/"] = "operator",
         ["POST /api/v1/keys/{id:long}/revoke"] = "operator",

@@ -12,8 +12,11 @@ internal static class Fleet
 {
     public const string BuildId = "0123456789abcdef0123456789abcdef01234567";
 
-    public static async Task<FeedInfo> FeedAsync(this ServerUnderTest s, string name, ApprovalMode mode = ApprovalMode.Manual, double delayHours = 0) =>
-        await (await s.Admin.PutJsonAsync($"/api/v1/feeds/{name}", new FeedRequest(mode, delayHours))).ReadAsync<FeedInfo>();
+    public static async Task<FeedInfo> FeedAsync(this ServerUnderTest s, string name, ApprovalMode mode = ApprovalMode.Manual, double delayHours = 0, string? promotesFrom = null) =>
+        await (await s.Admin.PutJsonAsync($"/api/v1/feeds/{name}", new FeedRequest(mode, delayHours, promotesFrom))).ReadAsync<FeedInfo>();
+
+    public static async Task<IReadOnlyList<FeedPatchInfo>> PromoteAsync(this ServerUnderTest s, string feed, string? buildId = null) =>
+        await (await s.Admin.PostAsync($"/api/v1/feeds/{feed}/promote" + (buildId is null ? "" : "?buildId=" + buildId), null)).ReadAsync<IReadOnlyList<FeedPatchInfo>>();
 
     public static async Task<KeyCreated> KeyAsync(this ServerUnderTest s, string feed, int? limit = null) =>
         await (await s.Admin.PostJsonAsync("/api/v1/keys", new KeyRequest(feed, $"key for {feed}", limit))).ReadAsync<KeyCreated>();

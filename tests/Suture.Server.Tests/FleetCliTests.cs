@@ -65,6 +65,33 @@ public abstract class FleetCliTests(Database database)
         Assert.Contains("401", noToken.Stderr);
         Assert.Equal(2, SutureCli.Run("fleet", "hosts", "--server", "ftp://x", "--token", "t").ExitCode);
     }
+
+    [Fact]
+    public async Task The_cli_lists_feeds_in_tier_order_and_promotes_into_the_next_tier()
+    {
+        await using ServerUnderTest s = await ServerUnderTest.StartAsync(database);
+        await s.FeedAsync("test");
+        await s.FeedAsync("production", ApprovalMode.Manual, delayHours: 12, promotesFrom: "test");
+        PatchInfo one = await s.UploadAsync(Fleet.Patch(1));
+        await s.DeployAsync("test", one.Sha256, "enable");
+        (TokenCreated reader, _) = await s.UserTokenAsync("reader", UserRole.ReadOnly);
+        (TokenCreated op, _) = await s.UserTokenAsync("op", UserRole.Operator);
+        string[] connect = ["--server", s.BaseAddress.ToString(), "--pin", s.Pin!];
+        ToolResult Cli(string token, params string[] args) =>
+            SutureCli.RunWith(new Dictionary<string, string> { ["SUTURE_TOKEN"] = token }, ["fleet", .. args, .. connect]);
+
+        ToolResult feeds = Cli(reader.Token, "feeds");
+        Assert.True(feeds.ExitCode == 0, feeds.ToString());
+        Assert.Equal(["tier 0  test  approval manual  delay 0 h  first tier  hosts 0", "tier 1  production  approval manual  delay 12 h  promoted from test  hosts 0"], feeds.Stdout.TrimEnd('\n').Split('\n'));
+        Assert.Equal(4, Cli(reader.Token, "promote", "production").ExitCode);
+        ToolResult promoted = Cli(op.Token, "promote", "production");
+        Assert.True(promoted.ExitCode == 0, promoted.ToString());
+        Assert.Contains("production  demo-fix-1 level 1  enabled  deploys ", promoted.Stdout);
+        Assert.Equal(promoted.Stdout, Cli(op.Token, "promote", "production", "--object", Fleet.BuildId).Stdout); // idempotent
+        ToolResult first = Cli(op.Token, "promote", "test");
+        Assert.Equal(1, first.ExitCode);
+        Assert.Contains("409", first.Stderr);
+    }
 }
 
 public sealed class FleetCliTestsOnSqlite() : FleetCliTests(new SqliteDatabase());

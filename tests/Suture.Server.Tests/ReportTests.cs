@@ -98,6 +98,48 @@ public abstract class ReportTests(Database database)
         Assert.Contains($"CVE-2026-0001,{quiet.HostId},quiet,production,vulnerable,,10\r\n", cveCsv);
     }
 
+    [Fact]
+    public async Task Long_json_reports_come_in_pages_that_link_to_the_next_and_csv_comes_whole()
+    {
+        await using ServerUnderTest s = await ServerUnderTest.StartAsync(database);
+        await s.FeedAsync("production");
+        PatchInfo one = await s.UploadAsync(Fleet.Patch(1));
+        for (int i = 0; i < 5; i++)
+        {
+            (RegistrationResponse _, HttpClient host) = await s.HostAsync("production", $"web-{i}");
+            await host.CheckInAsync(Fleet.Inventory((100 + i, 0), (200 + i, 0)));
+        }
+
+        IReadOnlyList<HostReportRow> all = await (await s.Admin.GetAsync("/api/v1/reports/hosts")).ReadAsync<IReadOnlyList<HostReportRow>>();
+        var paged = new List<HostReportRow>();
+        var pages = new List<string>();
+        for (string? next = "/api/v1/reports/hosts?intervals=3&limit=2"; next is not null;)
+        {
+            pages.Add(next);
+            HttpResponseMessage page = await s.Admin.GetAsync(next);
+            Assert.Equal("5", string.Join(",", page.Headers.GetValues("Suture-Total-Count")));
+            paged.AddRange(await page.ReadAsync<IReadOnlyList<HostReportRow>>());
+            next = page.Headers.TryGetValues("Link", out var link) ? System.Text.RegularExpressions.Regex.Match(string.Join(",", link), "^<([^>]+)>; rel=\"next\"$").Groups[1].Value : null;
+        }
+
+        Assert.Equal(5, all.Count);
+        Assert.Equal(["/api/v1/reports/hosts?intervals=3&limit=2", "/api/v1/reports/hosts?intervals=3&offset=2&limit=2", "/api/v1/reports/hosts?intervals=3&offset=4&limit=2"], pages);
+        Assert.Equal(all.Select(h => h.Id), paged.Select(h => h.Id));
+        Assert.Empty(await (await s.Admin.GetAsync("/api/v1/reports/hosts?offset=5")).ReadAsync<IReadOnlyList<HostReportRow>>());
+        PatchReport patchPage = await (await s.Admin.GetAsync($"/api/v1/reports/patches/{one.Sha256}?offset=9&limit=3")).ReadAsync<PatchReport>();
+        Assert.Equal((10, 1), (patchPage.Summary.NotOffered, patchPage.Processes.Count));
+        CveReport cvePage = await (await s.Admin.GetAsync("/api/v1/reports/cves/CVE-2026-0001?limit=1")).ReadAsync<CveReport>();
+        Assert.Equal((5, 1), (cvePage.Summary.Vulnerable, cvePage.Hosts.Count));
+        foreach (string bad in new[] { "limit=0", "limit=10001", "offset=-1" })
+        {
+            ProblemResponse problem = await (await s.Admin.GetAsync($"/api/v1/reports/hosts?{bad}")).ProblemAsync(400);
+            Assert.Equal(ProblemTypes.Validation, problem.Type);
+        }
+
+        string csv = await (await s.Admin.GetAsync("/api/v1/reports/hosts?format=csv&limit=2")).Content.ReadAsStringAsync();
+        Assert.Equal(6, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
     private static ProcessResult Result(int pid, string sha256, ResultOutcome outcome, string message) =>
         new(Guid.NewGuid(), sha256, Fleet.BuildId, pid, ResultAction.Apply, outcome, message, new DateTimeOffset(2026, 12, 1, 11, 0, 0, TimeSpan.Zero));
 }

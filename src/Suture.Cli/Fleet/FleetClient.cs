@@ -56,6 +56,31 @@ internal sealed class FleetClient : IDisposable
 
     public T Post<T>(string path, CancellationToken ct) => Read<T>(Send(HttpMethod.Post, path, null, ct), path);
 
+    /// <summary>
+    /// A report and every further page the server names in its <c>Link: &lt;…&gt;; rel="next"</c>
+    /// header, joined with <paramref name="merge"/>.
+    /// </summary>
+    public T GetPaged<T>(string path, Func<T, T, T> merge, CancellationToken ct)
+    {
+        T value = default!;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (string? next = path; next is not null;)
+        {
+            if (!seen.Add(next))
+            {
+                throw new SutureException($"{path}: the server's pages lead back to {next}; is it a suture-server of protocol version {ProtocolVersion.Current}?", ExitCode.Failure);
+            }
+
+            HttpResponseMessage answer = Send(HttpMethod.Get, next, null, ct);
+            string? link = NextLink(answer);
+            T page = Read<T>(answer, next);
+            value = next == path ? page : merge(value, page);
+            next = link;
+        }
+
+        return value;
+    }
+
     /// <summary>The body as text (CSV reports).</summary>
     public string GetText(string path, string accept, CancellationToken ct)
     {
@@ -108,6 +133,24 @@ internal sealed class FleetClient : IDisposable
                 throw new SutureException($"{path}: the server's answer is not what this suture understands ({e.Message}); is it a suture-server of protocol version {ProtocolVersion.Current}?", ExitCode.Failure);
             }
         }
+    }
+
+    /// <summary>The path of the <c>rel="next"</c> link, or null on the last page.</summary>
+    private static string? NextLink(HttpResponseMessage answer)
+    {
+        foreach (string link in answer.Headers.TryGetValues("Link", out var values) ? values : [])
+        {
+            foreach (string part in link.Split(','))
+            {
+                int open = part.IndexOf('<', StringComparison.Ordinal), close = part.IndexOf('>', StringComparison.Ordinal);
+                if (open >= 0 && close > open && part[close..].Contains("rel=\"next\"", StringComparison.Ordinal) && part[(open + 1)..close] is ['/', ..] target)
+                {
+                    return target;
+                }
+            }
+        }
+
+        return null;
     }
 
     private static string Body(HttpResponseMessage answer)

@@ -11,7 +11,7 @@ namespace Suture.Cli.Fleet;
 
 /// <summary>
 /// <c>suture fleet ...</c>: the admin CLI over suture-server's REST API (docs/server.md#admin-cli):
-/// hosts, patches, approve, disable, undeploy, reports, audit verify. Server, token and pin from
+/// hosts, feeds, patches, approve, disable, undeploy, promote, reports, audit verify. Server, token and pin from
 /// <c>--server/--token/--pin</c> or <c>SUTURE_SERVER/SUTURE_TOKEN/SUTURE_PIN</c>.
 /// </summary>
 internal static class FleetCommand
@@ -29,6 +29,8 @@ internal static class FleetCommand
         fleet.Subcommands.Add(Deploy(console, "approve", "enable", "Approve a patch in a feed (deployed after the feed's delay); --up-to approves every lower level too"));
         fleet.Subcommands.Add(Deploy(console, "disable", "disable", "Stop offering a patch in a feed (hosts running it keep it)"));
         fleet.Subcommands.Add(Undeploy(console));
+        fleet.Subcommands.Add(Feeds(console));
+        fleet.Subcommands.Add(Promote(console));
         fleet.Subcommands.Add(Report(console));
         fleet.Subcommands.Add(Audit(console));
         return fleet;
@@ -114,6 +116,39 @@ internal static class FleetCommand
                 ? $"api/v1/feeds/{Segment(r.GetValue(feed)!)}/patches/{Segment(s)}/undeploy-down-to"
                 : $"api/v1/feeds/{Segment(r.GetValue(feed)!)}/objects/{Segment(o!)}/undeploy";
             WriteStates(console, r, client.Post<IReadOnlyList<FeedPatchInfo>>(path, ct));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Feeds(IConsole console)
+    {
+        var command = new Command("feeds", "List feeds in tier order (first tiers first), with what each is promoted from");
+        command.SetAction(r => Run(console, r, (client, ct) =>
+        {
+            var feeds = client.Get<IReadOnlyList<FeedInfo>>("api/v1/feeds", ct);
+            Write(console, r, feeds, () =>
+            {
+                foreach (FeedInfo f in feeds)
+                {
+                    string delay = f.DelayHours.ToString("0.##", CultureInfo.InvariantCulture);
+                    console.Out.WriteLine($"tier {f.Tier}  {Printable.Text(f.Name)}  approval {Name(f.ApprovalMode)}  delay {delay} h  {(f.PromotesFrom is null ? "first tier" : "promoted from " + Printable.Text(f.PromotesFrom))}  hosts {f.Hosts}");
+                }
+            });
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Promote(IConsole console)
+    {
+        var feed = new Argument<string>("feed") { Description = "The later tier, e.g. production (it must name its earlier tier: promotesFrom)" };
+        var buildId = new Option<string?>("--object") { Description = "Only the levels of the object with this Build ID" };
+        var command = new Command("promote", "Promote into a feed every level deployed in its earlier tier (then deployed after the feed's own delay)") { feed, buildId };
+        command.SetAction(r => Run(console, r, (client, ct) =>
+        {
+            string? o = r.GetValue(buildId);
+            WriteStates(console, r, client.Post<IReadOnlyList<FeedPatchInfo>>($"api/v1/feeds/{Segment(r.GetValue(feed)!)}/promote" + (o is null ? "" : "?buildId=" + Segment(o)), ct));
             return 0;
         }));
         return command;
@@ -247,10 +282,19 @@ internal static class FleetCommand
             return 0;
         }
 
-        T value = client.Get<T>(path, client.Cancellation);
+        T value = client.GetPaged<T>(path, Merge, client.Cancellation);
         Write(console, r, value, () => text(value));
         return notAllFixed(value) ? (int)ExitCode.CvesNotAllFixed : 0;
     }
+
+    /// <summary>Joins a report's pages (docs/server.md#paging): the long list grows, the rest is the first page's.</summary>
+    private static T Merge<T>(T first, T next) => (first, next) switch
+    {
+        (IReadOnlyList<HostReportRow> a, IReadOnlyList<HostReportRow> b) => (T)(object)(IReadOnlyList<HostReportRow>)[.. a, .. b],
+        (CveReport a, CveReport b) => (T)(object)(a with { Hosts = [.. a.Hosts, .. b.Hosts] }),
+        (PatchReport a, PatchReport b) => (T)(object)(a with { Processes = [.. a.Processes, .. b.Processes] }),
+        _ => throw new SutureException($"the server paged a report this suture does not know to join ({typeof(T).Name}); is it a suture-server of protocol version {ProtocolVersion.Current}?", ExitCode.Failure),
+    };
 
     private static void Write<T>(IConsole console, ParseResult r, T value, Action text)
     {
@@ -281,7 +325,7 @@ internal static class FleetCommand
     }
 
     private static string Summary(CveSummary s) =>
-        $"{Printable.Text(s.Cve)}: {s.Fixed} fixed, {s.PartiallyFixed} partially fixed, {s.Vulnerable} vulnerable, {s.NotAffected} not affected";
+        $"{Printable.Text(s.Cve)}: {s.Fixed} fixed, {s.PartiallyFixed} partially fixed, {s.Vulnerable} vulnerable, {s.NotAffected} not affected{(s.NotReported > 0 ? $", {s.NotReported} not reported yet" : "")}";
 
     private static string PatchLine(PatchReportRow p) =>
         $"{p.Sha256}  {Printable.Text(p.Id)} level {p.Level}  hosts {p.Hosts}  applied {p.Applied}  failed {p.Failed}  pending {p.Pending}  not offered {p.NotOffered}";

@@ -2,9 +2,12 @@ namespace Suture.Protocol.Admin;
 
 /// <summary><c>PUT /api/v1/feeds/{name}</c>: create or change a feed.</summary>
 /// <param name="DelayHours">Time between a patch's approval and its deployment to the feed, 0 to 8760.</param>
-public sealed record FeedRequest(ApprovalMode ApprovalMode, double DelayHours);
+/// <param name="PromotesFrom">The earlier tier this feed is promoted from (staging for production); null for a first tier.</param>
+public sealed record FeedRequest(ApprovalMode ApprovalMode, double DelayHours, string? PromotesFrom = null);
 
-public sealed record FeedInfo(string Name, ApprovalMode ApprovalMode, double DelayHours, int Hosts, DateTimeOffset Created);
+/// <param name="PromotesFrom">The earlier tier, or null.</param>
+/// <param name="Tier">0 for a feed promoted from no other, else one more than its earlier tier's.</param>
+public sealed record FeedInfo(string Name, ApprovalMode ApprovalMode, double DelayHours, int Hosts, DateTimeOffset Created, string? PromotesFrom = null, int Tier = 0);
 
 /// <summary><c>POST /api/v1/keys</c>: a registration key for a feed.</summary>
 /// <param name="HostLimit">How many hosts may register with it; null for no limit.</param>

@@ -47,10 +47,15 @@ public enum CveHostState
     /// <summary>The host maps no object any patch of this CVE targets.</summary>
     [JsonStringEnumMemberName("not-affected")]
     NotAffected,
+
+    /// <summary>The host has sent no inventory yet, so nobody knows.</summary>
+    [JsonStringEnumMemberName("not-reported")]
+    NotReported,
 }
 
 /// <summary>Fleet coverage of one CVE: how many hosts are in each state, and the patches that fix it.</summary>
-public sealed record CveSummary(string Cve, int Fixed, int PartiallyFixed, int Vulnerable, int NotAffected, IReadOnlyList<string> Patches);
+/// <param name="NotReported">Hosts that sent no inventory yet (counted in no other state).</param>
+public sealed record CveSummary(string Cve, int Fixed, int PartiallyFixed, int Vulnerable, int NotAffected, IReadOnlyList<string> Patches, int NotReported = 0);
 
 /// <summary><c>GET /api/v1/reports/cves/{cve}</c>: the summary and every host's state.</summary>
 public sealed record CveReport(CveSummary Summary, IReadOnlyList<CveHostRow> Hosts);

@@ -122,6 +122,7 @@ internal static class DeploymentEndpoints
             Dictionary<long, FeedPatch> rows = await c.Db.FeedPatches.Where(fp => fp.FeedId == feed.Id && ids.Contains(fp.PatchId)).ToDictionaryAsync(fp => fp.PatchId, ct);
             DateTimeOffset now = c.Time.GetUtcNow();
             var changes = new List<string>();
+            var enabled = new List<(Patch, DateTimeOffset)>();
             foreach (Patch p in patches)
             {
                 FeedPatch? row = rows.GetValueOrDefault(p.Id);
@@ -140,6 +141,10 @@ internal static class DeploymentEndpoints
                 row.Changed = now;
                 row.Approved = state == FeedPatchState.Enabled ? now : row.Approved;
                 changes.Add($"{p.Level}:{state.ToString().ToLowerInvariant()}");
+                if (state == FeedPatchState.Enabled)
+                {
+                    enabled.Add((p, now));
+                }
             }
 
             if (changes.Count > 0)
@@ -149,6 +154,7 @@ internal static class DeploymentEndpoints
                     ["buildId"] = buildId,
                     ["levels"] = string.Join(' ', changes),
                 }, c.Http.Remote(), ct);
+                await Promotion.CascadeAsync(c.Db, new Promotion.Cause(c.Audit, c.Http.User.Actor(), c.Http.Remote()), feed, enabled, now, ct);
                 await c.Db.SaveChangesAsync(ct);
             }
 

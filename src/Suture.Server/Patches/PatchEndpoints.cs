@@ -117,7 +117,8 @@ internal static class PatchEndpoints
             db.Patches.Add(p);
             await db.SaveChangesAsync(ct);
             db.PatchContents.Add(new PatchContent { PatchId = p.Id, Data = data });
-            List<Feed> automatic = await db.Feeds.Where(f => f.ApprovalMode == ApprovalMode.Automatic).ToListAsync(ct);
+            // Automatic first tiers take every upload; later tiers get it by promotion (Feeds/Promotion).
+            List<Feed> automatic = await db.Feeds.Where(f => f.ApprovalMode == ApprovalMode.Automatic && f.PromotesFromId == null).ToListAsync(ct);
             foreach (Feed f in automatic)
             {
                 db.FeedPatches.Add(new FeedPatch { FeedId = f.Id, PatchId = p.Id, State = FeedPatchState.Enabled, Approved = now, Changed = now });
@@ -133,6 +134,12 @@ internal static class PatchEndpoints
                 ["signature"] = p.Signature,
                 ["enabledIn"] = string.Join(' ', automatic.Select(f => f.Name)),
             }, http.Remote(), ct);
+            var cause = new Feeds.Promotion.Cause(audit, http.User.Actor(), http.Remote());
+            foreach (Feed f in automatic)
+            {
+                await Feeds.Promotion.CascadeAsync(db, cause, f, [(p, now)], now, ct);
+            }
+
             await db.SaveChangesAsync(ct);
             return (p, true, null);
         }, ct);

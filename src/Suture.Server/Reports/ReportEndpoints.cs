@@ -32,10 +32,12 @@ internal static class ReportEndpoints
     }
 
     /// <param name="intervals">A host is silent after this many check-in intervals without a check-in (default 3).</param>
+    /// <param name="offset">JSON: the first row of the page (0).</param>
+    /// <param name="limit">JSON: rows a page, at most 10000 (1000).</param>
     private static async Task<Results<Ok<IReadOnlyList<HostReportRow>>, ContentHttpResult, ProblemHttpResult>> HostsAsync(
-        ServerDb db, ServerSettings settings, TimeProvider time, HttpContext http, string? format, int? intervals, CancellationToken ct)
+        ServerDb db, ServerSettings settings, TimeProvider time, HttpContext http, string? format, int? intervals, int? offset, int? limit, CancellationToken ct)
     {
-        if (Check(format, intervals) is { } invalid)
+        if ((Check(format, intervals) ?? Paging.Check(offset, limit)) is { } invalid)
         {
             return invalid;
         }
@@ -43,13 +45,13 @@ internal static class ReportEndpoints
         ReportData d = await ReportData.LoadAsync(db, null, ct);
         DateTimeOffset before = SilentBefore(settings, time, intervals);
         IReadOnlyList<HostReportRow> rows = [.. d.Hosts.Select(h => Reports.HostRow(d, h, before))];
-        return Csv(http, format) ? CsvFile(http, HostCsv(rows), "hosts") : TypedResults.Ok(rows);
+        return Csv(http, format) ? CsvFile(http, HostCsv(rows), "hosts") : TypedResults.Ok(Paging.Page(http, rows, offset, limit));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<HostReportRow>>, ContentHttpResult, ProblemHttpResult>> SilentAsync(
-        ServerDb db, ServerSettings settings, TimeProvider time, HttpContext http, string? format, int? intervals, CancellationToken ct)
+        ServerDb db, ServerSettings settings, TimeProvider time, HttpContext http, string? format, int? intervals, int? offset, int? limit, CancellationToken ct)
     {
-        if (Check(format, intervals) is { } invalid)
+        if ((Check(format, intervals) ?? Paging.Check(offset, limit)) is { } invalid)
         {
             return invalid;
         }
@@ -57,7 +59,7 @@ internal static class ReportEndpoints
         ReportData d = await ReportData.LoadAsync(db, null, ct);
         DateTimeOffset before = SilentBefore(settings, time, intervals);
         IReadOnlyList<HostReportRow> rows = [.. d.Hosts.Select(h => Reports.HostRow(d, h, before)).Where(r => r.Silent).OrderBy(r => r.LastCheckIn ?? r.Registered)];
-        return Csv(http, format) ? CsvFile(http, HostCsv(rows), "silent-hosts") : TypedResults.Ok(rows);
+        return Csv(http, format) ? CsvFile(http, HostCsv(rows), "silent-hosts") : TypedResults.Ok(Paging.Page(http, rows, offset, limit));
     }
 
     private static async Task<Results<Ok<HostReport>, ContentHttpResult, ProblemHttpResult>> HostAsync(
@@ -106,19 +108,19 @@ internal static class ReportEndpoints
             return TypedResults.Ok(rows);
         }
 
-        var csv = new Csv("cve", "fixed", "partiallyFixed", "vulnerable", "notAffected", "patches");
+        var csv = new Csv("cve", "fixed", "partiallyFixed", "vulnerable", "notAffected", "patches", "notReported");
         foreach (CveSummary r in rows)
         {
-            csv.Row(r.Cve, r.Fixed, r.PartiallyFixed, r.Vulnerable, r.NotAffected, r.Patches);
+            csv.Row(r.Cve, r.Fixed, r.PartiallyFixed, r.Vulnerable, r.NotAffected, r.Patches, r.NotReported);
         }
 
         return CsvFile(http, csv, "cves");
     }
 
     private static async Task<Results<Ok<CveReport>, ContentHttpResult, ProblemHttpResult>> CveAsync(
-        string cve, ServerDb db, HttpContext http, string? format, CancellationToken ct)
+        string cve, ServerDb db, HttpContext http, string? format, int? offset, int? limit, CancellationToken ct)
     {
-        if (Check(format, null) is { } invalid)
+        if ((Check(format, null) ?? Paging.Check(offset, limit)) is { } invalid)
         {
             return invalid;
         }
@@ -132,7 +134,7 @@ internal static class ReportEndpoints
         CveReport report = Reports.Cve(d, cve);
         if (!Csv(http, format))
         {
-            return TypedResults.Ok(report);
+            return TypedResults.Ok(report with { Hosts = Paging.Page(http, report.Hosts, offset, limit) });
         }
 
         var csv = new Csv("cve", "hostId", "hostname", "feed", "state", "fixedPids", "vulnerablePids");
@@ -168,9 +170,9 @@ internal static class ReportEndpoints
     }
 
     private static async Task<Results<Ok<PatchReport>, ContentHttpResult, ProblemHttpResult>> PatchAsync(
-        string sha256, ServerDb db, HttpContext http, string? format, CancellationToken ct)
+        string sha256, ServerDb db, HttpContext http, string? format, int? offset, int? limit, CancellationToken ct)
     {
-        if (Check(format, null) is { } invalid)
+        if ((Check(format, null) ?? Paging.Check(offset, limit)) is { } invalid)
         {
             return invalid;
         }
@@ -184,7 +186,7 @@ internal static class ReportEndpoints
         PatchReport report = Reports.Patch(d, patch);
         if (!Csv(http, format))
         {
-            return TypedResults.Ok(report);
+            return TypedResults.Ok(report with { Processes = Paging.Page(http, report.Processes, offset, limit) });
         }
 
         var csv = new Csv("sha256", "hostId", "hostname", "feed", "pid", "command", "level", "state", "reason");

@@ -35,36 +35,30 @@ internal static class Reports
             [.. results.Where(r => r.Outcome == "crashed").Select(r => Result(r, h))]);
     }
 
-    public static IReadOnlyList<CveSummary> CveSummaries(ReportData d) =>
-        [.. d.Patches.SelectMany(p => p.Cves.Select(c => c.Cve)).Distinct().Order(StringComparer.Ordinal).Select(c => Cve(d, c).Summary)];
-
-    /// <summary>A CVE's coverage; null when no patch names it.</summary>
-    public static CveReport Cve(ReportData d, string cve)
+    public static IReadOnlyList<CveSummary> CveSummaries(ReportData d)
     {
-        List<Patch> fixing = [.. d.Patches.Where(p => p.Cves.Any(c => c.Cve == cve))];
-        var fixes = fixing.Select(p => (p.BuildId, p.Level)).ToHashSet();
-        var objects = fixing.Select(p => p.BuildId).ToHashSet(StringComparer.Ordinal);
+        Coverage coverage = Coverage.From(d);
+        return [.. coverage.Cves.Select(c => Cve(d, coverage, c).Summary)];
+    }
+
+    /// <summary>A CVE's coverage, judged by <see cref="Coverage"/> as the web UI judges it.</summary>
+    public static CveReport Cve(ReportData d, string cve) => Cve(d, Coverage.From(d), cve);
+
+    private static CveReport Cve(ReportData d, Coverage coverage, string cve)
+    {
         var rows = new List<CveHostRow>();
         foreach (ManagedHost h in d.Hosts)
         {
-            var processes = d.ObjectsOf(h).Where(o => objects.Contains(o.BuildId)).SelectMany(o => o.Processes.Select(p => (p.Pid, Fixed: fixes.Contains((o.BuildId, p.Level))))).ToList();
-            List<int> fixedPids = [.. processes.Where(p => p.Fixed).Select(p => p.Pid).Distinct().Order()];
-            List<int> vulnerable = [.. processes.Where(p => !p.Fixed).Select(p => p.Pid).Distinct().Order()];
-            CveHostState state = processes.Count == 0 ? CveHostState.NotAffected
-                : vulnerable.Count == 0 ? CveHostState.Fixed
-                : fixedPids.Count > 0 ? CveHostState.PartiallyFixed
-                : CveHostState.Vulnerable;
-            rows.Add(new CveHostRow(h.Id, h.Hostname, h.Feed.Name, state, fixedPids, vulnerable));
+            (IReadOnlyList<int> fixedPids, IReadOnlyList<int> vulnerable) = coverage.Pids(h.Id, cve);
+            rows.Add(new CveHostRow(h.Id, h.Hostname, h.Feed.Name, Coverage.ToReport(coverage.StateOf(h.Id, cve)), fixedPids, vulnerable));
         }
 
+        CveCoverage counts = coverage.Of(cve);
         return new CveReport(
             new CveSummary(
-                cve,
-                rows.Count(r => r.State == CveHostState.Fixed),
-                rows.Count(r => r.State == CveHostState.PartiallyFixed),
-                rows.Count(r => r.State == CveHostState.Vulnerable),
-                rows.Count(r => r.State == CveHostState.NotAffected),
-                [.. fixing.Select(p => p.Sha256)]),
+                cve, counts.Fixed, counts.Partial, counts.Vulnerable, counts.NotAffected,
+                [.. d.Patches.Where(p => p.Cves.Any(c => c.Cve == cve)).Select(p => p.Sha256)],
+                counts.Unknown),
             rows);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Suture.Server.Reports;
 
 namespace Suture.Server.Web;
 
@@ -61,6 +62,6 @@ internal sealed class CoverageChart
 
     public sealed record Segment(CveState State, double X, double Width, int Hosts)
     {
-        public string Title => $"{Hosts} host{(Hosts == 1 ? "" : "s")} {Coverage.Label(State)}";
+        public string Title => $"{Hosts} host{(Hosts == 1 ? "" : "s")} {CveStateView.Label(State)}";
     }
 }

@@ -18,6 +18,7 @@ public sealed class WebUiTests
     {
         await using ServerUnderTest s = await ServerUnderTest.StartAsync(new SqliteDatabase());
         await s.FeedAsync("production", ApprovalMode.Manual);
+        await s.FeedAsync("later", ApprovalMode.Manual, promotesFrom: "production");
         (RegistrationResponse registered, HttpClient host) = await s.HostAsync("production", "web-1");
         PatchInfo patch = await s.UploadAsync(Fleet.Patch(1, cves: Cve));
         await s.UserAsync("olga", UserRole.Operator, Users.Password);
@@ -49,6 +50,18 @@ public sealed class WebUiTests
         await chromium.ClickAndWaitAsync($"#deployments tr[data-feed=production] button.approve");
         Assert.Contains("approved", await chromium.TextAsync("#flash"), StringComparison.Ordinal);
         Assert.Equal("deployed", await chromium.TextAsync($"#deployments tr[data-feed=production] td.state"));
+
+        // The tier after production shows its order and takes the approved level by promotion.
+        await chromium.GoAsync(s, "/feeds");
+        string feeds = await chromium.TextAsync("#feeds-table tbody");
+        Assert.True(feeds.IndexOf("production", StringComparison.Ordinal) < feeds.IndexOf("later", StringComparison.Ordinal), feeds);
+        Assert.Equal("production", await chromium.TextAsync("#feeds-table tr[data-feed=later][data-tier='1'] td[data-promotes-from]"));
+        await chromium.GoAsync(s, "/feeds/later");
+        Assert.Equal("not approved", await chromium.TextAsync("#deployments tr[data-feed=later] td.state"));
+        await chromium.ClickAndWaitAsync("#promote");
+        Assert.Contains("promoted", await chromium.TextAsync("#flash"), StringComparison.Ordinal);
+        Assert.Equal("deployed", await chromium.TextAsync("#deployments tr[data-feed=later] td.state"));
+        await chromium.ScreenshotAsync("feed-promoted");
 
         // The host's next check-in, through the protocol: it is told to apply level 1, does, and reports so.
         ObjectDirective directive = Assert.Single((await host.CheckInAsync(null, InventoryDigest.Compute(unpatched))).Directives);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Suture.Server.Data;
+using Suture.Server.Reports;
 
 namespace Suture.Server.Web.Pages.Cves;
 

@@ -1,4 +1,5 @@
 using Suture.Server.Data;
+using Suture.Server.Reports;
 
 namespace Suture.Server.Web.Pages.Cves;
 

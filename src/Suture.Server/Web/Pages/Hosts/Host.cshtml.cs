@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Suture.Protocol.Admin;
 using Suture.Server.Data;
+using Suture.Server.Reports;
 
 namespace Suture.Server.Web.Pages.Hosts;
 
