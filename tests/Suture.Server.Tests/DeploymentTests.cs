@@ -91,6 +91,32 @@ public abstract class DeploymentTests(Database database)
     }
 
     [Fact]
+    public async Task Enable_up_to_approves_that_level_and_every_lower_one_but_no_higher_one_after_the_delay()
+    {
+        await using ServerUnderTest s = await ServerUnderTest.StartAsync(database);
+        await s.FeedAsync("production", ApprovalMode.Manual, delayHours: 1);
+        (RegistrationResponse _, HttpClient host) = await s.HostAsync("production");
+        PatchInfo level1 = await s.UploadAsync(Fleet.Patch(1));
+        PatchInfo level2 = await s.UploadAsync(Fleet.Patch(2));
+        await s.UploadAsync(Fleet.Patch(3));
+        await s.DeployAsync("production", level1.Sha256, "disable");
+        List<InventoryObject> inventory = Fleet.Inventory((100, 0), (200, 1));
+
+        IReadOnlyList<FeedPatchInfo> enabled = await s.DeployAsync("production", level2.Sha256, "enable-up-to");
+        IReadOnlyList<FeedPatchInfo> again = await s.DeployAsync("production", level2.Sha256, "enable-up-to");
+
+        Assert.Equal([(1, FeedPatchState.Enabled), (2, FeedPatchState.Enabled)], enabled.Select(e => (e.Level, e.State)));
+        Assert.All(enabled, e => Assert.Equal(s.Time.GetUtcNow().AddHours(1), e.Deploys));
+        Assert.Equivalent(enabled, again, strict: true);
+        Assert.Single(await s.AuditAsync(), e => e.Action == "feed.enable-up-to");
+        Assert.Empty((await host.CheckInAsync(inventory)).Directives);
+        s.Time.Advance(TimeSpan.FromHours(1));
+        ObjectDirective directive = Assert.Single((await host.CheckInAsync(inventory)).Directives);
+        Assert.Equal((DirectiveAction.Apply, 2, level2.Sha256), (directive.Action, directive.Level, directive.Patch!.Sha256));
+        Assert.Equal([100, 200], directive.Pids);
+    }
+
+    [Fact]
     public async Task A_disabled_level_is_kept_where_it_runs_but_not_offered()
     {
         await using ServerUnderTest s = await ServerUnderTest.StartAsync(database);
