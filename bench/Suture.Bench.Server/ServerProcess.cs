@@ -1,14 +1,18 @@
-using System.Diagnostics;
 using System.Globalization;
+using SharedServer = Suture.TestSupport.ServerProcess;
 
 namespace Suture.Bench.Server;
 
-/// <summary>The real suture-server (built beside the bench), its own process; killed if it does not stop.</summary>
+/// <summary>
+/// The real suture-server (built beside the bench), its own process, through the server tests'
+/// <see cref="SharedServer"/> (linked from tests/Suture.TestSupport): started, its pin read from its
+/// first lines, stopped with SIGTERM; killed if it does not stop.
+/// </summary>
 internal sealed class ServerProcess : IDisposable
 {
-    private readonly Process _process;
+    private readonly SharedServer _process;
 
-    private ServerProcess(Process process, string pin)
+    private ServerProcess(SharedServer process, string pin)
     {
         _process = process;
         Pin = pin;
@@ -18,48 +22,21 @@ internal sealed class ServerProcess : IDisposable
 
     public static async Task<ServerProcess> StartAsync(string[] settings, CancellationToken ct)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "suture-server.dll"));
-        foreach (string s in settings)
-        {
-            start.ArgumentList.Add(s);
-        }
-
-        var pin = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line && line.StartsWith("suture-server: certificate ", StringComparison.Ordinal))
-            {
-                pin.TrySetResult(line.Split(' ')[2]);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is { Length: > 0 } line)
-            {
-                Console.Error.WriteLine($"server: {line}");
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new ServerProcess(process, "");
+        SharedServer process = SharedServer.Start(settings, line => Console.Error.WriteLine($"server: {line}"));
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromMinutes(3));
-            Task exited = process.WaitForExitAsync(timeout.Token);
-            if (await Task.WhenAny(pin.Task, exited) != pin.Task)
-            {
-                throw new BenchException($"suture-server exited ({(process.HasExited ? process.ExitCode : -1)}) or did not start within 3 minutes");
-            }
-
-            return new ServerProcess(process, await pin.Task);
+            ct.ThrowIfCancellationRequested();
+            string line = await process.WaitForLineAsync(l => l.StartsWith("suture-server: certificate ", StringComparison.Ordinal), TimeSpan.FromMinutes(3));
+            return new ServerProcess(process, line.Split(' ')[2]);
+        }
+        catch (TimeoutException e)
+        {
+            process.Dispose();
+            throw new BenchException($"suture-server exited or did not start within 3 minutes: {e.Message}");
         }
         catch
         {
-            server.Dispose();
+            process.Dispose();
             throw;
         }
     }
@@ -67,7 +44,7 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>The server's CPU time so far (user + system, /proc/PID/stat).</summary>
     public double CpuSeconds()
     {
-        string stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        string stat = File.ReadAllText($"/proc/{_process.Pid}/stat");
         string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) / 100.0;
     }
@@ -75,33 +52,13 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>SIGTERM, as systemd stops it; the server must exit 0.</summary>
     public async Task StopAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        _process.Signal("TERM");
+        int code = await _process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        if (code != 0)
         {
-            await kill.WaitForExitAsync();
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _process.WaitForExitAsync(timeout.Token);
-        if (_process.ExitCode != 0)
-        {
-            throw new BenchException($"suture-server exited {_process.ExitCode} on SIGTERM");
+            throw new BenchException($"suture-server exited {code} on SIGTERM");
         }
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => _process.Dispose();
 }

@@ -15,10 +15,10 @@ internal static class AgentFiles
     public static void WriteBytes(string path, ReadOnlySpan<byte> bytes, bool private_)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
         string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         try
         {
+            Directory.CreateDirectory(directory);
             var options = new FileStreamOptions
             {
                 Mode = FileMode.Create,
@@ -36,8 +36,21 @@ internal static class AgentFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
+            DeleteQuietly(temporary);
             throw new SutureException($"cannot write {path}: {e.Message}; check that the directory exists and is writable by the agent (it runs as root)", ExitCode.Failure, e);
+        }
+    }
+
+    /// <summary>Removes what a failed write left; a directory that is missing or no directory leaves nothing to remove.</summary>
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the write's own error is the one to report
         }
     }
 

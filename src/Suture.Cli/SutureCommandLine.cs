@@ -54,16 +54,31 @@ internal static class SutureCommandLine
     private static int ReportParseErrors(ParseResult parsed, IConsole console)
     {
         bool atRoot = parsed.CommandResult == parsed.RootCommandResult;
-        string command = atRoot ? "suture" : $"suture {parsed.CommandResult.Command.Name}";
+        string command = CommandPath(parsed.CommandResult);
         List<string> unknown = UnknownOptions(parsed);
-        string problems = atRoot && parsed.UnmatchedTokens.Count > 0
-            ? $"unknown command '{parsed.UnmatchedTokens[0]}'; the commands are {string.Join(", ", parsed.RootCommandResult.Command.Subcommands.Select(c => c.Name))}"
+        // A group (agent, fleet, kernel, key, fleet report) given a word that is none of its commands.
+        Command current = parsed.CommandResult.Command;
+        string? word = atRoot ? (parsed.UnmatchedTokens.Count > 0 ? parsed.UnmatchedTokens[0] : null) : parsed.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-'));
+        string problems = current.Subcommands.Count > 0 && word is not null
+            ? $"unknown command '{word}'; the commands {(atRoot ? "are" : $"of '{command}' are")} {string.Join(", ", current.Subcommands.Select(c => c.Name))}"
             : unknown.Count > 0
                 ? string.Join("; ", unknown.Select(o => $"unknown option '{o}'").Concat(parsed.Errors.Where(e => parsed.UnmatchedTokens.All(t => !e.Message.Contains($"'{t}'", StringComparison.Ordinal))).Select(e => e.Message.TrimEnd('.'))))
                 : string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')));
         problems = Printable.Text(problems);
         console.Error.WriteLine($"error: {problems} (see '{command} --help')");
         return (int)ExitCode.Usage;
+    }
+
+    /// <summary>"suture", or the words that lead to the command ("suture fleet report").</summary>
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = result; r is CommandResult c && c.Parent is not null; r = c.Parent)
+        {
+            names.Insert(0, c.Command.Name);
+        }
+
+        return string.Join(' ', ["suture", .. names]);
     }
 
     /// <summary>

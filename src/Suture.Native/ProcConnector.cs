@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using FileInterop = Suture.IO.Interop;
 
 namespace Suture.Native;
 
@@ -75,10 +76,10 @@ internal sealed class ProcConnector : IDisposable
         }
         catch
         {
-            Interop.Close(socket);
+            FileInterop.Close(socket);
             if (wake >= 0)
             {
-                Interop.Close(wake);
+                FileInterop.Close(wake);
             }
 
             throw;
@@ -148,7 +149,7 @@ internal sealed class ProcConnector : IDisposable
         int wake = Volatile.Read(ref _wake);
         if (wake >= 0)
         {
-            Interop.Write(wake, &one, sizeof(ulong));
+            FileInterop.Write(wake, (byte*)&one, sizeof(ulong));
         }
     }
 
@@ -158,12 +159,12 @@ internal sealed class ProcConnector : IDisposable
         int wake = Interlocked.Exchange(ref _wake, -1);
         if (socket >= 0)
         {
-            Interop.Close(socket);
+            FileInterop.Close(socket);
         }
 
         if (wake >= 0)
         {
-            Interop.Close(wake);
+            FileInterop.Close(wake);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Suture.Process.Tracing;
 using Suture.TestSupport;
 
 namespace Suture.Agent.Tests;
@@ -28,16 +29,5 @@ public sealed class KillTests
         Assert.DoesNotContain(program.Lines(), l => l == LooperProject.NewLine);
     }
 
-    private static int TracerOf(int pid)
-    {
-        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("TracerPid:", StringComparison.Ordinal))
-            {
-                return int.Parse(line["TracerPid:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return -1;
-    }
+    private static int TracerOf(int pid) => ProcStatus.ReadProcess(pid)?.Number("TracerPid") ?? -1;
 }

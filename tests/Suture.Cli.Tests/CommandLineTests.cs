@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Suture.Process.Tracing;
 using Suture.TestSupport;
 
 namespace Suture.Cli.Tests;
@@ -100,7 +101,7 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
         using var strace = System.Diagnostics.Process.Start(new ProcessStartInfo("strace", ["-o", "/dev/null", "-p", thread.ToString()]) { RedirectStandardError = true })!;
         try
         {
-            Wait.Until(() => File.ReadAllText($"/proc/{program.Pid}/task/{thread}/status").Contains($"TracerPid:\t{strace.Id}\n", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "strace to attach");
+            Wait.Until(() => ProcStatus.ReadThread(program.Pid, thread)?.Number("TracerPid") == strace.Id, TimeSpan.FromSeconds(30), "strace to attach");
 
             ToolResult result = SutureCli.Run("apply", "-p", program.Pid.ToString(), "--timeout", "1", project.PatchPath);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Suture.Process.Tracing;
 using Suture.TestSupport;
 
 namespace Suture.Cli.Tests;
@@ -47,7 +48,7 @@ public sealed class TracedErrorTests : IClassFixture<ErrorTests.BuiltSeed>, ICla
         using var strace = System.Diagnostics.Process.Start(new ProcessStartInfo("strace", ["-o", "/dev/null", "-p", thread.ToString()]) { RedirectStandardError = true })!;
         try
         {
-            Wait.Until(() => File.ReadAllText($"/proc/{program.Pid}/task/{thread}/status").Contains($"TracerPid:\t{strace.Id}\n", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "strace to attach");
+            Wait.Until(() => ProcStatus.ReadThread(program.Pid, thread)?.Number("TracerPid") == strace.Id, TimeSpan.FromSeconds(30), "strace to attach");
 
             ToolResult result = InProcessSuture.Run("apply", "-p", program.Pid.ToString(), "--timeout", "1", _spinner.Project.PatchPath);
 
@@ -73,7 +74,7 @@ public sealed class TracedErrorTests : IClassFixture<ErrorTests.BuiltSeed>, ICla
         using var strace = System.Diagnostics.Process.Start(new ProcessStartInfo("strace", ["-o", "/dev/null", "-p", pid]) { RedirectStandardError = true })!;
         try
         {
-            Wait.Until(() => File.ReadAllText($"/proc/{pid}/status").Contains($"TracerPid:\t{strace.Id}\n", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "strace to attach");
+            Wait.Until(() => ProcStatus.ReadProcess(program.Pid)?.Number("TracerPid") == strace.Id, TimeSpan.FromSeconds(30), "strace to attach");
 
             AssertOneLineError(InProcessSuture.Run("revert", "-p", pid), ExitCode.PermissionDenied, $"is already traced by process {strace.Id} (strace; a debugger?); detach that first");
             // gc traces only a process holding orphaned suture memory: this one has none, so it
@@ -179,10 +180,9 @@ public sealed class TracedErrorTests : IClassFixture<ErrorTests.BuiltSeed>, ICla
     {
         using DetachedProgram program = StartDetached(_seed.Project.Binary, SeedProject.OldLine);
 
-        string status = File.ReadAllText($"/proc/{program.Pid}/status");
-        string parent = status.Split('\n').First(l => l.StartsWith("PPid:", StringComparison.Ordinal))[5..].Trim();
+        int parent = ProcStatus.ReadProcess(program.Pid)!.Number("PPid");
 
-        Assert.NotEqual(Environment.ProcessId.ToString(), parent);
+        Assert.NotEqual(Environment.ProcessId, parent);
     }
 
     private static DetachedProgram StartDetached(string binary, string line)
@@ -203,16 +203,8 @@ public sealed class TracedErrorTests : IClassFixture<ErrorTests.BuiltSeed>, ICla
     /// <summary>Whether a thread of this test host (suture's tracer thread) traces <paramref name="pid"/>.</summary>
     private static bool TracedByHost(int pid)
     {
-        try
-        {
-            string line = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("TracerPid:", StringComparison.Ordinal));
-            int tracer = int.Parse(line[10..].Trim());
-            return tracer != 0 && Directory.Exists($"/proc/{Environment.ProcessId}/task/{tracer}");
-        }
-        catch (IOException)
-        {
-            return false;
-        }
+        int tracer = ProcStatus.ReadProcess(pid)?.Number("TracerPid") ?? 0;
+        return tracer != 0 && Directory.Exists($"/proc/{Environment.ProcessId}/task/{tracer}");
     }
 
     private static int OtherThread(int pid)

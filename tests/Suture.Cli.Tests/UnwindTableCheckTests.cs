@@ -66,6 +66,28 @@ public sealed class UnwindTableCheckTests : IClassFixture<ErrorTests.BuiltSeed>
         SutureCli.Succeed("revert", "-p", pid);
     }
 
+    [Fact]
+    public void Apply_p_all_and_a_store_refuse_a_patch_whose_unwind_table_cannot_be_walked_once_before_any_process()
+    {
+        using var directory = new TempDirectory();
+        string store = directory.File("store");
+        Directory.CreateDirectory(store);
+        string path = Path.Combine(store, "damaged.patch");
+        File.WriteAllBytes(path, Craft(PatchDocument.Load(_seed.Project.PatchPath).Patch, Damage.BadCieVersion));
+        TestKeys.Sign(path);
+        using RunningProgram program = _seed.Project.Start();
+        program.WaitForLine(l => l == SeedProject.OldLine);
+
+        // The binary, not in process: were the check to pass, suture would trace a child of the test host.
+        ToolResult all = SutureCli.Run("apply", "-p", "all", path);
+        ToolResult fromStore = SutureCli.Run("apply", "-p", "all", store);
+
+        CliAssert.OneLineError(all, ExitCode.CorruptPatch, "apply -p all refused: the unwind table of patch", quiet: true);
+        CliAssert.OneLineError(fromStore, ExitCode.CorruptPatch, $"apply of {path} refused: the unwind table of patch", quiet: true);
+        Assert.DoesNotContain("/memfd:suture", File.ReadAllText($"/proc/{program.Pid}/maps"));
+        Assert.Contains("no patches", SutureCli.Succeed("status", "-p", program.Pid.ToString()).Stdout);
+    }
+
     private static byte[] Craft(PatchFile patch, Damage damage)
     {
         PatchUnwindTable unwind = patch.Unwind ?? throw new InvalidOperationException("the seed patch carries no unwind table");

@@ -1,6 +1,9 @@
 namespace Suture.Server.Tests;
 
-/// <summary>The database a test server runs on; every test class runs once per kind.</summary>
+/// <summary>
+/// The database a test server runs on; every test class runs once per kind (<see cref="SqliteDatabase"/>,
+/// and PostgresDatabase here). The agent tests link this file and run on SQLite only.
+/// </summary>
 public abstract class Database
 {
     public abstract string Name { get; }
@@ -17,16 +20,4 @@ public sealed class SqliteDatabase : Database
     public override string Name => "sqlite";
 
     public override Task<Dictionary<string, string>> SettingsAsync() => Task.FromResult(new Dictionary<string, string>());
-}
-
-/// <summary>A new database in the tests' private PostgreSQL cluster.</summary>
-public sealed class PostgresDatabase(PostgresCluster cluster) : Database
-{
-    public override string Name => "postgresql";
-
-    public override async Task<Dictionary<string, string>> SettingsAsync() => new()
-    {
-        ["Suture:Database:Provider"] = "postgresql",
-        ["Suture:Database:ConnectionString"] = await cluster.CreateDatabaseAsync(),
-    };
 }

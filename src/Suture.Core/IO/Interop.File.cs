@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace Suture.IO;
 
 /// <summary>
-/// The libc calls <see cref="RegularFile"/> needs. Kept here rather than in Suture.Native
+/// The libc calls <see cref="RegularFile"/> needs, and the one close(2) and write(2) (Suture.Native
+/// uses them for its socket and eventfd through InternalsVisibleTo). Kept here rather than in Suture.Native
 /// (ptrace and the tracer's interop, internal to Suture.Process) so the patch format can open
 /// files without the tracing layer; the layout is checked against the C headers in a test.
 /// </summary>

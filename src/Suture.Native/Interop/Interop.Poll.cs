@@ -24,7 +24,4 @@ internal static partial class Interop
 
     [LibraryImport(Libc, EntryPoint = "eventfd", SetLastError = true)]
     internal static partial int EventFd(uint initial, int flags);
-
-    [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
-    internal static unsafe partial nint Write(int fd, void* buffer, nuint length);
 }

@@ -22,9 +22,16 @@ public static class FleetApplier
         ApplyAll(patch, patchSha256, options, progress, TracerPool.DefaultThreads);
 
     /// <inheritdoc cref="ApplyAll(PatchFile, string, OperationOptions, Action{FleetResult})"/>
+    /// <exception cref="SutureException">The patch's unwind table is unusable (exit 6): refused once, before any process is looked at.</exception>
     public static IReadOnlyList<FleetResult> ApplyAll(PatchFile patch, string patchSha256, OperationOptions options, Action<FleetResult> progress, int tracers)
     {
-        string? refusal = UnwindTableCheck.Refusal(patch); // once, not once per process
+        UnwindTableCheck.Verify(patch, "apply -p all refused"); // the patch's fault, not a process's: once, before any process
+        return ApplyAllVerified(patch, patchSha256, options, progress, tracers);
+    }
+
+    /// <summary><see cref="ApplyAll(PatchFile, string, OperationOptions, Action{FleetResult}, int)"/> of a patch whose unwind table <see cref="UnwindTableCheck"/> has passed.</summary>
+    internal static IReadOnlyList<FleetResult> ApplyAllVerified(PatchFile patch, string patchSha256, OperationOptions options, Action<FleetResult> progress, int tracers)
+    {
         var cache = new BuildIdCache();
         IReadOnlyList<int> pids = ProcessScanner.FindMapping(patch.Target.BuildId, cache);
         var results = new List<FleetResult>();
@@ -33,7 +40,7 @@ public static class FleetApplier
             return results;
         }
 
-        TracerPool.ForEach(pids, tracers, pid => ApplyOne(pid, patch, patchSha256, options, refusal), result =>
+        TracerPool.ForEach(pids, tracers, pid => ApplyOne(pid, patch, patchSha256, options, refusal: null), result =>
         {
             results.Add(result);
             progress(result);
@@ -45,6 +52,10 @@ public static class FleetApplier
 
     internal static FleetResult ApplyOne(int pid, PatchFile patch, string sha, OperationOptions options) =>
         ApplyOne(pid, patch, sha, options, UnwindTableCheck.Refusal(patch));
+
+    /// <summary><see cref="ApplyOne(int, PatchFile, string, OperationOptions)"/> of a patch whose unwind table <see cref="UnwindTableCheck"/> has passed.</summary>
+    internal static FleetResult ApplyOneVerified(int pid, PatchFile patch, string sha, OperationOptions options) =>
+        ApplyOne(pid, patch, sha, options, refusal: null);
 
     /// <param name="refusal">Why the patch's unwind table is unusable (<see cref="UnwindTableCheck.Refusal"/>), or null.</param>
     private static FleetResult ApplyOne(int pid, PatchFile patch, string sha, OperationOptions options, string? refusal)

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 
-namespace Suture.Server.Tests;
+namespace Suture.TestSupport;
 
 /// <summary>
 /// The real <c>suture-server</c> program (the build beside the tests, run by <c>dotnet</c>) as its own
 /// process: its output lines, its exit code, signals sent to it. Killed at dispose if still running.
+/// The server tests use it, and the check-in benchmark (bench/Suture.Bench.Server) links this file.
 /// </summary>
-internal sealed class ServerProcess : IDisposable
+public sealed class ServerProcess : IDisposable
 {
     private readonly System.Diagnostics.Process _process;
     private readonly List<string> _lines = [];
@@ -28,7 +29,10 @@ internal sealed class ServerProcess : IDisposable
 
     public string Output => string.Join('\n', Lines);
 
-    public static ServerProcess Start(params string[] arguments)
+    public static ServerProcess Start(params string[] arguments) => Start(arguments, errorLine: null);
+
+    /// <param name="errorLine">Called with each line the server writes to stderr, as it comes (besides <see cref="Lines"/>).</param>
+    public static ServerProcess Start(IReadOnlyList<string> arguments, Action<string>? errorLine)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -47,7 +51,14 @@ internal sealed class ServerProcess : IDisposable
         var process = new System.Diagnostics.Process { StartInfo = start };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Add(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            server.Add(e.Data);
+            if (e.Data is { Length: > 0 } line)
+            {
+                errorLine?.Invoke(line);
+            }
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -87,7 +98,10 @@ internal sealed class ServerProcess : IDisposable
     {
         using var kill = System.Diagnostics.Process.Start(new ProcessStartInfo("kill", ["-" + name, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
         kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{name} {Pid} exited {kill.ExitCode}");
+        }
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
