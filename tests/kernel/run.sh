@@ -108,6 +108,13 @@ cp "$SUTURE" "$INITRD/bin/suture"
 ldd "$SUTURE" | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' | while read -r lib; do
     cp -L "$lib" "$INITRD$lib" 2>/dev/null || { mkdir -p "$INITRD$(dirname "$lib")"; cp -L "$lib" "$INITRD$lib"; }
 done
+# .NET loads OpenSSL at run time (signature checks), not through DT_NEEDED: copy it and what it links.
+for lib in /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3; do
+    [ -e "$lib" ] || { fail "$lib is missing (apt-get install libssl3)"; finish; }
+    for dep in "$lib" $(ldd "$lib" | awk '/=> \// { print $3 }'); do
+        cp -L "$dep" "$INITRD/lib/x86_64-linux-gnu/"
+    done
+done
 if ! gcc -static -O2 -o "$INITRD/bin/suture_sleeper" "$HERE/sleeper.c" 2>"$WORK/sleeper.err"; then
     cat "$WORK/sleeper.err"; fail "building the sleeper (gcc -static; needs libc6-dev)"; finish
 fi
