@@ -10,4 +10,7 @@ public sealed record KernelStatusResult(bool Livepatch, string KernelRelease, IR
 /// <param name="Transition">Whether a transition (patching or unpatching) is under way.</param>
 /// <param name="Functions">The replaced functions by object, as <c>object:function,position</c>.</param>
 /// <param name="PendingTasks">While a transition is under way: the tasks not yet switched, as <c>pid comm</c>.</param>
-public sealed record KernelPatchState(string Name, bool Enabled, bool Transition, IReadOnlyList<string> Functions, IReadOnlyList<string> PendingTasks);
+/// <param name="Id">The patch id of a module built by suture kernel build (null for other livepatches).</param>
+/// <param name="Level">Its level (0 for other livepatches); above 1 it is cumulative and replaced the ones before it.</param>
+/// <param name="Cves">The CVEs it says it fixes.</param>
+public sealed record KernelPatchState(string Name, bool Enabled, bool Transition, IReadOnlyList<string> Functions, IReadOnlyList<string> PendingTasks, string? Id = null, int Level = 0, IReadOnlyList<string>? Cves = null);

@@ -16,6 +16,18 @@ internal static class KernelModules
         }
     }
 
+    /// <summary>
+    /// Loads the module image <paramref name="image"/> (init_module): the bytes a caller verified
+    /// are the bytes the kernel loads. <paramref name="path"/> names it in errors.
+    /// </summary>
+    public static void Load(byte[] image, string path)
+    {
+        if (image.Length == 0 || Interop.SyscallInitModule(Interop.SYS_init_module, ref image[0], (nuint)image.Length, "") != 0)
+        {
+            throw new NativeCallException("init_module", path, image.Length == 0 ? 8 : Marshal.GetLastPInvokeError());
+        }
+    }
+
     /// <summary>Removes module <paramref name="name"/>, failing at once (EWOULDBLOCK/EBUSY) while it is in use.</summary>
     public static void Remove(string name)
     {

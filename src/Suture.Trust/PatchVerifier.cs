@@ -26,7 +26,8 @@ internal static class PatchVerifier
         return Check(document.Bytes.Span, path, signature, trust);
     }
 
-    private static Signer Check(ReadOnlySpan<byte> file, string path, PatchSignature signature, TrustStore trust)
+    /// <summary>Checks a claimed signature over the first <c>CoveredLength</c> bytes of <paramref name="file"/> (a patch file, or a kernel livepatch module).</summary>
+    internal static Signer Check(ReadOnlySpan<byte> file, string path, PatchSignature signature, TrustStore trust)
     {
         string who = signature.SignerName.Length == 0 ? $"key {signature.KeyId}" : $"key {signature.KeyId} ('{signature.SignerName}')";
         if (trust.Revoked.TryGetValue(signature.KeyId, out int line))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetches what the kernel live-patch test needs, once, into a cache (default /var/cache/suture-kernel,
 # override with SUTURE_KERNEL_CACHE). Nothing on the system changes except apt-installing qemu-system-x86,
-# flex, bison, dpkg-dev and libelf-dev (objtool) where they are missing:
+# flex, bison, dpkg-dev, libelf-dev (objtool), libssl-dev, openssl (the test's module-signing key),
+# python3 and libc6-dev (the static sleeper) where they are missing:
 #   src/linux-6.1.176/            Debian's kernel source (apt-get source through a private deb-src config;
 #                                 /etc/apt/sources.list* is never edited), prepared with Debian's config
 #   image/                        linux-image-6.1.0-50-amd64 unpacked with dpkg -x (vmlinuz, config, System.map)
@@ -37,7 +38,8 @@ apt_install() {
 }
 
 apt_install qemu-system-x86_64:qemu-system-x86 flex:flex bison:bison dpkg-source:dpkg-dev \
-    bc:bc cpio:cpio gcc:gcc make:make /usr/include/gelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
+    bc:bc cpio:cpio gcc:gcc make:make /usr/include/gelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev \
+    openssl:openssl python3:python3 strings:binutils /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 
 # A private apt configuration: its own sources list (deb-src only), its own lists and cache dirs.
 mkdir -p apt/lists/partial apt/cache/archives/partial apt/sources.list.d

@@ -3,6 +3,8 @@ using Suture.Cli.Output;
 using Suture.Contracts;
 using Suture.Kernel.Building;
 using Suture.Kernel.Loading;
+using Suture.Kernel.Signing;
+using Suture.Trust;
 
 namespace Suture.Cli.Commands;
 
@@ -16,6 +18,7 @@ internal static class KernelCommand
     {
         var command = new Command("kernel", "Kernel live patches: build a livepatch module from a fix, load it, unload it, list the loaded ones");
         command.Subcommands.Add(Build(console));
+        command.Subcommands.Add(Sign(console));
         command.Subcommands.Add(Apply(console));
         command.Subcommands.Add(Revert(console));
         command.Subcommands.Add(Status(console));
@@ -33,16 +36,17 @@ internal static class KernelCommand
         var output = new Option<string>("--output", "-o") { Description = "Module to write, e.g. fix.ko (its name, less .ko, names the patch)", Required = true };
         var description = new Option<string?>("--description") { Description = "What the patch fixes" };
         var cve = new Option<string[]>("--cve") { Description = "CVE fixed by the patch (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var level = new Option<int>("--level") { Description = "Patch level (default 1); above 1 the patch is cumulative: the fix holds every earlier level's changes and replaces the loaded livepatches atomically", DefaultValueFactory = _ => 1 };
         var build = new Command("build", "Build a livepatch module from a fix to the running kernel's source")
         {
-            source, patch, config, headers, vmlinux, symbols, output, description, cve,
+            source, patch, config, headers, vmlinux, symbols, output, description, cve, level,
         };
         build.SetAction(result => CommandRunner.Run(console, result, _ =>
         {
             string headerTree = result.GetValue(headers) ?? Path.Combine("/lib/modules", File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), "build");
             var request = new KernelBuildRequest(
                 result.GetValue(source)!, result.GetValue(patch)!, result.GetValue(config)!, headerTree,
-                result.GetValue(vmlinux), result.GetValue(symbols), result.GetValue(output)!, result.GetValue(description), result.GetValue(cve) ?? []);
+                result.GetValue(vmlinux), result.GetValue(symbols), result.GetValue(output)!, result.GetValue(description), result.GetValue(cve) ?? [], result.GetValue(level));
             KernelPatchBuilder.Result built = KernelPatchBuilder.Build(request, line => console.Error.WriteLine($"suture: {Printable.Text(line)}"));
             console.Out.WriteLine($"wrote {Printable.Text(built.Module)}: livepatch {built.Name}, {built.Functions.Count} function(s) replaced: {Printable.Join(built.Functions.Select(f => f.OldName))}"
                 + (built.Added.Count > 0 ? $", {built.Added.Count} new: {Printable.Join(built.Added)}" : "")
@@ -52,15 +56,83 @@ internal static class KernelCommand
         return build;
     }
 
+    private static Command Sign(IConsole console)
+    {
+        var module = new Argument<string>("module") { Description = "The livepatch module (.ko) to sign (rewritten in place unless -o is given)" };
+        var key = new Option<string>("--key") { Description = "Signing key, the NAME.key file 'suture key generate' wrote", Required = true };
+        var moduleKey = new Option<string?>("--module-key") { Description = "Also sign it for kernels that load only signed modules: the module-signing private key (PEM) the kernel trusts" };
+        var moduleCert = new Option<string?>("--module-cert") { Description = "The X.509 certificate of --module-key (PEM or DER)" };
+        var headers = new Option<string?>("--headers") { Description = "The target kernel's headers, for scripts/sign-file (default /lib/modules/$(uname -r)/build)" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the signed module here instead of replacing MODULE" };
+        var sign = new Command("sign", "Sign a livepatch module like a userspace patch (and, with --module-key, for sig_enforce kernels)") { module, key, moduleKey, moduleCert, headers, output };
+        sign.SetAction(result => CommandRunner.Run(console, result, _ =>
+        {
+            string path = result.GetValue(module)!;
+            string target = result.GetValue(output) ?? path;
+            (string? pem, string? cert) = (result.GetValue(moduleKey), result.GetValue(moduleCert));
+            if ((pem is null) != (cert is null))
+            {
+                throw new SutureException("--module-key and --module-cert go together: the module-signing private key and its certificate", ExitCode.Usage);
+            }
+
+            byte[] image = ModuleInfo.ReadFile(path);
+            ModuleInfo.Read(image, path);
+            using SigningKey signing = SigningKey.Load(result.GetValue(key)!);
+            byte[] signed = ModuleSignatures.Sign(image[..ModuleSignatures.WithoutKernelSignature(image, path)], path, signing);
+            string temporary = target + ".signing";
+            try
+            {
+                File.WriteAllBytes(temporary, signed);
+                if (pem is not null)
+                {
+                    string headerTree = result.GetValue(headers) ?? Path.Combine("/lib/modules", File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), "build");
+                    KernelModuleSigner.Sign(temporary, headerTree, pem, cert!);
+                }
+
+                File.Move(temporary, target, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                File.Delete(temporary);
+                throw new SutureException($"cannot write the signed module {target}: {e.Message.TrimEnd('.')}", ExitCode.Failure, e);
+            }
+            catch
+            {
+                File.Delete(temporary);
+                throw;
+            }
+
+            console.Out.WriteLine($"signed {Printable.Text(target)} with key {signing.Id} ({Printable.Text(signing.Name)})" + (pem is null ? "" : $" and with the module-signing key {Printable.Text(pem)}"));
+            return 0;
+        }));
+        return sign;
+    }
+
     private static Command Apply(IConsole console)
     {
         var module = new Argument<string>("module") { Description = "The livepatch module (.ko) to load" };
         Option<double> timeout = CommonOptions.Timeout();
-        var apply = new Command("apply", "Load a livepatch module and wait until every task runs the new functions") { module, timeout };
+        Option<string?> trustDir = TrustOptions.TrustDir();
+        Option<bool> allowUnsigned = TrustOptions.AllowUnsigned();
+        var apply = new Command("apply", "Verify a livepatch module's signature, load it and wait until every task runs the new functions") { module, timeout, trustDir, allowUnsigned };
         apply.SetAction(result => CommandRunner.Run(console, result, cancel =>
         {
-            string name = Livepatches.Apply(result.GetValue(module)!, TimeSpan.FromSeconds(result.GetValue(timeout)), line => console.Error.WriteLine($"suture: {Printable.Text(line)}"), cancel);
-            console.Out.WriteLine($"livepatch {name}: applied, transition complete");
+            string path = result.GetValue(module)!;
+            byte[] image = ModuleInfo.ReadFile(path);
+            Trust.Signer? signer = null;
+            try
+            {
+                signer = ModuleSignatures.Verify(image, path, TrustStore.Load(TrustStore.Choose(result.GetValue(trustDir))));
+            }
+            catch (SutureException e) when (result.GetValue(allowUnsigned) && e.ExitCode == ExitCode.Untrusted)
+            {
+                console.Error.WriteLine($"warning: {Printable.Text(e.Message)}; applying it anyway as unsigned (--allow-unsigned)");
+            }
+
+            Livepatches.Applied applied = Livepatches.Apply(path, image, TimeSpan.FromSeconds(result.GetValue(timeout)), line => console.Error.WriteLine($"suture: {Printable.Text(line)}"), cancel);
+            console.Out.WriteLine($"livepatch {applied.Name} (level {applied.Level}): applied, transition complete"
+                + (signer is null ? ", unsigned" : $", signed by {Printable.Text(signer.ToString())}")
+                + (applied.Replaced.Count > 0 ? $"; replaced {Printable.Join(applied.Replaced)}" : ""));
             return 0;
         }));
         return apply;
@@ -103,7 +175,8 @@ internal static class KernelCommand
             console.Out.WriteLine($"kernel {state.KernelRelease}: {state.Patches.Count} livepatch(es)");
             foreach (KernelPatchState patch in state.Patches)
             {
-                console.Out.WriteLine($"  {patch.Name}: {(patch.Enabled ? "enabled" : "disabled")}{(patch.Transition ? ", in transition" : "")}: {Printable.Join(patch.Functions)}");
+                string level = patch.Id is null ? "" : $" (level {patch.Level}{(patch.Cves is { Count: > 0 } cves ? $", fixes {Printable.Join(cves)}" : "")})";
+                console.Out.WriteLine($"  {patch.Name}{Printable.Text(level)}: {(patch.Enabled ? "enabled" : "disabled")}{(patch.Transition ? ", in transition" : "")}: {Printable.Join(patch.Functions)}");
                 if (patch.PendingTasks.Count > 0)
                 {
                     console.Out.WriteLine($"    tasks not switched yet: {Printable.Join(patch.PendingTasks)}");

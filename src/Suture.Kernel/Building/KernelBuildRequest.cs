@@ -8,6 +8,7 @@ namespace Suture.Kernel.Building;
 /// <param name="Vmlinux">The running kernel's vmlinux (from its -dbg package), for symbol positions and its Build ID; optional.</param>
 /// <param name="SymbolMap">A System.map or copy of /proc/kallsyms, for symbol positions when there is no vmlinux; optional.</param>
 /// <param name="Output">The module to write (its file name, less .ko, is the module's and the patch's name).</param>
+/// <param name="Level">The patch level; above 1 the patch is cumulative (the kernel's atomic replace).</param>
 internal sealed record KernelBuildRequest(
     string Source,
     string Patch,
@@ -17,4 +18,5 @@ internal sealed record KernelBuildRequest(
     string? SymbolMap,
     string Output,
     string? Description,
-    IReadOnlyList<string> Cves);
+    IReadOnlyList<string> Cves,
+    int Level = 1);

@@ -20,6 +20,11 @@ internal static partial class KernelPatchBuilder
     public static Result Build(KernelBuildRequest request, Action<string> log)
     {
         string name = ModuleName(request.Output);
+        if (request.Level < 1)
+        {
+            throw new SutureException($"--level {request.Level}: a patch level is 1 or more (above 1: cumulative, it replaces the loaded livepatches)", ExitCode.Usage);
+        }
+
         if (!File.Exists(request.Patch))
         {
             throw new SutureException($"--patch {request.Patch}: no such file", ExitCode.Usage);
@@ -87,7 +92,7 @@ internal static partial class KernelPatchBuilder
             }
 
             string? buildId = request.Vmlinux is null ? null : ElfFile.Load(request.Vmlinux).BuildIdHex;
-            var metadata = new KernelPatchMetadata(name, request.Description ?? $"live patch {name} built by suture from {Path.GetFileName(request.Patch)}", request.Cves, buildId);
+            var metadata = new KernelPatchMetadata(name, request.Description ?? $"live patch {name} built by suture from {Path.GetFileName(request.Patch)}", request.Cves, buildId, request.Level);
             string module = Path.Combine(scratch, "module");
             Directory.CreateDirectory(module);
             File.WriteAllBytes(Path.Combine(module, "suture_code.o_shipped"), code.Write());

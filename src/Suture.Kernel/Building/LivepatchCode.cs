@@ -182,6 +182,8 @@ internal sealed class LivepatchCode
         private readonly Dictionary<int, int> _copied = []; // patched section index -> file index
         private readonly Dictionary<string, Symbol> _functions = new(StringComparer.Ordinal); // key -> new symbol
         private readonly Queue<ElfSection> _pending = new();
+        private readonly Dictionary<int, Symbol> _entries = []; // patched section index -> the new function's symbol
+        private readonly HashSet<(int Section, ulong Value)> _oldEntries = [];
 
         private string Display => change.Patched.DisplayName;
 
@@ -207,11 +209,28 @@ internal sealed class LivepatchCode
                     continue;
                 }
 
+                // One function under several names (the syscall stubs __x64_sys_NAME and
+                // __ia32_sys_NAME are often aliases of __do_sys_NAME): one copy, one klp_func. Two
+                // klp_funcs on one address would share an ftrace handler, and the kernel would check
+                // the stacks for the wrong function, switching tasks that sleep in the old one.
+                if (_entries.TryGetValue(function.Section.Index, out Symbol? alias))
+                {
+                    _functions[function.Key] = alias;
+                    continue;
+                }
+
+                if (old is not null && !_oldEntries.Add((old.Section.Index, old.Symbol.Value)))
+                {
+                    code._refusals.Add($"{Display}: {function.Name}: its running version is an alias of another changed function, but the patched one is not; build the fix so both stay one function");
+                    continue;
+                }
+
                 int index = Copy(function.Section);
                 string name = $"__suture_{number}_{Sanitize(function.Name)}";
                 var symbol = new Symbol { Name = name, Global = true, Type = 2, Section = index, Value = 0, Size = function.Symbol.Size };
                 code._symbols.Add(symbol);
                 _functions[function.Key] = symbol;
+                _entries[function.Section.Index] = symbol;
                 if (old is not null)
                 {
                     (int position, string? refusal) = code._kernel.Position(old.Name, change.Original.SourceFile, $"{Display}: {old.Name}");

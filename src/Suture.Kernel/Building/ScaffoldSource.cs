@@ -5,7 +5,7 @@ namespace Suture.Kernel.Building;
 /// <summary>
 /// The C source of the module's livepatch structures: one <c>klp_func</c> per replaced function,
 /// a <c>klp_object</c> for vmlinux (the only object patched so far) and the <c>klp_patch</c>
-/// enabled at load, with the patch's metadata as module info. Built by the kernel's own kbuild
+/// enabled at load (with <c>replace</c> for a cumulative level), with the patch's metadata as module info. Built by the kernel's own kbuild
 /// against the target's headers, so the structures match the running kernel's layout.
 /// </summary>
 internal static class ScaffoldSource
@@ -41,7 +41,20 @@ internal static class ScaffoldSource
         c.AppendLine("static struct klp_patch suture_patch = {");
         c.AppendLine("\t.mod = THIS_MODULE,");
         c.AppendLine("\t.objs = suture_objs,");
+        if (metadata.Replace)
+        {
+            c.AppendLine("\t.replace = true, /* cumulative: replaces every loaded livepatch atomically */");
+        }
+
         c.AppendLine("};");
+        c.AppendLine();
+        // Read-only parameters: what suture kernel status reports about a loaded patch, from sysfs.
+        c.AppendLine($"static char *suture_id = {Literal(metadata.Id)};");
+        c.AppendLine("module_param(suture_id, charp, 0444);");
+        c.AppendLine($"static int suture_level = {metadata.Level};");
+        c.AppendLine("module_param(suture_level, int, 0444);");
+        c.AppendLine($"static char *suture_cves = {Literal(string.Join(',', metadata.Cves))};");
+        c.AppendLine("module_param(suture_cves, charp, 0444);");
         c.AppendLine();
         c.AppendLine("static int __init suture_patch_init(void)");
         c.AppendLine("{");
@@ -58,6 +71,7 @@ internal static class ScaffoldSource
         c.AppendLine("MODULE_INFO(livepatch, \"Y\");");
         c.AppendLine($"MODULE_DESCRIPTION({Literal(metadata.Description)});");
         c.AppendLine($"MODULE_INFO(suture_id, {Literal(metadata.Id)});");
+        c.AppendLine($"MODULE_INFO(suture_level, \"{metadata.Level}\");");
         if (metadata.Cves.Count > 0)
         {
             c.AppendLine($"MODULE_INFO(suture_cves, {Literal(string.Join(',', metadata.Cves))});");

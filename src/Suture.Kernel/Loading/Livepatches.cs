@@ -16,10 +16,17 @@ internal static class Livepatches
 {
     public static string SysfsRoot { get; set; } = "/sys/kernel/livepatch";
 
-    public static string Apply(string path, TimeSpan timeout, Action<string> log, CancellationToken cancel)
+    public static string ModulesRoot { get; set; } = "/sys/module";
+
+    /// <summary>What apply did: the patch's name and level, and the livepatches its atomic replace unloaded.</summary>
+    public sealed record Applied(string Name, int Level, IReadOnlyList<string> Replaced);
+
+    /// <param name="image">The module file's bytes, as verified: what is loaded.</param>
+    public static Applied Apply(string path, byte[] image, TimeSpan timeout, Action<string> log, CancellationToken cancel)
     {
-        Dictionary<string, string> info = ModuleInfo.Read(path);
+        Dictionary<string, string> info = ModuleInfo.Read(image, path);
         string name = info["name"];
+        int level = int.TryParse(info.GetValueOrDefault("suture_level"), out int parsed) && parsed >= 1 ? parsed : 1;
         if (info.GetValueOrDefault("livepatch") != "Y")
         {
             throw new SutureException($"{path}: module {name} is not a livepatch module (no livepatch=Y in its module info); build it with suture kernel build", ExitCode.CorruptPatch);
@@ -36,13 +43,19 @@ internal static class Livepatches
             throw new SutureException($"livepatch {name} is already loaded ({Path.Combine(SysfsRoot, name)}); revert it first (suture kernel revert {name})", ExitCode.AlreadyApplied);
         }
 
+        List<(string Name, int Level)> loaded = LoadedSuturePatches();
+        if (loaded.FirstOrDefault(p => p.Level >= level) is { Name: not null } newer)
+        {
+            throw new SutureException($"{path}: the kernel runs livepatch {newer.Name} at level {newer.Level}, the same or a newer level than {name}'s ({level}); a cumulative patch of a higher level replaces it, or revert it first (suture kernel revert {newer.Name})", ExitCode.AlreadyApplied);
+        }
+
         try
         {
-            KernelModules.Load(path);
+            KernelModules.Load(image, path);
         }
         catch (NativeCallException e)
         {
-            throw new SutureException(LoadError(path, name, e.ErrorNumber), e.ErrorNumber is 1 or 13 ? ExitCode.PermissionDenied : ExitCode.Failure, e);
+            throw new SutureException(LoadError(path, name, e.ErrorNumber), e.ErrorNumber is 1 or 13 or 126 or 127 or 129 ? ExitCode.PermissionDenied : ExitCode.Failure, e);
         }
 
         log($"loaded {name}; waiting for the transition");
@@ -55,7 +68,52 @@ internal static class Livepatches
             throw new SutureException($"livepatch {name}: the transition did not finish in {timeout.TotalSeconds:0.#} s; reversed and unloaded. Tasks still running the old code: {Pending(pending)} (try again when they are idle, or with a longer --timeout)", cancel.IsCancellationRequested ? ExitCode.Interrupted : ExitCode.Busy);
         }
 
-        return name;
+        // A cumulative patch (atomic replace) disabled every livepatch loaded before it; the kernel
+        // frees them once the transition is over, and their modules, now unused, are unloaded here.
+        var replaced = new List<string>();
+        if (info.GetValueOrDefault("suture_level") is not null && level > 1)
+        {
+            foreach ((string old, int oldLevel) in loaded)
+            {
+                if (WaitGone(old, timeout, CancellationToken.None))
+                {
+                    RemoveModule(old, timeout);
+                    replaced.Add(old);
+                    log($"{name} (level {level}) replaced {old} (level {oldLevel}); unloaded it");
+                }
+            }
+        }
+
+        return new Applied(name, level, replaced);
+    }
+
+    /// <summary>The loaded livepatches that suture built (those with a suture_level parameter), with their levels.</summary>
+    private static List<(string Name, int Level)> LoadedSuturePatches()
+    {
+        var loaded = new List<(string, int)>();
+        foreach (string directory in Directory.GetDirectories(SysfsRoot).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(directory);
+            if (int.TryParse(ReadParameter(name, "suture_level"), out int level))
+            {
+                loaded.Add((name, level));
+            }
+        }
+
+        return loaded;
+    }
+
+    /// <summary>A read-only module parameter from /sys/module/NAME/parameters, or null.</summary>
+    private static string? ReadParameter(string module, string parameter)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(ModulesRoot, module, "parameters", parameter)).TrimEnd('\n');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     public static string Revert(string nameOrPath, TimeSpan timeout, CancellationToken cancel)
@@ -65,7 +123,7 @@ internal static class Livepatches
         string directory = Path.Combine(SysfsRoot, name);
         if (!Directory.Exists(directory))
         {
-            if (Directory.Exists(Path.Combine("/sys/module", name)))
+            if (Directory.Exists(Path.Combine(ModulesRoot, name)))
             {
                 RemoveModule(name, timeout); // disabled already, module still loaded
                 return name;
@@ -111,7 +169,10 @@ internal static class Livepatches
                 functions.AddRange(Directory.GetDirectories(objectDirectory).Order(StringComparer.Ordinal).Select(f => $"{Path.GetFileName(objectDirectory)}:{Path.GetFileName(f)}"));
             }
 
-            patches.Add(new KernelPatchState(name, ReadFlag(directory, "enabled"), transition, functions, transition ? PendingTasks(ReadFlag(directory, "enabled") ? 1 : 0) : []));
+            string? id = ReadParameter(name, "suture_id");
+            int level = int.TryParse(ReadParameter(name, "suture_level"), out int parsed) ? parsed : 0;
+            string[] cves = ReadParameter(name, "suture_cves")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+            patches.Add(new KernelPatchState(name, ReadFlag(directory, "enabled"), transition, functions, transition ? PendingTasks(ReadFlag(directory, "enabled") ? 1 : 0) : [], id, level, cves));
         }
 
         return new KernelStatusResult(true, release, patches);
@@ -128,7 +189,7 @@ internal static class Livepatches
     private static string LoadError(string path, string name, int errno) => errno switch
     {
         1 or 13 => $"{path}: the kernel refused to load module {name} ({Errno.Describe(errno)}): suture kernel apply needs root (CAP_SYS_MODULE), and a kernel in lockdown or with module.sig_enforce=1 loads only signed modules (sign it with the kernel's module-signing key)",
-        126 or 127 or 129 => $"{path}: the kernel requires a signed module (errno {errno}: key missing or rejected); sign {name}.ko with a key the kernel trusts",
+        126 or 127 or 129 => $"{path}: the kernel loads only modules signed by a key it trusts (module.sig_enforce or lockdown) and refused {name}'s ({Errno.Describe(errno)}); sign it with such a module-signing key (suture kernel sign --module-key)",
         17 => $"{path}: module {name} is already loaded; revert it first (suture kernel revert {name})",
         8 => $"{path}: the kernel rejects the module's format (ENOEXEC): built for another kernel? (dmesg names the reason)",
         22 => $"{path}: the kernel rejects module {name} (EINVAL): its version magic or symbol versions do not match the running kernel, or a livepatch symbol is missing (dmesg names the reason)",

@@ -6,17 +6,30 @@ namespace Suture.Kernel.Loading;
 /// <summary>The <c>.modinfo</c> fields of a module file (<c>name</c>, <c>livepatch</c>, <c>suture_id</c>, ...).</summary>
 internal static class ModuleInfo
 {
-    public static Dictionary<string, string> Read(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new SutureException($"{path}: no such file (a livepatch module built by suture kernel build)", ExitCode.Usage);
-        }
+    public static Dictionary<string, string> Read(string path) => Read(ReadFile(path), path);
 
+    /// <summary>The whole module file (with any signatures).</summary>
+    public static byte[] ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SutureException(File.Exists(path)
+                ? $"{path}: cannot read it: {e.Message.TrimEnd('.')}"
+                : $"{path}: no such file (a livepatch module built by suture kernel build)", ExitCode.Usage, e);
+        }
+    }
+
+    /// <summary>The fields of the module <paramref name="image"/> (read from <paramref name="path"/>).</summary>
+    public static Dictionary<string, string> Read(byte[] image, string path)
+    {
         ElfFile elf;
         try
         {
-            elf = ElfFile.Load(path);
+            elf = ElfFile.Read(image, path);
         }
         catch (ElfFormatException e)
         {
