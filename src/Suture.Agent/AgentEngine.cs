@@ -25,7 +25,6 @@ namespace Suture.Agent;
 internal sealed class AgentEngine : IDisposable
 {
     private const int MaxPendingResults = 10_000;
-    private static readonly int[] FaultSignals = [4, 6, 7, 11]; // SIGILL, SIGABRT, SIGBUS, SIGSEGV
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan ApprovalPoll = TimeSpan.FromSeconds(2);
 
@@ -76,6 +75,7 @@ internal sealed class AgentEngine : IDisposable
     public void RunLoop(CancellationToken stop)
     {
         DateTimeOffset next = _loop.Time.GetUtcNow();
+        bool first = true;
         while (!stop.IsCancellationRequested)
         {
             HandleExits();
@@ -85,6 +85,12 @@ internal sealed class AgentEngine : IDisposable
                 {
                     CycleSummary summary = Cycle(force: false, stop);
                     next = _loop.Time.GetUtcNow() + summary.NextIn;
+                    if (first || summary.Applied + summary.Reverted + summary.Busy + summary.Failed > 0)
+                    {
+                        _loop.Log($"{summary.Source}: {summary.Directives} directive(s); {summary.Applied} applied, {summary.Reverted} reverted, {summary.Busy} busy, {summary.Failed} failed, {summary.Exited} exited; next in {summary.NextIn.TotalSeconds:0} s");
+                    }
+
+                    first = false;
                 }
                 catch (SutureException e) when (e.ExitCode != ExitCode.Interrupted && !IsFatal(e))
                 {
@@ -522,7 +528,7 @@ internal sealed class AgentEngine : IDisposable
         var seen = new HashSet<int>();
         while (_loop.TryTakeNewProcess(out int pid))
         {
-            if (!seen.Add(pid) || _targets.Count == 0 || cancel.IsCancellationRequested)
+            if (!seen.Add(pid) || (_targets.Count == 0 && _loop.Blocks.Entries.Count == 0) || cancel.IsCancellationRequested)
             {
                 continue;
             }
@@ -531,7 +537,25 @@ internal sealed class AgentEngine : IDisposable
             {
                 var lines = new List<string>();
                 Bring(view, lines, retrying: false, cancel);
+                TellBlocked(view, lines);
                 lines.ForEach(_loop.Log);
+            }
+        }
+    }
+
+    /// <summary>A new process that maps an object whose patch is blocked here runs the old code: said once, when it starts.</summary>
+    private void TellBlocked(ProcessView view, List<string> lines)
+    {
+        foreach (MappedObject mapped in view.Objects)
+        {
+            if (_targets.ContainsKey(mapped.BuildId))
+            {
+                continue;
+            }
+
+            foreach (BlockedPatch blocked in _loop.Blocks.Entries.Where(b => b.BuildId == mapped.BuildId).GroupBy(b => b.PatchId).Select(g => g.First()))
+            {
+                lines.Add($"process {view.Pid} ({view.Command}) maps {mapped.Path} ({mapped.BuildId}), whose patch {blocked.PatchId} is blocked on this host; left unpatched until 'suture agent unblock {blocked.PatchId}'");
             }
         }
     }
@@ -586,13 +610,15 @@ internal sealed class AgentEngine : IDisposable
                 _retries.Remove(key);
             }
 
-            if (!FaultSignals.Contains(exit.Signal) || exit.At - watch.At > TimeSpan.FromSeconds(_config.WatchWindowSeconds))
+            if (!AgentLoop.IsFaultSignal(exit.Signal) || exit.At - watch.At > TimeSpan.FromSeconds(_config.WatchWindowSeconds))
             {
                 continue;
             }
 
             VerifiedPatch patch = watch.Patch;
-            string reason = $"process {exit.Pid} died by signal {exit.Signal}{(exit.CoreDumped ? " (core dumped)" : "")} {(exit.At - watch.At).TotalSeconds:0.#} s after {patch.Id} level {patch.Level} was applied";
+            // The exit can be noticed before the apply that patched the process had returned.
+            double after = Math.Max(0, (exit.At - watch.At).TotalSeconds);
+            string reason = $"process {exit.Pid} died by signal {exit.Signal}{(exit.CoreDumped ? " (core dumped)" : "")} {after:0.#} s after {patch.Id} level {patch.Level} was applied";
             if (_loop.Blocks.Block(new BlockedPatch(patch.FileSha256, patch.Id, patch.BuildId, exit.Pid, exit.Signal, exit.CoreDumped, exit.At, reason)))
             {
                 _loop.Log($"blocked {patch.Id} ({patch.FileSha256}): {reason}; it is not applied on this host again until 'suture agent unblock {patch.Id}'");

@@ -65,6 +65,9 @@ internal sealed class AgentLoop : IDisposable
         _wake.Release();
     }
 
+    /// <summary>SIGILL, SIGABRT, SIGBUS, SIGSEGV: the deaths that block a patch applied within the watch window.</summary>
+    public static bool IsFaultSignal(int signal) => signal is 4 or 6 or 7 or 11;
+
     /// <summary>Whether the agent patched <paramref name="pid"/> and still watches it (the watch window has not passed).</summary>
     public bool IsWatched(int pid) => Engine.IsWatched(pid);
 

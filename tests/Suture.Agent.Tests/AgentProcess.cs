@@ -18,6 +18,8 @@ internal sealed class AgentProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get
