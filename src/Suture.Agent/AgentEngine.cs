@@ -75,22 +75,29 @@ internal sealed class AgentEngine : IDisposable
     public void RunLoop(CancellationToken stop)
     {
         DateTimeOffset next = _loop.Time.GetUtcNow();
-        bool first = true;
+        bool tell = true; // the summary of the first cycle, and of one asked for, is logged even when it did nothing
         while (!stop.IsCancellationRequested)
         {
             HandleExits();
+            if (_loop.TakeCheckInRequest())
+            {
+                _loop.Log("check-in requested (SIGHUP)");
+                next = _loop.Time.GetUtcNow();
+                tell = true;
+            }
+
             if (_loop.Time.GetUtcNow() >= next)
             {
                 try
                 {
                     CycleSummary summary = Cycle(force: false, stop);
                     next = _loop.Time.GetUtcNow() + summary.NextIn;
-                    if (first || summary.Applied + summary.Reverted + summary.Busy + summary.Failed > 0)
+                    if (tell || summary.Applied + summary.Reverted + summary.Busy + summary.Failed > 0)
                     {
                         _loop.Log($"{summary.Source}: {summary.Directives} directive(s); {summary.Applied} applied, {summary.Reverted} reverted, {summary.Busy} busy, {summary.Failed} failed, {summary.Exited} exited; next in {summary.NextIn.TotalSeconds:0} s");
                     }
 
-                    first = false;
+                    tell = false;
                 }
                 catch (SutureException e) when (e.ExitCode != ExitCode.Interrupted && !IsFatal(e))
                 {
