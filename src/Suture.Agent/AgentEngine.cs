@@ -4,6 +4,7 @@ using Suture.Agent.Blocking;
 using Suture.Agent.Cache;
 using Suture.Agent.Configuration;
 using Suture.Agent.Inventory;
+using Suture.Agent.Metrics;
 using Suture.Agent.Server;
 using Suture.Patching.Engine.Operations;
 using Suture.Patching.Host;
@@ -41,6 +42,7 @@ internal sealed class AgentEngine : IDisposable
     private readonly Dictionary<int, (VerifiedPatch Patch, DateTimeOffset At)> _watched = [];
     private readonly List<ProcessResult> _results = [];
     private readonly Lock _watchLock = new();
+    private readonly AgentMetrics _metrics;
     private string? _acceptedDigest;
     private DateTime _approvalsStamp;
     private bool _rebuilt;
@@ -51,6 +53,7 @@ internal sealed class AgentEngine : IDisposable
         _config = loop.Config;
         _verification = new PatchVerification(_config.TrustDirectory);
         _cache = new PatchCache(_config.CacheDirectory, _verification);
+        _metrics = new AgentMetrics(_config.MetricsFile);
         _patcher = new ProcessPatcher(_tracer, cancel => new OperationOptions
         {
             Timeout = TimeSpan.FromSeconds(_config.ApplyTimeoutSeconds),
@@ -92,6 +95,7 @@ internal sealed class AgentEngine : IDisposable
                 {
                     CycleSummary summary = Cycle(force: false, stop);
                     next = _loop.Time.GetUtcNow() + summary.NextIn;
+                    _metrics.CheckIn(true, _loop.Time.GetUtcNow());
                     if (tell || summary.Applied + summary.Reverted + summary.Busy + summary.Failed > 0)
                     {
                         _loop.Log($"{summary.Source}: {summary.Directives} directive(s); {summary.Applied} applied, {summary.Reverted} reverted, {summary.Busy} busy, {summary.Failed} failed, {summary.Exited} exited; next in {summary.NextIn.TotalSeconds:0} s");
@@ -101,6 +105,7 @@ internal sealed class AgentEngine : IDisposable
                 }
                 catch (SutureException e) when (e.ExitCode != ExitCode.Interrupted && !IsFatal(e))
                 {
+                    _metrics.CheckIn(false, _loop.Time.GetUtcNow());
                     _loop.Log($"check-in failed: {e.Message}; trying again in {_config.IntervalSeconds / 4} s");
                     new LastCheckIn(_loop.Time.GetUtcNow(), false, e.Message, null, 0, _loop.Time.GetUtcNow().AddSeconds(_config.IntervalSeconds / 4)).Save(_config.StateDirectory);
                     next = _loop.Time.GetUtcNow().AddSeconds(Math.Max(10, _config.IntervalSeconds / 4));
@@ -126,12 +131,23 @@ internal sealed class AgentEngine : IDisposable
                 wait = ApprovalPoll;
             }
 
+            WriteMetrics(force: false);
+            if (_metrics.Unwritten && wait > TimeSpan.FromSeconds(1))
+            {
+                wait = TimeSpan.FromSeconds(1);
+            }
+
             if (!_loop.WaitForWork(wait, stop))
             {
                 break;
             }
         }
+
+        WriteMetrics(force: true);
     }
+
+    private void WriteMetrics(bool force) =>
+        _metrics.WriteIfDue(_loop.Time.GetUtcNow(), () => (_targets.Count, _pending.Count, _loop.Blocks.Entries.Count), _loop.Log, force);
 
     /// <summary>One check-in (server modes) or store read (offline), then every process brought to its object's target.</summary>
     public CycleSummary Cycle(bool force, CancellationToken cancel)
@@ -528,6 +544,7 @@ internal sealed class AgentEngine : IDisposable
         }
 
         _results.Add(new ProcessResult(Guid.NewGuid(), sha, buildId, outcome.Pid, outcome.Action, outcome.Result, outcome.Message, _loop.Time.GetUtcNow()));
+        _metrics.Result(outcome.Action, outcome.Result);
     }
 
     private void HandleNewProcesses(CancellationToken cancel)
@@ -637,6 +654,7 @@ internal sealed class AgentEngine : IDisposable
             }
 
             _results.Add(new ProcessResult(Guid.NewGuid(), patch.FileSha256, patch.BuildId, exit.Pid, ResultAction.Apply, ResultOutcome.Crashed, reason, exit.At));
+            _metrics.Result(ResultAction.Apply, ResultOutcome.Crashed);
         }
 
         lock (_watchLock)

@@ -27,7 +27,7 @@ public sealed class WatchingTests
         WaitForFirstRead(run);
 
         using RunningProgram later = project.Start();
-        later.WaitForLine(l => l == LooperProject.NewLine, 0, Deadline);
+        Patched(later, 0, run);
         Assert.Contains("/memfd:suture:looper-fix", File.ReadAllText($"/proc/{later.Pid}/maps"));
 
         run.Terminate();
@@ -78,7 +78,7 @@ public sealed class WatchingTests
 
         Assert.Equal(0, Native.Kill(program.Pid, 10)); // SIGUSR1: dlopen now
         int loaded = program.WaitForLine(l => l == LooperProject.OldLine, 0, Deadline);
-        program.WaitForLine(l => l == LooperProject.NewLine, loaded, Deadline);
+        Patched(program, loaded, run);
 
         run.Terminate();
         Assert.True(run.ExitCode == 0, run.Output);
@@ -133,6 +133,19 @@ public sealed class WatchingTests
         ToolResult cleared = agent.Succeed("unblock", "looper-crash");
         Assert.Contains("unblocked looper-crash", cleared.Stdout);
         Assert.Empty(JsonDocument.Parse(File.ReadAllText(Path.Combine(agent.State, "blocked.json"))).RootElement.EnumerateArray());
+    }
+
+    /// <summary>Waits for the new line from <paramref name="program"/>; a timeout says what the agent logged.</summary>
+    private static void Patched(RunningProgram program, int from, AgentProcess run)
+    {
+        try
+        {
+            program.WaitForLine(l => l == LooperProject.NewLine, from, Deadline);
+        }
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new TimeoutException($"process {program.Pid} not patched: {e.Message}; the agent's log:\n{run.Output}", e);
+        }
     }
 
     /// <summary>The first store read and the reconcile after it are done: from now on only the watcher patches.</summary>
