@@ -242,7 +242,7 @@ internal sealed class ProcessWatcher : IProcessWatcher
     {
         foreach ((int pid, long since) in _starting.ToList())
         {
-            StartupState state = LoaderProgress.Probe(pid);
+            StartupState state = Probe(pid);
             bool late = Stopwatch.GetTimestamp() - since > Ticks(_options.StartupTimeout);
             if (state == StartupState.Gone)
             {
@@ -254,6 +254,19 @@ internal sealed class ProcessWatcher : IProcessWatcher
                 Remember(pid);
                 HandOver(pid);
             }
+        }
+    }
+
+    /// <summary>A process that ends while it is looked at is gone, whatever the read threw.</summary>
+    private static StartupState Probe(int pid)
+    {
+        try
+        {
+            return LoaderProgress.Probe(pid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return StartupState.Gone;
         }
     }
 
