@@ -1,6 +1,8 @@
-/* The agent bench's vulnerable program: says on fd 3 (when open) that main runs, then calls
- * the function the patch replaces every 100 us, for argv[1] ms (default: until killed), and
- * then prints P if it was patched by then (memfd:suture in its maps), else U. */
+/* The agent bench's vulnerable program: says on fd 3 (when open) that main runs (the patched
+ * function writes a byte to fd 4, made non-blocking here, on each call), then calls
+ * the function the patch replaces every argv[2] us (default 100), for argv[1] ms (default:
+ * until killed), and then prints P if it was patched by then (memfd:suture in its maps), else U. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +19,12 @@ void vulnerable(void)
 int main(int argc, char **argv)
 {
     long lifetime = argc > 1 ? atol(argv[1]) : -1;
+    long interval = argc > 2 && atol(argv[2]) > 0 ? atol(argv[2]) : 100;
     (void)!write(3, "m", 1);
     close(3);
-    struct timespec pause = { 0, 100000 };
-    for (long i = 0; lifetime < 0 || i < lifetime * 10; i++) {
+    fcntl(4, F_SETFL, O_NONBLOCK);
+    struct timespec pause = { interval / 1000000, interval % 1000000 * 1000 };
+    for (long i = 0; lifetime < 0 || i < lifetime * 1000 / interval; i++) {
         vulnerable();
         nanosleep(&pause, NULL);
     }

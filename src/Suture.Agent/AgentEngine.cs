@@ -4,6 +4,7 @@ using Suture.Agent.Blocking;
 using Suture.Agent.Cache;
 using Suture.Agent.Configuration;
 using Suture.Agent.Inventory;
+using Suture.Agent.Metrics;
 using Suture.Agent.Server;
 using Suture.Patching.Engine.Operations;
 using Suture.Patching.Host;
@@ -25,7 +26,6 @@ namespace Suture.Agent;
 internal sealed class AgentEngine : IDisposable
 {
     private const int MaxPendingResults = 10_000;
-    private static readonly int[] FaultSignals = [4, 6, 7, 11]; // SIGILL, SIGABRT, SIGBUS, SIGSEGV
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan ApprovalPoll = TimeSpan.FromSeconds(2);
 
@@ -42,6 +42,7 @@ internal sealed class AgentEngine : IDisposable
     private readonly Dictionary<int, (VerifiedPatch Patch, DateTimeOffset At)> _watched = [];
     private readonly List<ProcessResult> _results = [];
     private readonly Lock _watchLock = new();
+    private readonly AgentMetrics _metrics;
     private string? _acceptedDigest;
     private DateTime _approvalsStamp;
     private bool _rebuilt;
@@ -52,6 +53,7 @@ internal sealed class AgentEngine : IDisposable
         _config = loop.Config;
         _verification = new PatchVerification(_config.TrustDirectory);
         _cache = new PatchCache(_config.CacheDirectory, _verification);
+        _metrics = new AgentMetrics(_config.MetricsFile);
         _patcher = new ProcessPatcher(_tracer, cancel => new OperationOptions
         {
             Timeout = TimeSpan.FromSeconds(_config.ApplyTimeoutSeconds),
@@ -76,18 +78,34 @@ internal sealed class AgentEngine : IDisposable
     public void RunLoop(CancellationToken stop)
     {
         DateTimeOffset next = _loop.Time.GetUtcNow();
+        bool tell = true; // the summary of the first cycle, and of one asked for, is logged even when it did nothing
         while (!stop.IsCancellationRequested)
         {
             HandleExits();
+            if (_loop.TakeCheckInRequest())
+            {
+                _loop.Log("check-in requested (SIGHUP)");
+                next = _loop.Time.GetUtcNow();
+                tell = true;
+            }
+
             if (_loop.Time.GetUtcNow() >= next)
             {
                 try
                 {
                     CycleSummary summary = Cycle(force: false, stop);
                     next = _loop.Time.GetUtcNow() + summary.NextIn;
+                    _metrics.CheckIn(true, _loop.Time.GetUtcNow());
+                    if (tell || summary.Applied + summary.Reverted + summary.Busy + summary.Failed > 0)
+                    {
+                        _loop.Log($"{summary.Source}: {summary.Directives} directive(s); {summary.Applied} applied, {summary.Reverted} reverted, {summary.Busy} busy, {summary.Failed} failed, {summary.Exited} exited; next in {summary.NextIn.TotalSeconds:0} s");
+                    }
+
+                    tell = false;
                 }
                 catch (SutureException e) when (e.ExitCode != ExitCode.Interrupted && !IsFatal(e))
                 {
+                    _metrics.CheckIn(false, _loop.Time.GetUtcNow());
                     _loop.Log($"check-in failed: {e.Message}; trying again in {_config.IntervalSeconds / 4} s");
                     new LastCheckIn(_loop.Time.GetUtcNow(), false, e.Message, null, 0, _loop.Time.GetUtcNow().AddSeconds(_config.IntervalSeconds / 4)).Save(_config.StateDirectory);
                     next = _loop.Time.GetUtcNow().AddSeconds(Math.Max(10, _config.IntervalSeconds / 4));
@@ -113,12 +131,23 @@ internal sealed class AgentEngine : IDisposable
                 wait = ApprovalPoll;
             }
 
+            WriteMetrics(force: false);
+            if (_metrics.Unwritten && wait > TimeSpan.FromSeconds(1))
+            {
+                wait = TimeSpan.FromSeconds(1);
+            }
+
             if (!_loop.WaitForWork(wait, stop))
             {
                 break;
             }
         }
+
+        WriteMetrics(force: true);
     }
+
+    private void WriteMetrics(bool force) =>
+        _metrics.WriteIfDue(_loop.Time.GetUtcNow(), () => (_targets.Count, _pending.Count, _loop.Blocks.Entries.Count), _loop.Log, force);
 
     /// <summary>One check-in (server modes) or store read (offline), then every process brought to its object's target.</summary>
     public CycleSummary Cycle(bool force, CancellationToken cancel)
@@ -515,6 +544,7 @@ internal sealed class AgentEngine : IDisposable
         }
 
         _results.Add(new ProcessResult(Guid.NewGuid(), sha, buildId, outcome.Pid, outcome.Action, outcome.Result, outcome.Message, _loop.Time.GetUtcNow()));
+        _metrics.Result(outcome.Action, outcome.Result);
     }
 
     private void HandleNewProcesses(CancellationToken cancel)
@@ -522,7 +552,7 @@ internal sealed class AgentEngine : IDisposable
         var seen = new HashSet<int>();
         while (_loop.TryTakeNewProcess(out int pid))
         {
-            if (!seen.Add(pid) || _targets.Count == 0 || cancel.IsCancellationRequested)
+            if (!seen.Add(pid) || (_targets.Count == 0 && _loop.Blocks.Entries.Count == 0) || cancel.IsCancellationRequested)
             {
                 continue;
             }
@@ -531,7 +561,25 @@ internal sealed class AgentEngine : IDisposable
             {
                 var lines = new List<string>();
                 Bring(view, lines, retrying: false, cancel);
+                TellBlocked(view, lines);
                 lines.ForEach(_loop.Log);
+            }
+        }
+    }
+
+    /// <summary>A new process that maps an object whose patch is blocked here runs the old code: said once, when it starts.</summary>
+    private void TellBlocked(ProcessView view, List<string> lines)
+    {
+        foreach (MappedObject mapped in view.Objects)
+        {
+            if (_targets.ContainsKey(mapped.BuildId))
+            {
+                continue;
+            }
+
+            foreach (BlockedPatch blocked in _loop.Blocks.Entries.Where(b => b.BuildId == mapped.BuildId).GroupBy(b => b.PatchId).Select(g => g.First()))
+            {
+                lines.Add($"process {view.Pid} ({view.Command}) maps {mapped.Path} ({mapped.BuildId}), whose patch {blocked.PatchId} is blocked on this host; left unpatched until 'suture agent unblock {blocked.PatchId}'");
             }
         }
     }
@@ -586,13 +634,15 @@ internal sealed class AgentEngine : IDisposable
                 _retries.Remove(key);
             }
 
-            if (!FaultSignals.Contains(exit.Signal) || exit.At - watch.At > TimeSpan.FromSeconds(_config.WatchWindowSeconds))
+            if (!AgentLoop.IsFaultSignal(exit.Signal) || exit.At - watch.At > TimeSpan.FromSeconds(_config.WatchWindowSeconds))
             {
                 continue;
             }
 
             VerifiedPatch patch = watch.Patch;
-            string reason = $"process {exit.Pid} died by signal {exit.Signal}{(exit.CoreDumped ? " (core dumped)" : "")} {(exit.At - watch.At).TotalSeconds:0.#} s after {patch.Id} level {patch.Level} was applied";
+            // The exit can be noticed before the apply that patched the process had returned.
+            double after = Math.Max(0, (exit.At - watch.At).TotalSeconds);
+            string reason = $"process {exit.Pid} died by signal {exit.Signal}{(exit.CoreDumped ? " (core dumped)" : "")} {after:0.#} s after {patch.Id} level {patch.Level} was applied";
             if (_loop.Blocks.Block(new BlockedPatch(patch.FileSha256, patch.Id, patch.BuildId, exit.Pid, exit.Signal, exit.CoreDumped, exit.At, reason)))
             {
                 _loop.Log($"blocked {patch.Id} ({patch.FileSha256}): {reason}; it is not applied on this host again until 'suture agent unblock {patch.Id}'");
@@ -604,6 +654,7 @@ internal sealed class AgentEngine : IDisposable
             }
 
             _results.Add(new ProcessResult(Guid.NewGuid(), patch.FileSha256, patch.BuildId, exit.Pid, ResultAction.Apply, ResultOutcome.Crashed, reason, exit.At));
+            _metrics.Result(ResultAction.Apply, ResultOutcome.Crashed);
         }
 
         lock (_watchLock)

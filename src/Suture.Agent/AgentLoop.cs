@@ -20,6 +20,7 @@ internal sealed class AgentLoop : IDisposable
     private readonly ConcurrentQueue<int> _newProcesses = new();
     private readonly ConcurrentQueue<(int Pid, int Signal, bool CoreDumped, DateTimeOffset At)> _exits = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private int _checkInRequested;
 
     public AgentLoop(AgentConfig config, Action<string> log, TimeProvider? time = null)
     {
@@ -65,6 +66,19 @@ internal sealed class AgentLoop : IDisposable
         _wake.Release();
     }
 
+    /// <summary>
+    /// Check in (or read the store) now rather than at the interval: SIGHUP to <c>agent run</c>
+    /// (<c>systemctl reload suture-agent</c>). Callable from any thread, never blocking.
+    /// </summary>
+    public void RequestCheckIn()
+    {
+        Volatile.Write(ref _checkInRequested, 1);
+        _wake.Release();
+    }
+
+    /// <summary>SIGILL, SIGABRT, SIGBUS, SIGSEGV: the deaths that block a patch applied within the watch window.</summary>
+    public static bool IsFaultSignal(int signal) => signal is 4 or 6 or 7 or 11;
+
     /// <summary>Whether the agent patched <paramref name="pid"/> and still watches it (the watch window has not passed).</summary>
     public bool IsWatched(int pid) => Engine.IsWatched(pid);
 
@@ -100,6 +114,9 @@ internal sealed class AgentLoop : IDisposable
         Engine.Dispose();
         _wake.Dispose();
     }
+
+    /// <summary>True once after each <see cref="RequestCheckIn"/>.</summary>
+    internal bool TakeCheckInRequest() => Interlocked.Exchange(ref _checkInRequested, 0) != 0;
 
     internal bool TryTakeNewProcess(out int pid) => _newProcesses.TryDequeue(out pid);
 

@@ -18,6 +18,8 @@ internal sealed class AgentProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get
@@ -57,6 +59,9 @@ internal sealed class AgentProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGHUP: the agent checks in (or reads its store) now.</summary>
+    public void CheckInNow() => Assert.Equal(0, Native.Kill(_process.Id, Native.SIGHUP));
+
     public void KillHard()
     {
         Assert.Equal(0, Native.Kill(_process.Id, Native.SIGKILL));
@@ -94,6 +99,7 @@ internal sealed class AgentProcess : IDisposable
 
 internal static partial class Native
 {
+    public const int SIGHUP = 1;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 

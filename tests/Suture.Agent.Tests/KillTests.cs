@@ -7,10 +7,10 @@ namespace Suture.Agent.Tests;
 public sealed class KillTests
 {
     [Fact]
-    public void An_agent_SIGKILLed_while_it_holds_a_busy_process_leaves_the_process_running_and_untraced()
+    public void An_agent_SIGKILLed_in_the_middle_of_an_apply_leaves_the_process_running_and_untraced()
     {
-        // One thread never leaves the function the patch replaces: the agent keeps trying (busy)
-        // for the whole apply timeout, stopping and walking the process again and again.
+        // One thread never leaves the function the patch replaces: the agent's apply stays busy
+        // for its whole timeout (it watches for the thread's return, which never comes).
         using var project = new LooperProject("spinner.c");
         using var agent = new AgentHost("offline", new Dictionary<string, object> { ["applyTimeoutSeconds"] = 120 });
         File.Copy(project.PatchPath, Path.Combine(agent.Store, "foo.patch"));
@@ -18,8 +18,12 @@ public sealed class KillTests
         program.WaitForLine(l => l == "alive");
 
         using AgentProcess run = AgentProcess.Start(agent);
-        // TracerPid names the tracing thread: one of the agent's.
-        Wait.Until(() => TracerOf(program.Pid) is int tracer and > 0 && Directory.Exists($"/proc/{run.Pid}/task/{tracer}"), TimeSpan.FromSeconds(90), $"the agent ({run.Pid}) tracing process {program.Pid}");
+        // The apply has loaded the new code into the process (it stays mapped, unused, until the
+        // switch) and now waits for the spinning thread to leave the function: the agent is in the
+        // middle of the apply for the next two minutes. (TracerPid is no sign to wait for: the
+        // stops last milliseconds, and while it waits for the thread the agent traces nothing.)
+        Wait.Until(() => File.ReadAllText($"/proc/{program.Pid}/maps").Contains("/memfd:suture", StringComparison.Ordinal), TimeSpan.FromSeconds(90), $"the agent ({run.Pid}) loading the patch into process {program.Pid}: {run.Output}");
+        Assert.False(run.HasExited, run.Output);
         run.KillHard();
 
         Wait.Until(() => TracerOf(program.Pid) == 0, TimeSpan.FromSeconds(30), $"process {program.Pid} no longer traced");

@@ -58,10 +58,12 @@ public sealed class OfflineTests
     }
 
     [Fact]
-    public void Agent_run_patches_running_processes_and_ends_cleanly_on_SIGTERM()
+    public void Agent_run_patches_running_processes_writes_its_metrics_and_ends_cleanly_on_SIGTERM()
     {
         using var project = new LooperProject();
-        using var agent = new AgentHost("offline");
+        using var metrics = new TempDirectory("suture-agent-metrics");
+        string prom = metrics.File("suture-agent.prom");
+        using var agent = new AgentHost("offline", new Dictionary<string, object> { ["metricsFile"] = prom });
         File.Copy(project.PatchPath, Path.Combine(agent.Store, "foo.patch"));
         using RunningProgram program = project.Start();
         program.WaitForLine(l => l == LooperProject.OldLine);
@@ -69,13 +71,23 @@ public sealed class OfflineTests
         using AgentProcess run = AgentProcess.Start(agent);
         program.WaitForLine(l => l == LooperProject.NewLine, program.LineCount, Deadline);
 
-        // A process started after the agent is patched by its next store read (the /proc fallback without watchers).
+        // A process started after the agent is patched (by the watcher, or by the next store read).
         using RunningProgram later = project.Start();
         later.WaitForLine(l => l == LooperProject.NewLine, 0, Deadline);
 
         run.Terminate();
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("stopped by SIGTERM", run.Output);
+
+        // Prometheus text for node_exporter's textfile collector, written last as the agent stopped.
+        string[] written = File.ReadAllLines(prom);
+        Assert.Contains("# TYPE suture_agent_results_total counter", written);
+        Assert.Contains("suture_agent_results_total{action=\"apply\",outcome=\"succeeded\"} 2", written);
+        Assert.Contains("suture_agent_results_total{action=\"revert\",outcome=\"failed\"} 0", written);
+        Assert.Contains("suture_agent_approved_patches 1", written);
+        Assert.Contains("suture_agent_blocked_patches 0", written);
+        Assert.Contains(written, l => l.StartsWith("suture_agent_check_ins_total ", StringComparison.Ordinal) && int.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Contains(written, l => l.StartsWith("suture_agent_last_successful_check_in_timestamp_seconds ", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal));
         int lines = program.LineCount;
         program.WaitForLine(l => l == LooperProject.NewLine, lines, Deadline);
     }

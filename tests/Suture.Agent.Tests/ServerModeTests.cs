@@ -70,6 +70,66 @@ public sealed class ServerModeTests
     }
 
     [Fact]
+    public async Task Agent_run_applies_an_approved_patch_at_its_next_check_in_patches_a_process_started_later_and_an_undeploy_reverts_them_all()
+    {
+        await using ServerUnderTest server = await StartServerAsync();
+        await server.FeedAsync("production", ApprovalMode.Manual);
+        KeyCreated key = await server.KeyAsync("production");
+        using var project = new LooperProject();
+        using var agent = new AgentHost("auto");
+        Register(agent, server, key.Key);
+        using RunningProgram first = project.Start();
+        first.WaitForLine(l => l == LooperProject.OldLine);
+
+        using AgentProcess run = AgentProcess.Start(agent);
+        Wait.Until(() => run.Output.Contains("0 directive(s); ", StringComparison.Ordinal), Deadline, "the agent's first check-in: " + run.Output);
+        Assert.Contains("watching new processes", run.Output);
+
+        // Approved on the server: the running agent's next check-in (asked for now with SIGHUP,
+        // instead of an interval later) downloads, verifies and applies it.
+        PatchInfo uploaded = await server.UploadAsync(File.ReadAllBytes(project.PatchPath));
+        await server.DeployAsync("production", uploaded.Sha256, "enable");
+        run.CheckInNow();
+        first.WaitForLine(l => l == LooperProject.NewLine, first.LineCount, Deadline);
+        Wait.Until(() => run.Output.Contains($"apply succeeded: process {first.Pid}", StringComparison.Ordinal), Deadline, "the apply in the agent's log: " + run.Output);
+
+        // A process of the same binary started now is patched by the watcher, between check-ins.
+        using RunningProgram later = project.Start();
+        later.WaitForLine(l => l == LooperProject.NewLine, 0, Deadline);
+
+        // Undeployed on the server: the next check-in reverts every process, the later one too,
+        // and reports each result (the later process's apply goes with it).
+        using HttpResponseMessage undeployed = await server.Admin.PostAsync($"/api/v1/feeds/production/objects/{uploaded.BuildId}/undeploy", null);
+        Assert.True(undeployed.IsSuccessStatusCode, await undeployed.Content.ReadAsStringAsync());
+        run.CheckInNow();
+        first.WaitForLine(l => l == LooperProject.OldLine, first.LineCount, Deadline);
+        later.WaitForLine(l => l == LooperProject.OldLine, later.LineCount, Deadline);
+        await UntilAsync(async () => (await server.AuditAsync()).Count(e => e.Action == "host.revert.succeeded") == 2, "two reverts reported to the server");
+        IReadOnlyList<AuditEntryInfo> audit = await server.AuditAsync();
+        Assert.Equal(2, audit.Count(e => e.Action == "host.apply.succeeded" && e.Subject == $"patch:{uploaded.Sha256}"));
+        Assert.DoesNotContain("/memfd:suture", File.ReadAllText($"/proc/{later.Pid}/maps"));
+
+        run.Terminate();
+        Assert.True(run.ExitCode == 0, run.Output);
+    }
+
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > Deadline)
+            {
+                throw new TimeoutException($"{what} did not happen within {Deadline.TotalSeconds} s");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task In_manual_mode_the_agent_downloads_and_verifies_but_applies_only_after_agent_approve()
     {
         await using ServerUnderTest server = await StartServerAsync();

@@ -50,6 +50,9 @@ internal sealed record AgentConfig
     /// <summary>Offline mode: how often the store directory is read again.</summary>
     public int StoreRescanSeconds { get; set; } = 60;
 
+    /// <summary>Where <c>agent run</c> writes its Prometheus metrics (text format, for node_exporter's textfile collector); null: none.</summary>
+    public string? MetricsFile { get; set; }
+
     /// <summary>Tags sent at registration (<c>role=web</c>).</summary>
     public IReadOnlyList<string> Tags { get; set; } = [];
 
@@ -66,6 +69,7 @@ internal sealed record AgentConfig
         Check(StoreRescanSeconds is >= 1 and <= 86400, $"storeRescanSeconds {StoreRescanSeconds} is not 1 to 86400");
         Check(!string.IsNullOrWhiteSpace(CacheDirectory), "cacheDirectory is empty");
         Check(!string.IsNullOrWhiteSpace(StateDirectory), "stateDirectory is empty");
+        Check(MetricsFile is null || (MetricsFile.EndsWith(".prom", StringComparison.Ordinal) && Path.IsPathFullyQualified(MetricsFile)), $"metricsFile {MetricsFile} is not an absolute path ending in .prom (the textfile collector reads only those)");
         return problems;
 
         void Check(bool ok, string problem)

@@ -18,9 +18,9 @@ internal static class MappedObjects
         {
             mappings = MemoryMapReader.Read(pid);
         }
-        catch (SutureException)
+        catch (Exception e) when (e is SutureException or IOException or UnauthorizedAccessException)
         {
-            return null;
+            return null; // gone between the listing and the read (ESRCH comes as an IOException), or not readable
         }
 
         var keys = new HashSet<(string, ulong)>();

@@ -17,8 +17,9 @@ namespace Suture.Agent.Watching;
 /// <item>every <see cref="WatcherOptions.MapsInterval"/> each process's mapped files are
 /// compared with the last look, and a process that mapped a new one (dlopen) is handed over;
 /// after lost events every process is looked at this way at once;</item>
-/// <item>the exit of a process the loop watches (<see cref="AgentLoop.IsWatched"/>) is passed on
-/// with its signal (<see cref="AgentLoop.OnProcessExit"/>), for the safety loop.</item>
+/// <item>the exit of a process the loop watches (<see cref="AgentLoop.IsWatched"/>), and every
+/// death by a fault signal, is passed on with its signal (<see cref="AgentLoop.OnProcessExit"/>),
+/// for the safety loop.</item>
 /// </list>
 /// It never stops or traces a process: all it does is read /proc.
 /// </summary>
@@ -221,7 +222,10 @@ internal sealed class ProcessWatcher : IProcessWatcher
                     _source!.UnwatchExit(item.Pid);
                 }
 
-                if (_loop!.IsWatched(item.Pid))
+                // A fault-signal death goes on even when the loop does not watch the pid (yet): a
+                // process can crash in the new code before the apply that patched it has returned
+                // and the loop has started watching it; the loop drops exits it has no watch for.
+                if (_loop!.IsWatched(item.Pid) || AgentLoop.IsFaultSignal(item.Signal))
                 {
                     _loop.OnProcessExit(item.Pid, item.Signal, item.CoreDumped);
                 }
@@ -238,7 +242,7 @@ internal sealed class ProcessWatcher : IProcessWatcher
     {
         foreach ((int pid, long since) in _starting.ToList())
         {
-            StartupState state = LoaderProgress.Probe(pid);
+            StartupState state = Probe(pid);
             bool late = Stopwatch.GetTimestamp() - since > Ticks(_options.StartupTimeout);
             if (state == StartupState.Gone)
             {
@@ -250,6 +254,19 @@ internal sealed class ProcessWatcher : IProcessWatcher
                 Remember(pid);
                 HandOver(pid);
             }
+        }
+    }
+
+    /// <summary>A process that ends while it is looked at is gone, whatever the read threw.</summary>
+    private static StartupState Probe(int pid)
+    {
+        try
+        {
+            return LoaderProgress.Probe(pid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return StartupState.Gone;
         }
     }
 

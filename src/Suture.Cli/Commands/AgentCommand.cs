@@ -71,7 +71,7 @@ internal static class AgentCommand
 
     private static Command Run(IConsole console)
     {
-        var command = new Command("run", "Run the agent in the foreground (the service): check in on the interval and keep every process patched; SIGTERM ends it with every process resumed");
+        var command = new Command("run", "Run the agent in the foreground (the service): check in on the interval and keep every process patched; SIGHUP checks in now; SIGTERM ends it with every process resumed");
         command.SetAction(result => CommandRunner.Run(console, result, cancel =>
         {
             (string path, AgentConfig config) = Load(result);
@@ -79,6 +79,12 @@ internal static class AgentCommand
             console.Error.WriteLine($"suture agent: started ({config.Mode.ToString().ToLowerInvariant()} mode, configuration {Printable.Text(path)}, pid {Environment.ProcessId})");
             // The process watcher (src/Suture.Agent/Watching): new processes, dlopen, exits for the safety watch.
             using var watcher = Suture.Agent.Watching.ProcessWatcher.Create(loop.Log);
+            // SIGHUP (systemctl reload): check in now.
+            using var reload = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, signal =>
+            {
+                signal.Cancel = true;
+                loop.RequestCheckIn();
+            });
             console.Interruption.Guard(() =>
             {
                 loop.Run([watcher], cancel);

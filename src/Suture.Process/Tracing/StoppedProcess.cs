@@ -133,6 +133,7 @@ public sealed class StoppedProcess : IDisposable
         }
 
         List<(TracedThread Thread, Exception Failure)> failed = [];
+        List<int> killed = [];
         for (int pass = 0; pass < 2; pass++)
         {
             failed.Clear();
@@ -141,6 +142,10 @@ public sealed class StoppedProcess : IDisposable
                 try
                 {
                     ThreadRelease.Release(Pid, thread);
+                    if (thread.Hold == ThreadHold.Gone)
+                    {
+                        killed.Add(thread.Tid);
+                    }
                 }
 #pragma warning disable CA1031 // every thread must be tried; failures are collected and reported below
                 catch (Exception e)
@@ -156,6 +161,7 @@ public sealed class StoppedProcess : IDisposable
             }
         }
 
+        ThreadRelease.Reap(killed);
         Stragglers.ReleaseStopped();
         if (failed.Count > 0)
         {

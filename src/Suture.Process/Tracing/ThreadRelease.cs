@@ -9,6 +9,9 @@ internal static class ThreadRelease
     /// <summary>How long a signal that finds the target's real-time queue full is retried once the thread runs and can drain it.</summary>
     private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long the end of a thread killed while held is waited for.</summary>
+    private static readonly TimeSpan ReapWait = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Detaches <paramref name="thread"/>, delivering the first kept signal with the detach itself
     /// and the others again with tgkill (queued while it is still stopped; retried after the
@@ -39,6 +42,41 @@ internal static class ThreadRelease
         foreach (int signal in refused)
         {
             Resend(pid, thread.Tid, signal);
+        }
+    }
+
+    /// <summary>
+    /// Threads killed while held (SIGKILL from someone else; <see cref="ThreadHold.Gone"/> after
+    /// <see cref="Release"/>) are still traced: until their tracer waits for them, the kernel keeps
+    /// them zombies and the parent's wait does not return (a supervisor would never see the
+    /// death). Waits for their ends together, for at most a second (a process's main thread is
+    /// reported only after its other threads); ECHILD: not traced by this thread any more.
+    /// </summary>
+    public static void Reap(IEnumerable<int> tids)
+    {
+        var left = new HashSet<int>(tids);
+        long started = Stopwatch.GetTimestamp();
+        while (left.Count > 0 && Stopwatch.GetElapsedTime(started) < ReapWait)
+        {
+            foreach (int tid in left.ToList())
+            {
+                try
+                {
+                    if (Ptrace.Wait(tid, noHang: true) is { IsGone: true })
+                    {
+                        left.Remove(tid);
+                    }
+                }
+                catch (NativeCallException)
+                {
+                    left.Remove(tid);
+                }
+            }
+
+            if (left.Count > 0)
+            {
+                Backoff.Pause(started);
+            }
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class WatchingTests
     // The store is read at start only: whatever patches a later process is the watcher.
     private static readonly Dictionary<string, object> ReadStoreOnce = new() { ["storeRescanSeconds"] = 86400, ["watchWindowSeconds"] = 600 };
 
-    [Fact(Skip = "written against the merged agent, not yet run green here: the shared machine did not finish the build before the deadline (h2 report)")]
+    [Fact]
     public void A_process_started_after_the_agent_is_patched_soon_after_its_exec()
     {
         using var project = new LooperProject();
@@ -24,16 +24,17 @@ public sealed class WatchingTests
         File.Copy(project.PatchPath, Path.Combine(agent.Store, "foo.patch"));
         using AgentProcess run = AgentProcess.Start(agent);
         Wait.Until(() => run.Output.Contains("watching new processes through the netlink process connector", StringComparison.Ordinal), Deadline, "the watcher's start: " + run.Output);
+        WaitForFirstRead(run);
 
         using RunningProgram later = project.Start();
-        later.WaitForLine(l => l == LooperProject.NewLine, 0, Deadline);
+        Patched(later, 0, run);
         Assert.Contains("/memfd:suture:looper-fix", File.ReadAllText($"/proc/{later.Pid}/maps"));
 
         run.Terminate();
         Assert.True(run.ExitCode == 0, run.Output);
     }
 
-    [Fact(Skip = "written against the merged agent, not yet run green here: the shared machine did not finish the build before the deadline (h2 report)")]
+    [Fact]
     public void A_library_loaded_later_with_dlopen_is_patched()
     {
         const string build = "gcc -shared -fPIC -o libvuln.so vuln.c && gcc -o main main.c -ldl";
@@ -73,16 +74,17 @@ public sealed class WatchingTests
         program.WaitForLine(l => l == "waiting");
         using AgentProcess run = AgentProcess.Start(agent);
         Wait.Until(() => run.Output.Contains("watching new processes", StringComparison.Ordinal), Deadline, "the watcher's start: " + run.Output);
+        WaitForFirstRead(run);
 
         Assert.Equal(0, Native.Kill(program.Pid, 10)); // SIGUSR1: dlopen now
         int loaded = program.WaitForLine(l => l == LooperProject.OldLine, 0, Deadline);
-        program.WaitForLine(l => l == LooperProject.NewLine, loaded, Deadline);
+        Patched(program, loaded, run);
 
         run.Terminate();
         Assert.True(run.ExitCode == 0, run.Output);
     }
 
-    [Fact(Skip = "written against the merged agent, not yet run green here: the shared machine did not finish the build before the deadline (h2 report)")]
+    [Fact]
     public void A_patch_that_crashes_its_process_is_blocked_after_the_first_crash_until_unblocked()
     {
         const string build = "gcc -pthread -o foo foo.c";
@@ -96,6 +98,7 @@ public sealed class WatchingTests
         File.Copy(patch, Path.Combine(agent.Store, "crash.patch"));
         using AgentProcess run = AgentProcess.Start(agent);
         Wait.Until(() => run.Output.Contains("watching new processes", StringComparison.Ordinal), Deadline, "the watcher's start: " + run.Output);
+        WaitForFirstRead(run);
 
         // The first process is patched after its exec, runs the new code and dies by SIGSEGV.
         using RunningProgram first = RunningProgram.Start(project.Deployed("foo"));
@@ -109,20 +112,43 @@ public sealed class WatchingTests
         // The next process of the same binary is left alone: it keeps running the old code.
         using RunningProgram second = RunningProgram.Start(project.Deployed("foo"));
         second.WaitForLine(l => l == LooperProject.OldLine, 0, Deadline);
-        Wait.Until(() => run.Output.Contains($"{second.Pid}", StringComparison.Ordinal) || second.LineCount > 100, Deadline, "the agent to look at the second process");
+        Wait.Until(() => run.Output.Contains($"process {second.Pid} (", StringComparison.Ordinal), Deadline, "the agent to look at the second process: " + run.Output);
+        Assert.Contains($"process {second.Pid} (foo) maps ", run.Output);
         Assert.DoesNotContain("/memfd:suture", File.ReadAllText($"/proc/{second.Pid}/maps"));
+        Assert.False(second.HasExited);
         run.Terminate();
 
         // The block survives the agent's restart; the operator clears it.
         using AgentProcess again = AgentProcess.Start(agent);
         Wait.Until(() => again.Output.Contains("watching new processes", StringComparison.Ordinal), Deadline, "the watcher's start: " + again.Output);
+        WaitForFirstRead(again);
+        Assert.Contains("is blocked on this host (it crashed a process)", again.Output);
         using RunningProgram third = RunningProgram.Start(project.Deployed("foo"));
         third.WaitForLine(l => l == LooperProject.OldLine, 0, Deadline);
-        Wait.Until(() => third.LineCount > 100, Deadline, $"process {third.Pid} to run on");
+        Wait.Until(() => again.Output.Contains($"process {third.Pid} (", StringComparison.Ordinal), Deadline, "the restarted agent to look at the third process: " + again.Output);
+        Assert.Contains("is blocked on this host; left unpatched", again.Output);
         Assert.DoesNotContain("/memfd:suture", File.ReadAllText($"/proc/{third.Pid}/maps"));
+        Assert.False(third.HasExited);
         again.Terminate();
         ToolResult cleared = agent.Succeed("unblock", "looper-crash");
         Assert.Contains("unblocked looper-crash", cleared.Stdout);
         Assert.Empty(JsonDocument.Parse(File.ReadAllText(Path.Combine(agent.State, "blocked.json"))).RootElement.EnumerateArray());
     }
+
+    /// <summary>Waits for the new line from <paramref name="program"/>; a timeout says what the agent logged.</summary>
+    private static void Patched(RunningProgram program, int from, AgentProcess run)
+    {
+        try
+        {
+            program.WaitForLine(l => l == LooperProject.NewLine, from, Deadline);
+        }
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new TimeoutException($"process {program.Pid} not patched: {e.Message}; the agent's log:\n{run.Output}", e);
+        }
+    }
+
+    /// <summary>The first store read and the reconcile after it are done: from now on only the watcher patches.</summary>
+    private static void WaitForFirstRead(AgentProcess run) =>
+        Wait.Until(() => run.Output.Contains(" directive(s); ", StringComparison.Ordinal), Deadline, "the agent's first store read: " + run.Output);
 }
