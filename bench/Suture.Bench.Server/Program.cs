@@ -57,7 +57,7 @@ try
     string line = string.Create(CultureInfo.InvariantCulture,
         $"{options.Database,-10} hosts={options.Hosts,-7} concurrency={options.Concurrency,-3} check-ins={m.Count,-7} seconds={m.Seconds:F1} rate={m.Count / m.Seconds:F0}/s " +
         $"p50={m.Percentile(50):F2}ms p90={m.Percentile(90):F2}ms p99={m.Percentile(99):F2}ms max={m.Percentile(100):F1}ms errors={m.Errors} " +
-        $"server-cpu={serverCpu / m.Seconds:F2}cores loadavg-before=\"{load0}\" loadavg-after=\"{load1}\" server-counted={Counted(metrics)}");
+        $"server-cpu={serverCpu / m.Seconds:F2}cores server-cpu-per-checkin={1000 * serverCpu / Math.Max(1, m.Count):F2}ms loadavg-before=\"{load0}\" loadavg-after=\"{load1}\" server-counted={Counted(metrics)}");
     Console.WriteLine(line);
     if (options.Results is { } file)
     {
