@@ -23,14 +23,6 @@ internal sealed class BearerAuthentication(
 {
     public const string SchemeName = "Bearer";
 
-    /// <summary>
-    /// The host with its feed, in the one read a host's request starts with: an unchanged
-    /// check-in needs nothing else of its row (compiled: no expression tree walk per request).
-    /// </summary>
-    private static readonly Func<ServerDb, string, CancellationToken, Task<HostAtCheckIn?>> HostByToken = EF.CompileAsyncQuery(
-        (ServerDb db, string hash, CancellationToken ct) => db.Hosts.AsNoTracking().Where(h => h.TokenHash == hash)
-            .Select(h => new HostAtCheckIn(h.Id, h.InventoryDigest, h.Feed))
-            .FirstOrDefault());
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -49,7 +41,7 @@ internal sealed class BearerAuthentication(
         string hash = Secrets.Hash(token);
         if (token.StartsWith(Secrets.HostPrefix, StringComparison.Ordinal))
         {
-            HostAtCheckIn? host = await HostByToken(db, hash, Context.RequestAborted);
+            HostAtCheckIn? host = await CheckIn.CheckInQueries.For(db).HostByToken(db, hash, Context.RequestAborted);
             if (host is null)
             {
                 return AuthenticateResult.Fail("unknown host token");

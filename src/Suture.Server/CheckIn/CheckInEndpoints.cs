@@ -112,7 +112,7 @@ internal static class CheckInEndpoints
         CheckInRequest request, ServerDb db, ServerSettings settings, ServerMetrics metrics, CheckInTimes times, HostAtCheckIn? read, string hostId, DateTimeOffset now, CancellationToken ct)
     {
         Task written = times.RecordAsync(hostId, now, request.AgentVersion);
-        read ??= await HostWithFeed(db, hostId).Select(h => new HostAtCheckIn(h.Id, h.InventoryDigest, h.Feed)).SingleAsync(ct);
+        read ??= await db.Hosts.AsNoTracking().Where(h => h.Id == hostId).Select(h => new HostAtCheckIn(h.Id, h.InventoryDigest, h.Feed)).SingleAsync(ct);
         bool inventoryRequired = request.InventoryDigest != read.InventoryDigest;
         if (inventoryRequired)
         {
@@ -135,9 +135,6 @@ internal static class CheckInEndpoints
         List<ObjectDirective> directives = inventoryRequired ? [] : await PlanAsync(db, host.Id, host.Feed, now, ct);
         return TypedResults.Ok(new CheckInResponse(inventoryRequired, directives, settings.CheckInIntervalSeconds, now, host.Feed.Name, accepted));
     }
-
-    private static IQueryable<ManagedHost> HostWithFeed(ServerDb db, string hostId) =>
-        db.Hosts.AsNoTracking().Include(h => h.Feed).Where(h => h.Id == hostId);
 
     private static Task<int> TouchAsync(ServerDb db, string hostId, DateTimeOffset now, string? agentVersion, CancellationToken ct) =>
         db.Hosts.Where(h => h.Id == hostId).ExecuteUpdateAsync(
@@ -183,34 +180,19 @@ internal static class CheckInEndpoints
         return results.DistinctBy(r => r.Id).Count();
     }
 
-    /// <summary>The feed's patches for the objects the host maps, with their CVEs (compiled: run per check-in).</summary>
-    private static readonly Func<ServerDb, long, string, IAsyncEnumerable<FeedPatch>> FeedPatchesFor = EF.CompileAsyncQuery(
-        (ServerDb db, long feedId, string hostId) => db.FeedPatches.AsNoTracking()
-            .Include(fp => fp.Patch).ThenInclude(p => p.Cves)
-            .Where(fp => fp.FeedId == feedId && db.HostObjects.Any(o => o.HostId == hostId && o.BuildId == fp.Patch.BuildId)));
-
-    /// <summary>The levels the host's processes run, of the objects its feed has patches for.</summary>
-    private static readonly Func<ServerDb, long, string, IAsyncEnumerable<ProcessLevel>> ProcessesFor = EF.CompileAsyncQuery(
-        (ServerDb db, long feedId, string hostId) =>
-            from o in db.HostObjects
-            join p in db.HostProcesses on o.Id equals p.HostObjectId
-            where o.HostId == hostId && db.FeedPatches.Any(fp => fp.FeedId == feedId && fp.Patch.BuildId == o.BuildId)
-            select new ProcessLevel(o.BuildId, p.Pid, p.Level));
-
     private static async Task<List<ObjectDirective>> PlanAsync(ServerDb db, string hostId, Feed feed, DateTimeOffset now, CancellationToken ct)
     {
-        List<FeedPatch> rows = await FeedPatchesFor(db, feed.Id, hostId).ToListAsync(ct);
+        CheckInQueries queries = CheckInQueries.For(db);
+        List<FeedPatch> rows = await queries.FeedPatchesFor(db, feed.Id, hostId).ToListAsync(ct);
         if (rows.Count == 0)
         {
             return [];
         }
 
-        List<ProcessLevel> processes = await ProcessesFor(db, feed.Id, hostId).ToListAsync(ct);
+        List<ProcessLevel> processes = await queries.ProcessesFor(db, feed.Id, hostId).ToListAsync(ct);
         var objects = processes.GroupBy(p => p.BuildId).Select(g => (g.Key, g.Select(p => (p.Pid, p.Level))));
         return DirectivePlanner.Plan(feed, now, objects, rows);
     }
-
-    private sealed record ProcessLevel(string BuildId, int Pid, int Level);
 
     private static string? Check(CheckInRequest r)
     {
