@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fleet server's check-in benchmark, one command (docs/performance-server.md):
-#   bench/server.sh [--seconds S] [--concurrency C] [--hosts "10000 100000"] [--databases "sqlite postgresql"]
+#   bench/server.sh [--seconds S] [--warmup S] [--concurrency C] [--hosts "10000 100000"] [--databases "sqlite postgresql"]
 #
 # Builds the load generator (Release; it references suture-server and runs the real program as
 # its own process), starts a private PostgreSQL cluster (Debian's postgresql package; initdb into a
@@ -12,16 +12,18 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=20
+warmup=15
 concurrency=32
 sizes="10000 100000"
 databases="sqlite postgresql"
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
         --concurrency) concurrency=$2; shift 2 ;;
         --hosts) sizes=$2; shift 2 ;;
         --databases) databases=$2; shift 2 ;;
-        *) echo "bench/server.sh: unknown option $1 (--seconds, --concurrency, --hosts, --databases)" >&2; exit 2 ;;
+        *) echo "bench/server.sh: unknown option $1 (--seconds, --warmup, --concurrency, --hosts, --databases)" >&2; exit 2 ;;
     esac
 done
 
@@ -36,9 +38,12 @@ cleanup() {
     if [ -n "$cluster" ]; then
         runuser -u postgres -- "$pgbin/pg_ctl" -D "$cluster/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
         rm -rf "$cluster"
+        cluster=
     fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
 
 if [[ " $databases " == *" postgresql "* ]]; then
     pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -53,11 +58,12 @@ fi
 db=0
 for size in $sizes; do
     for database in $databases; do
-        args=(--database "$database" --hosts "$size" --seconds "$seconds" --concurrency "$concurrency" --results "$results")
+        args=(--database "$database" --hosts "$size" --seconds "$seconds" --warmup "$warmup" --concurrency "$concurrency" --results "$results")
         if [ "$database" = postgresql ]; then
             db=$((db + 1))
             runuser -u postgres -- "$pgbin/psql" -h "$cluster/socket" -p "$port" -U postgres -qc "CREATE DATABASE bench_$db" >/dev/null
-            args+=(--connection "Host=$cluster/socket;Port=$port;Username=postgres;Database=bench_$db;Maximum Pool Size=200")
+            args+=(--connection "Host=$cluster/socket;Port=$port;Username=postgres;Database=bench_$db;Maximum Pool Size=200"
+                --database-pid "$(head -1 "$cluster/data/postmaster.pid")")
         fi
         dotnet "$bench" "${args[@]}"
     done

@@ -3,11 +3,11 @@ using System.Globalization;
 namespace Suture.Bench.Server;
 
 internal sealed record BenchOptions(
-    string Database, string? Connection, int Hosts, double Seconds, double Warmup, int Concurrency, long MaxCheckIns, int Port, string? Results)
+    string Database, string? Connection, int Hosts, double Seconds, double Warmup, long WarmupCheckIns, int Concurrency, long MaxCheckIns, int Port, string? Results, int? DatabasePid)
 {
     public static BenchOptions Parse(string[] args)
     {
-        var o = new BenchOptions("sqlite", null, 10_000, 20, 3, 32, 2_000_000, FreePort(), null);
+        var o = new BenchOptions("sqlite", null, 10_000, 20, 15, 5_000, 32, 2_000_000, FreePort(), null, null);
         for (int i = 0; i < args.Length; i++)
         {
             string value = i + 1 < args.Length ? args[i + 1] : throw new BenchException($"{args[i]}: give a value");
@@ -18,6 +18,8 @@ internal sealed record BenchOptions(
                 "--hosts" => o with { Hosts = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--seconds" => o with { Seconds = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--warmup" => o with { Warmup = double.Parse(value, CultureInfo.InvariantCulture) },
+                "--warmup-checkins" => o with { WarmupCheckIns = long.Parse(value, CultureInfo.InvariantCulture) },
+                "--database-pid" => o with { DatabasePid = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--concurrency" => o with { Concurrency = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--max-checkins" => o with { MaxCheckIns = long.Parse(value, CultureInfo.InvariantCulture) },
                 "--results" => o with { Results = value },

@@ -10,7 +10,8 @@ using Suture.Protocol;
 
 // bench/server.sh runs this; alone:
 //   dotnet Suture.Bench.Server.dll --database sqlite|postgresql [--connection CS] [--hosts N]
-//       [--seconds S] [--warmup S] [--concurrency C] [--max-checkins N] [--results FILE]
+//       [--seconds S] [--warmup S] [--warmup-checkins N] [--concurrency C] [--max-checkins N]
+//       [--results FILE] [--database-pid PID (PostgreSQL's postmaster: its CPU is counted too)]
 // Seeds N registered hosts, starts suture-server, checks in for S seconds (or N check-ins), prints
 // check-ins per second and latency percentiles, stops the server with SIGTERM. Bounded: it stops
 // by itself, and kills the server it started on any failure or signal.
@@ -46,18 +47,27 @@ try
     using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{options.Port}"), Timeout = TimeSpan.FromSeconds(30) };
     client.DefaultRequestHeaders.Add(ProtocolVersion.HeaderName, "1");
 
-    string load0 = File.ReadAllText("/proc/loadavg").Trim();
-    double cpu0 = server.CpuSeconds();
-    Measurement m = await LoadGenerator.RunAsync(client, fleet, options, cancel.Token);
+    string load0 = "";
+    double cpu0 = 0, db0 = 0;
+    // The counters are read after the warm-up (LoadGenerator runs it first): measured span only.
+    Measurement m = await LoadGenerator.RunAsync(client, fleet, options, () =>
+    {
+        cpu0 = server.CpuSeconds();
+        db0 = options.DatabasePid is { } p ? ServerProcess.TreeCpuSeconds(p) : 0;
+        load0 = File.ReadAllText("/proc/loadavg").Trim();
+    }, cancel.Token);
     double serverCpu = server.CpuSeconds() - cpu0;
+    double databaseCpu = options.DatabasePid is { } pid ? ServerProcess.TreeCpuSeconds(pid) - db0 : double.NaN;
     string load1 = File.ReadAllText("/proc/loadavg").Trim();
     string metrics = await client.GetStringAsync("/metrics", cancel.Token);
     await server.StopAsync();
 
+    string databaseFigure = options.DatabasePid is null ? "" : string.Create(CultureInfo.InvariantCulture, $"database-cpu-per-checkin={1000 * databaseCpu / Math.Max(1, m.Count):F2}ms ");
     string line = string.Create(CultureInfo.InvariantCulture,
         $"{options.Database,-10} hosts={options.Hosts,-7} concurrency={options.Concurrency,-3} check-ins={m.Count,-7} seconds={m.Seconds:F1} rate={m.Count / m.Seconds:F0}/s " +
         $"p50={m.Percentile(50):F2}ms p90={m.Percentile(90):F2}ms p99={m.Percentile(99):F2}ms max={m.Percentile(100):F1}ms errors={m.Errors} " +
-        $"server-cpu={serverCpu / m.Seconds:F2}cores loadavg-before=\"{load0}\" loadavg-after=\"{load1}\" server-counted={Counted(metrics)}");
+        $"server-cpu={serverCpu / m.Seconds:F2}cores server-cpu-per-checkin={1000 * serverCpu / Math.Max(1, m.Count):F2}ms " +
+        $"{databaseFigure}loadavg-before=\"{load0}\" loadavg-after=\"{load1}\" server-counted={Counted(metrics)}");
     Console.WriteLine(line);
     if (options.Results is { } file)
     {

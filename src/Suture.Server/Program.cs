@@ -55,8 +55,11 @@ try
     await using WebApplication app = ServerApp.Build(args);
     try
     {
-        await ServerApp.PrepareAsync(app, Console.WriteLine, stopping.Token);
-        await app.StartAsync(stopping.Token);
+        // WaitAsync: Npgsql does not give up a connection that is still authenticating when the
+        // token is cancelled (a database that accepts and never answers holds it until its
+        // Timeout), so the signal ends the wait itself; the abandoned attempt dies with the process.
+        await ServerApp.PrepareAsync(app, Console.WriteLine, stopping.Token).WaitAsync(stopping.Token);
+        await app.StartAsync(stopping.Token).WaitAsync(stopping.Token);
     }
     catch (OperationCanceledException) when (stopping.IsCancellationRequested)
     {

@@ -51,6 +51,7 @@ internal static class ServerApp
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<CheckInTimes>();
         AddDatabase(builder.Services, settings);
 
         X509Certificate2? certificate = listen.Tls && !tool ? ServerCertificate.Load(settings, time, say) : null;
@@ -140,7 +141,7 @@ internal static class ServerApp
         switch (settings.DatabaseProvider)
         {
             case "sqlite":
-                services.AddDbContext<ServerDb, SqliteServerDb>(o => Common(o).UseSqlite(settings.SqliteConnectionString));
+                services.AddDbContextPool<ServerDb, SqliteServerDb>(o => Common(o).UseSqlite(settings.SqliteConnectionString));
                 break;
             case "postgresql" or "postgres" or "npgsql":
                 if (string.IsNullOrEmpty(settings.ConnectionString))
@@ -148,7 +149,7 @@ internal static class ServerApp
                     throw new ServerConfigurationException("Suture:Database:ConnectionString: required with Suture:Database:Provider=postgresql (e.g. Host=db;Database=suture;Username=suture;Password=...)");
                 }
 
-                services.AddDbContext<ServerDb, PostgresServerDb>(o => Common(o).UseNpgsql(settings.ConnectionString));
+                services.AddDbContextPool<ServerDb, PostgresServerDb>(o => Common(o).UseNpgsql(settings.ConnectionString));
                 break;
             default:
                 throw new ServerConfigurationException($"Suture:Database:Provider: '{settings.DatabaseProvider}' is not sqlite or postgresql");

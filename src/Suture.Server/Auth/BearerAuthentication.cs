@@ -23,6 +23,7 @@ internal sealed class BearerAuthentication(
 {
     public const string SchemeName = "Bearer";
 
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
@@ -40,8 +41,14 @@ internal sealed class BearerAuthentication(
         string hash = Secrets.Hash(token);
         if (token.StartsWith(Secrets.HostPrefix, StringComparison.Ordinal))
         {
-            string? hostId = await db.Hosts.AsNoTracking().Where(h => h.TokenHash == hash).Select(h => h.Id).FirstOrDefaultAsync(Context.RequestAborted);
-            return hostId is null ? AuthenticateResult.Fail("unknown host token") : Success(Principals.Host(hostId, SchemeName));
+            HostAtCheckIn? host = await CheckIn.CheckInQueries.For(db).HostByToken(db, hash, Context.RequestAborted);
+            if (host is null)
+            {
+                return AuthenticateResult.Fail("unknown host token");
+            }
+
+            Context.Features.Set(host);
+            return Success(Principals.Host(host.Id, SchemeName));
         }
 
         if (token.StartsWith(Secrets.AdminPrefix, StringComparison.Ordinal))
@@ -62,6 +69,12 @@ internal sealed class BearerAuthentication(
     private static AuthenticateResult Success(ClaimsPrincipal principal) =>
         AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
 }
+
+/// <summary>
+/// What authenticating a host token read of the host (a request feature): its id, the digest of
+/// its stored inventory and its feed, as of the request's start.
+/// </summary>
+internal sealed record HostAtCheckIn(string Id, string? InventoryDigest, Data.Entities.Feed Feed);
 
 /// <summary>The principals the server's schemes make, and what endpoints read from them.</summary>
 internal static class Principals

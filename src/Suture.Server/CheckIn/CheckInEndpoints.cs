@@ -17,8 +17,9 @@ namespace Suture.Server.CheckIn;
 /// <c>POST /api/v1/checkin</c> (host token). Stores new results once each (by host and result id, each
 /// an audit entry), replaces the stored inventory only when its digest changed, and answers the
 /// directives for the inventory. An unchanged host that reports no results (the common check-in)
-/// takes the fast path: no transaction, a token lookup, one update of its last check-in time, a
-/// read of its row and feed and the directive queries (docs/performance-server.md).
+/// takes the fast path: no transaction, the token lookup (which reads the host and its feed), its
+/// last check-in time committed in a group with others' and the directive queries
+/// (docs/performance-server.md).
 /// </summary>
 internal static class CheckInEndpoints
 {
@@ -30,7 +31,7 @@ internal static class CheckInEndpoints
         api.MapPost("/checkin", CheckInAsync).RequireAuthorization(Roles.HostPolicy).WithTags("Check-in");
 
     private static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> CheckInAsync(
-        CheckInRequest request, ServerDb db, AuditLog audit, TimeProvider time, ServerSettings settings, ServerMetrics metrics, HttpContext http, CancellationToken ct)
+        CheckInRequest request, ServerDb db, AuditLog audit, TimeProvider time, ServerSettings settings, ServerMetrics metrics, CheckInTimes times, HttpContext http, CancellationToken ct)
     {
         if (Check(request) is { } invalid)
         {
@@ -47,7 +48,7 @@ internal static class CheckInEndpoints
         DateTimeOffset now = time.GetUtcNow();
         if (request.Objects is null && request.Results.Count == 0)
         {
-            return await UnchangedAsync(request, db, settings, metrics, hostId, now, ct);
+            return await UnchangedAsync(request, db, settings, metrics, times, http.Features.Get<HostAtCheckIn>(), hostId, now, ct);
         }
 
         bool inventoryRequired = false;
@@ -102,15 +103,25 @@ internal static class CheckInEndpoints
     }
 
     /// <summary>
-    /// The digest only and no results: one statement writes (the last check-in time), outside any
-    /// transaction; an inventory the server lacks is asked for.
+    /// The digest only and no results: the host and its feed as authentication read them, one
+    /// write (the last check-in time, committed together with other check-ins' by
+    /// <see cref="CheckInTimes"/>, while the directives are planned) and the directive queries;
+    /// an inventory the server lacks is asked for.
     /// </summary>
     private static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> UnchangedAsync(
-        CheckInRequest request, ServerDb db, ServerSettings settings, ServerMetrics metrics, string hostId, DateTimeOffset now, CancellationToken ct)
+        CheckInRequest request, ServerDb db, ServerSettings settings, ServerMetrics metrics, CheckInTimes times, HostAtCheckIn? read, string hostId, DateTimeOffset now, CancellationToken ct)
     {
-        await WriteTransaction.RunStatementAsync(db, () => TouchAsync(db, hostId, now, request.AgentVersion, ct), ct);
-        ManagedHost host = await HostWithFeed(db, hostId).SingleAsync(ct);
-        return await AnswerAsync(db, settings, metrics, host, request.InventoryDigest != host.InventoryDigest, 0, now, ct);
+        Task written = times.RecordAsync(hostId, now, request.AgentVersion);
+        read ??= await db.Hosts.AsNoTracking().Where(h => h.Id == hostId).Select(h => new HostAtCheckIn(h.Id, h.InventoryDigest, h.Feed)).SingleAsync(ct);
+        bool inventoryRequired = request.InventoryDigest != read.InventoryDigest;
+        if (inventoryRequired)
+        {
+            metrics.InventoriesRequired.Inc();
+        }
+
+        List<ObjectDirective> directives = inventoryRequired ? [] : await PlanAsync(db, read.Id, read.Feed, now, ct);
+        await written.WaitAsync(ct);
+        return TypedResults.Ok(new CheckInResponse(inventoryRequired, directives, settings.CheckInIntervalSeconds, now, read.Feed.Name, 0));
     }
 
     private static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> AnswerAsync(
@@ -121,12 +132,9 @@ internal static class CheckInEndpoints
             metrics.InventoriesRequired.Inc();
         }
 
-        List<ObjectDirective> directives = inventoryRequired ? [] : await PlanAsync(db, host, now, ct);
+        List<ObjectDirective> directives = inventoryRequired ? [] : await PlanAsync(db, host.Id, host.Feed, now, ct);
         return TypedResults.Ok(new CheckInResponse(inventoryRequired, directives, settings.CheckInIntervalSeconds, now, host.Feed.Name, accepted));
     }
-
-    private static IQueryable<ManagedHost> HostWithFeed(ServerDb db, string hostId) =>
-        db.Hosts.AsNoTracking().Include(h => h.Feed).Where(h => h.Id == hostId);
 
     private static Task<int> TouchAsync(ServerDb db, string hostId, DateTimeOffset now, string? agentVersion, CancellationToken ct) =>
         db.Hosts.Where(h => h.Id == hostId).ExecuteUpdateAsync(
@@ -172,25 +180,18 @@ internal static class CheckInEndpoints
         return results.DistinctBy(r => r.Id).Count();
     }
 
-    private static async Task<List<ObjectDirective>> PlanAsync(ServerDb db, ManagedHost host, DateTimeOffset now, CancellationToken ct)
+    private static async Task<List<ObjectDirective>> PlanAsync(ServerDb db, string hostId, Feed feed, DateTimeOffset now, CancellationToken ct)
     {
-        List<FeedPatch> rows = await db.FeedPatches.AsNoTracking()
-            .Include(fp => fp.Patch).ThenInclude(p => p.Cves)
-            .Where(fp => fp.FeedId == host.FeedId && db.HostObjects.Any(o => o.HostId == host.Id && o.BuildId == fp.Patch.BuildId))
-            .ToListAsync(ct);
+        CheckInQueries queries = CheckInQueries.For(db);
+        List<FeedPatch> rows = await queries.FeedPatchesFor(db, feed.Id, hostId).ToListAsync(ct);
         if (rows.Count == 0)
         {
             return [];
         }
 
-        List<string> buildIds = [.. rows.Select(r => r.Patch.BuildId).Distinct()];
-        var processes = await (
-            from o in db.HostObjects
-            join p in db.HostProcesses on o.Id equals p.HostObjectId
-            where o.HostId == host.Id && buildIds.Contains(o.BuildId)
-            select new { o.BuildId, p.Pid, p.Level }).ToListAsync(ct);
+        List<ProcessLevel> processes = await queries.ProcessesFor(db, feed.Id, hostId).ToListAsync(ct);
         var objects = processes.GroupBy(p => p.BuildId).Select(g => (g.Key, g.Select(p => (p.Pid, p.Level))));
-        return DirectivePlanner.Plan(host.Feed, now, objects, rows);
+        return DirectivePlanner.Plan(feed, now, objects, rows);
     }
 
     private static string? Check(CheckInRequest r)
