@@ -115,4 +115,21 @@ public sealed class DebianPackageTests
         SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "length 4", before);
     }
+
+    /// <summary>The build target is the one dpkg-buildpackage runs for the command's build type (the last one given wins).</summary>
+    [Theory]
+    [InlineData("dpkg-buildpackage -b -uc -us", "build")]
+    [InlineData("dpkg-buildpackage -uc -us", "build")]
+    [InlineData("dpkg-buildpackage -B -uc -us", "build-arch")]
+    [InlineData("dpkg-buildpackage --build=any -uc -us", "build-arch")]
+    [InlineData("dpkg-buildpackage -A", "build-indep")]
+    [InlineData("dpkg-buildpackage --build=all", "build-indep")]
+    [InlineData("dpkg-buildpackage --build=any,all", "build")]
+    [InlineData("dpkg-buildpackage -G", "build-arch")]
+    [InlineData("dpkg-buildpackage -B -b", "build")]
+    public void The_rules_target_follows_the_build_type(string command, string target)
+    {
+        Assert.Equal(target, Suture.Build.Workspace.DebianBuild.BuildTarget(command));
+        Assert.EndsWith(" --rules-target=" + target, Suture.Build.Workspace.DebianBuild.Adapt(command).Command);
+    }
 }
