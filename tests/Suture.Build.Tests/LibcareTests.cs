@@ -8,7 +8,9 @@ namespace Suture.Build.Tests;
 /// libcare's test programs and their fixes (tests/NAME/NAME.c and NAME.diff of the peer's source,
 /// /work/shared/peers), built the way libcare builds them (make's default flags, no
 /// optimisation: every literal of a file in one <c>.rodata</c>): each patch replaces exactly the
-/// functions the diff touches, and the fixes libcare expects to fail are refused naming the loop.
+/// functions the diff touches and is applied to the running program, whose output then passes
+/// libcare's own check; the fixes libcare expects to fail fail too (apply gives up unharmed, or
+/// the build is refused naming the loop).
 /// </summary>
 public sealed class LibcareTests
 {
