@@ -58,8 +58,10 @@ public sealed class LibcareTests
             // other (lines printed before the apply may still be on their way), every later one is that.
             static bool Another(string l) => l.Contains("another function", StringComparison.Ordinal);
             int from = before;
+            var waited = System.Diagnostics.Stopwatch.StartNew();
             while (true)
             {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "print_greetings still prints after the apply:\n" + string.Join('\n', program.Lines(before)));
                 int second = program.WaitForLine(Another, from);
                 int next = program.WaitForLine(_ => true, second + 1);
                 if (Another(program.Lines(next)[0]))
