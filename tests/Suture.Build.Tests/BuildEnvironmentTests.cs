@@ -39,6 +39,30 @@ public sealed class BuildEnvironmentTests
         Assert.False(File.Exists(project.File("foo.patch")));
     }
 
+    /// <summary>
+    /// The deployed libt.so is another library: none of the rebuilt functions is in it, so the
+    /// check compares nothing, which is no evidence of a match (it used to pass).
+    /// </summary>
+    [Fact]
+    public void A_check_that_finds_none_of_the_rebuilt_functions_in_the_target_fails_instead_of_passing()
+    {
+        const string build = "gcc -O2 -fPIC -shared -o libt.so t.c";
+        var sources = new Dictionary<string, string>
+        {
+            ["t.c"] = "__attribute__((noinline)) int get(int x) { return x * 3; }\n",
+            ["other.c"] = "__attribute__((noinline)) int other(int x) { return x + 7; }\n",
+        };
+        using var project = new CProject("env-nothing", "gcc -O2 -fPIC -shared -o libt.so other.c", sources);
+        string diff = project.Fix("fix", ("t.c", "x * 3", "x * 4"));
+
+        ToolResult built = project.BuildPatch(diff, build, project.File("t.patch"), ["libt.so"]);
+
+        Assert.True(built.ExitCode == 12, built.ToString());
+        Assert.Contains("the build-environment check found none of the 1 function(s) of the rebuilt", built.Stderr);
+        Assert.Contains("so it compared nothing", built.Stderr);
+        Assert.False(File.Exists(project.File("t.patch")));
+    }
+
     [Fact]
     public void Ignore_build_mismatch_builds_and_records_the_override()
     {

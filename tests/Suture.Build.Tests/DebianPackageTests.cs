@@ -79,4 +79,57 @@ public sealed class DebianPackageTests
         SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
         program.WaitForLine(l => l == "length 4", before);
     }
+
+    /// <summary>
+    /// <c>dpkg-buildpackage -B</c> builds the architecture-dependent packages only: the work trees
+    /// run <c>debian/rules build-arch</c>, as the full build does, not <c>build</c>, which also
+    /// builds the architecture-independent ones (haproxy's haproxy-doc, whose HTML needs a
+    /// Python module the -B build never uses; here a build-indep step that fails).
+    /// </summary>
+    [Fact]
+    public void An_architecture_dependent_build_runs_only_build_arch_in_the_work_trees()
+    {
+        var package = new Dictionary<string, string>(Package)
+        {
+            ["debian/control"] = Package["debian/control"] + """
+
+                Package: suture-test-foo-doc
+                Architecture: all
+                Description: documentation of the test program
+                 Built by the architecture-independent build only.
+
+                """,
+            ["debian/rules"] = Package["debian/rules"] + "\noverride_dh_auto_build-indep:\n\ttest -n \"$(FULL_BUILD)\"\n",
+        };
+        using var project = new CProject("debian-arch", "chmod +x debian/rules && FULL_BUILD=1 dpkg-buildpackage -B -uc -us", package);
+        File.SetUnixFileMode(Path.Combine(project.Source, "debian/rules"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using RunningProgram program = project.Start(Installed);
+        program.WaitForLine(l => l == "length 6");
+        string diff = project.Fix("fix", ("foo.c", "return (int)strlen(text);", "return (int)strnlen(text, 4);"));
+
+        ToolResult built = project.BuildPatch(diff, "dpkg-buildpackage -B -uc -us", project.File("foo.patch"), [Installed]);
+
+        Assert.True(built.ExitCode == 0, built.ToString());
+        Assert.Contains("runs up to debian/rules build-arch", built.Stderr);
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
+        program.WaitForLine(l => l == "length 4", before);
+    }
+
+    /// <summary>The build target is the one dpkg-buildpackage runs for the command's build type (the last one given wins).</summary>
+    [Theory]
+    [InlineData("dpkg-buildpackage -b -uc -us", "build")]
+    [InlineData("dpkg-buildpackage -uc -us", "build")]
+    [InlineData("dpkg-buildpackage -B -uc -us", "build-arch")]
+    [InlineData("dpkg-buildpackage --build=any -uc -us", "build-arch")]
+    [InlineData("dpkg-buildpackage -A", "build-indep")]
+    [InlineData("dpkg-buildpackage --build=all", "build-indep")]
+    [InlineData("dpkg-buildpackage --build=any,all", "build")]
+    [InlineData("dpkg-buildpackage -G", "build-arch")]
+    [InlineData("dpkg-buildpackage -B -b", "build")]
+    public void The_rules_target_follows_the_build_type(string command, string target)
+    {
+        Assert.Equal(target, Suture.Build.Workspace.DebianBuild.BuildTarget(command));
+        Assert.EndsWith(" --rules-target=" + target, Suture.Build.Workspace.DebianBuild.Adapt(command).Command);
+    }
 }

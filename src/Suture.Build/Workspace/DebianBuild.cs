@@ -4,8 +4,11 @@ namespace Suture.Build.Workspace;
 
 /// <summary>
 /// A <c>dpkg-buildpackage</c> build runs in the work trees only as far as suture needs it: up to
-/// <c>debian/rules build</c> (<c>--rules-target=build</c>: configure and compile, with the
-/// build flags dpkg-buildpackage sets up), without the test suite (<c>DEB_BUILD_OPTIONS=nocheck</c>,
+/// the <c>debian/rules</c> build target of the packages it builds (<c>--rules-target=build</c>:
+/// configure and compile, with the build flags dpkg-buildpackage sets up; <c>build-arch</c> for
+/// <c>-B</c>/<c>--build=any</c>, which the full build would run instead of <c>build</c>, so
+/// the architecture-independent part, such as documentation, is not built; <c>build-indep</c> for
+/// <c>-A</c>/<c>--build=all</c>), without the test suite (<c>DEB_BUILD_OPTIONS=nocheck</c>,
 /// which Debian policy says must not change what is built) and without installing, stripping and
 /// compressing the binary packages, which the patch does not use. The compiled objects and
 /// linked outputs are the ones the full build makes.
@@ -22,8 +25,38 @@ internal static partial class DebianBuild
 
         string options = System.Environment.GetEnvironmentVariable("DEB_BUILD_OPTIONS") ?? "";
         string withNocheck = options.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("nocheck") ? options : (options + " nocheck").Trim();
-        return (command.TrimEnd() + " --rules-target=build", new Dictionary<string, string> { ["DEB_BUILD_OPTIONS"] = withNocheck },
-            "dpkg-buildpackage runs up to debian/rules build in the work trees (--rules-target=build, DEB_BUILD_OPTIONS=nocheck): the binary packages and the test suite are not needed for the patch");
+        string target = BuildTarget(command);
+        return (command.TrimEnd() + " --rules-target=" + target, new Dictionary<string, string> { ["DEB_BUILD_OPTIONS"] = withNocheck },
+            $"dpkg-buildpackage runs up to debian/rules {target} in the work trees (--rules-target={target}, DEB_BUILD_OPTIONS=nocheck): the binary packages and the test suite are not needed for the patch");
+    }
+
+    /// <summary>
+    /// The build target dpkg-buildpackage would run for the command's build type: <c>build-arch</c>
+    /// for architecture-dependent packages only (<c>-B</c>, <c>--build=any</c>), <c>build-indep</c>
+    /// for architecture-independent ones only (<c>-A</c>, <c>--build=all</c>), else <c>build</c>.
+    /// </summary>
+    internal static string BuildTarget(string command)
+    {
+        string? type = null;
+        foreach (string word in command.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            type = word switch
+            {
+                "-B" => "any",
+                "-A" => "all",
+                "-b" => "binary",
+                "-F" => "full",
+                "-G" => "source,any",
+                "-g" => "source,all",
+                _ when word.StartsWith("--build=", StringComparison.Ordinal) => word["--build=".Length..],
+                _ => type,
+            };
+        }
+
+        string[] parts = (type ?? "full").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        bool any = parts.Contains("any") || parts.Contains("binary") || parts.Contains("full");
+        bool all = parts.Contains("all") || parts.Contains("binary") || parts.Contains("full");
+        return any && !all ? "build-arch" : all && !any ? "build-indep" : "build";
     }
 
     [GeneratedRegex(@"^\s*(\S*/)?dpkg-buildpackage(\s|$)")]
