@@ -15,29 +15,58 @@ namespace Suture.Cli;
 /// </summary>
 internal static class SutureCommandLine
 {
-    public static RootCommand Create(IConsole console)
+    /// <summary>
+    /// The commands by name, in the order help lists them. Each is built only when the command
+    /// line names it or when all are needed (help, an unknown or misspelt command): building every
+    /// command's options and help texts was most of suture's start-up (docs/performance.md).
+    /// </summary>
+    private static readonly (string Name, Func<IConsole, Command> Create)[] Commands =
+    [
+        ("build", BuildCommand.Create),
+        ("inspect", InspectCommand.Create),
+        ("apply", ApplyCommand.Create),
+        ("status", StatusCommand.Create),
+        ("revert", RevertCommand.Create),
+        ("gc", GcCommand.Create),
+        ("key", KeyCommand.Create),
+        ("sign", SignCommand.Create),
+        ("verify", VerifyCommand.Create),
+        ("kernel", KernelCommand.Create),
+        ("fleet", Fleet.FleetCommand.Create),
+        ("agent", AgentCommand.Create),
+    ];
+
+    /// <summary>The names of the top-level commands, in help's order.</summary>
+    public static IEnumerable<string> CommandNames => Commands.Select(c => c.Name);
+
+    /// <summary>The whole command line: every command.</summary>
+    public static RootCommand Create(IConsole console) => Create(console, null);
+
+    /// <summary>The root with only the command named <paramref name="only"/> (every command when null).</summary>
+    public static RootCommand Create(IConsole console, string? only)
     {
         var root = new RootCommand("Suture: live patching for Linux. Builds patches from source fixes and applies them to running processes.");
         root.Options.Add(CommonOptions.Verbose);
-        root.Subcommands.Add(BuildCommand.Create(console));
-        root.Subcommands.Add(InspectCommand.Create(console));
-        root.Subcommands.Add(ApplyCommand.Create(console));
-        root.Subcommands.Add(StatusCommand.Create(console));
-        root.Subcommands.Add(RevertCommand.Create(console));
-        root.Subcommands.Add(GcCommand.Create(console));
-        root.Subcommands.Add(KeyCommand.Create(console));
-        root.Subcommands.Add(SignCommand.Create(console));
-        root.Subcommands.Add(VerifyCommand.Create(console));
-        root.Subcommands.Add(KernelCommand.Create(console));
-        root.Subcommands.Add(Fleet.FleetCommand.Create(console));
-        root.Subcommands.Add(AgentCommand.Create(console));
+        foreach ((string name, Func<IConsole, Command> create) in Commands)
+        {
+            if (only is null || string.Equals(name, only, StringComparison.Ordinal))
+            {
+                root.Subcommands.Add(create(console));
+            }
+        }
+
         return root;
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; the exit code (README's table).</summary>
     public static int Run(string[] args, IConsole console)
     {
-        ParseResult parsed = Create(console).Parse(args);
+        // A line that starts with a command's name parses the same against that command alone,
+        // and a lone --version against the root alone ("" names no command).
+        string? only = args is ["--version"] ? ""
+            : args.Length > 0 && Commands.Any(c => string.Equals(c.Name, args[0], StringComparison.Ordinal)) ? args[0]
+            : null;
+        ParseResult parsed = Create(console, only).Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is ParseErrorAction)
         {
             return ReportParseErrors(parsed, console);

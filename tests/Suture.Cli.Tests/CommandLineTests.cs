@@ -48,6 +48,29 @@ public sealed class CommandLineTests : IClassFixture<ErrorTests.BuiltSeed>
     }
 
     [Fact]
+    public void Each_command_built_alone_is_the_one_the_whole_line_has_with_the_same_help()
+    {
+        using var console = new CapturedConsole();
+        var whole = SutureCommandLine.Create(console);
+        Assert.Equal(whole.Subcommands.Select(c => c.Name), SutureCommandLine.CommandNames);
+        foreach (string name in SutureCommandLine.CommandNames)
+        {
+            var alone = SutureCommandLine.Create(console, name);
+            Assert.Equal(name, Assert.Single(alone.Subcommands).Name);
+            Assert.Equal(Help(SutureCommandLine.Create(console), name), Help(alone, name));
+        }
+
+        Assert.Equal(InProcessSuture.Run("--version").Stdout, Help(SutureCommandLine.Create(console), "--version"));
+    }
+
+    private static string Help(System.CommandLine.RootCommand root, params string[] arguments)
+    {
+        var output = new StringWriter();
+        root.Parse([.. arguments, .. arguments[0] == "--version" ? Array.Empty<string>() : ["--help"]]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+        return output.ToString();
+    }
+
+    [Fact]
     public void A_directory_suture_may_not_read_is_refused_as_a_store_in_one_line()
     {
         using RunningProgram program = _seed.Project.Start();

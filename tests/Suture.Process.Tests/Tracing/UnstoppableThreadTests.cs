@@ -14,7 +14,7 @@ public sealed class UnstoppableThreadTests
     // The test host reaps its own children's wait statuses (ptrace stops included), so the
     // traced process is a grandchild. Three threads tick; one more vforks a child that sleeps
     // argv[1] milliseconds, and waits for it in state D meanwhile.
-    private const string Source = """
+    internal const string Source = """
         #include <pthread.h>
         #include <stdio.h>
         #include <stdlib.h>
@@ -40,6 +40,7 @@ public sealed class UnstoppableThreadTests
                     nanosleep(&hold, NULL);
                     _exit(0);
                 }
+                waitpid(child, NULL, 0); /* reaped at once: no zombies pile up however short the hold */
                 printf("vfork %lu returned\n", round);
             }
             return NULL;
@@ -134,7 +135,7 @@ public sealed class UnstoppableThreadTests
     }
 
     /// <summary>The target's pid and the tid of its thread waiting for a vfork child (state D).</summary>
-    private static (int Pid, int Sleeper) WaitForSleeper(RunningProgram program)
+    internal static (int Pid, int Sleeper) WaitForSleeper(RunningProgram program)
     {
         int line = program.WaitForLine(l => l.StartsWith("pid ", StringComparison.Ordinal));
         int pid = int.Parse(program.Lines(line)[0][4..], System.Globalization.CultureInfo.InvariantCulture);
@@ -142,7 +143,7 @@ public sealed class UnstoppableThreadTests
     }
 
     /// <summary>Each of the three tickers prints again, and none of them is held in a ptrace stop.</summary>
-    private static void AssertTickersRun(RunningProgram program)
+    internal static void AssertTickersRun(RunningProgram program)
     {
         int from = program.LineCount;
         for (int ticker = 0; ticker < 3; ticker++)

@@ -77,11 +77,27 @@ public static class FleetApplier
             {
                 ExitCode.AlreadyApplied => FleetOutcome.AlreadyPatched,
                 ExitCode.NoSuchProcess => FleetOutcome.Exited,
-                _ when !Directory.Exists($"/proc/{pid}") => FleetOutcome.Exited, // it died while suture held it
+                _ when HasExited(pid) => FleetOutcome.Exited, // it died while suture held it
                 _ => FleetOutcome.NotPatchable,
             };
             return new FleetResult(pid, name, outcome, e.Message, e.ExitCode);
         }
+    }
+
+    /// <summary>
+    /// True when the process is gone or dying: no thread of it is left but zombies (one killed
+    /// while suture held it stays a zombie until its parent reaps it), or a SIGKILL is pending.
+    /// </summary>
+    private static bool HasExited(int pid)
+    {
+        if (ThreadList.Read(pid).All(tid => ThreadList.State(pid, tid) is 'Z' or 'X' or '?'))
+        {
+            return true;
+        }
+
+        ProcStatus? status = ProcStatus.ReadProcess(pid);
+        const ulong SigKill = 1UL << (9 - 1);
+        return status is null || ((status.Mask("ShdPnd") | status.Mask("SigPnd")) & SigKill) != 0;
     }
 
     private static bool LeftThreadsStopped(Exception e) => ExceptionChain.Any(e, inner => inner is ThreadsNotReleasedException);
