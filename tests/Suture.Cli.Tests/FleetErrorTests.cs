@@ -14,7 +14,7 @@ public sealed class FleetErrorTests
     private static readonly string WrongPin = "sha256:" + new string('a', 64);
 
     [Theory]
-    [InlineData("fleet frobnicate", "unknown command 'frobnicate'; the commands of 'suture fleet' are hosts, patches, approve, disable, undeploy, report, audit (see 'suture fleet --help')")]
+    [InlineData("fleet frobnicate", "unknown command 'frobnicate'; the commands of 'suture fleet' are hosts, patches, approve, disable, undeploy, feeds, promote, report, audit (see 'suture fleet --help')")]
     [InlineData("fleet report frobnicate", "unknown command 'frobnicate'; the commands of 'suture fleet report' are cve, host, patch, silent (see 'suture fleet report --help')")]
     [InlineData("fleet hosts --frobnicate", "unknown option '--frobnicate'")]
     [InlineData("fleet approve production", "Required argument missing")]

@@ -14,7 +14,7 @@ public sealed class KernelErrorTests
     private static readonly bool Livepatch = Directory.Exists("/sys/kernel/livepatch");
 
     [Theory]
-    [InlineData("kernel frobnicate", "unknown command 'frobnicate'; the commands of 'suture kernel' are build, apply, revert, status (see 'suture kernel --help')")]
+    [InlineData("kernel frobnicate", "unknown command 'frobnicate'; the commands of 'suture kernel' are build, sign, apply, revert, status (see 'suture kernel --help')")]
     [InlineData("kernel build --source s --patch p -o fix.ko", "Option '--config' is required")]
     [InlineData("kernel apply", "Required argument missing")]
     [InlineData("kernel apply fix.ko --timeout 0", "--timeout expects seconds more than 0 and at most 86400, not '0'")]
@@ -125,6 +125,8 @@ public sealed class KernelErrorTests
         }
         else
         {
+            // A livepatch module for a kernel that can load it: then the signature is checked, before the kernel sees it.
+            CliAssert.OneLineError(InProcessSuture.Run("kernel", "apply", module), ExitCode.Untrusted, $"{module} is not signed; sign it with 'suture kernel sign", quiet: true);
             CliAssert.OneLineError(InProcessSuture.Run("kernel", "revert", "suture_test_not_loaded"), ExitCode.NothingToRevert, "livepatch suture_test_not_loaded is not loaded (no /sys/kernel/livepatch/suture_test_not_loaded); suture kernel status lists the loaded ones", quiet: true);
         }
 

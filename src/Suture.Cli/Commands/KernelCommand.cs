@@ -119,6 +119,7 @@ internal static class KernelCommand
         {
             string path = result.GetValue(module)!;
             byte[] image = ModuleInfo.ReadFile(path);
+            Livepatches.Check(path, image); // a file that is no livepatch module, or no livepatch support, before the signature
             Trust.Signer? signer = null;
             try
             {

@@ -22,17 +22,28 @@ internal static class Livepatches
     public sealed record Applied(string Name, int Level, IReadOnlyList<string> Replaced);
 
     /// <param name="image">The module file's bytes, as verified: what is loaded.</param>
-    public static Applied Apply(string path, byte[] image, TimeSpan timeout, Action<string> log, CancellationToken cancel)
+    /// <summary>
+    /// What can be said of a module before its signature is checked: that it is a livepatch
+    /// module at all, and that this kernel can load one (a user is not told to sign a file that
+    /// is no module, or for a kernel without livepatch support). Its module info.
+    /// </summary>
+    public static Dictionary<string, string> Check(string path, byte[] image)
     {
         Dictionary<string, string> info = ModuleInfo.Read(image, path);
-        string name = info["name"];
-        int level = int.TryParse(info.GetValueOrDefault("suture_level"), out int parsed) && parsed >= 1 ? parsed : 1;
         if (info.GetValueOrDefault("livepatch") != "Y")
         {
-            throw new SutureException($"{path}: module {name} is not a livepatch module (no livepatch=Y in its module info); build it with suture kernel build", ExitCode.CorruptPatch);
+            throw new SutureException($"{path}: module {info["name"]} is not a livepatch module (no livepatch=Y in its module info); build it with suture kernel build", ExitCode.CorruptPatch);
         }
 
         RequireLivepatch();
+        return info;
+    }
+
+    public static Applied Apply(string path, byte[] image, TimeSpan timeout, Action<string> log, CancellationToken cancel)
+    {
+        Dictionary<string, string> info = Check(path, image);
+        string name = info["name"];
+        int level = int.TryParse(info.GetValueOrDefault("suture_level"), out int parsed) && parsed >= 1 ? parsed : 1;
         if (info.TryGetValue("suture_build_id", out string? buildId) && RunningBuildId() is { } running && running != buildId)
         {
             throw new SutureException($"{path}: built for the kernel with Build ID {buildId}, but the running kernel's is {running} (build the patch against this kernel's vmlinux)", ExitCode.TargetMismatch);
