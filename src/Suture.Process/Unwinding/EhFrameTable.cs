@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Suture.Elf.Dwarf;
 
@@ -17,9 +18,13 @@ public sealed partial class EhFrameTable
     private const int MaxCachedRules = 1 << 16;
 
     private readonly ReadOnlyMemory<byte> _data;
-    private readonly Dictionary<int, CommonInformationEntry> _cies = [];
-    private readonly Dictionary<int, FrameDescriptionEntry> _fdes = [];
-    private readonly Dictionary<(int Fde, ulong Pc), FrameRules> _rules = [];
+    // A table is shared by every process that maps the object (ObjectTableLoader caches it by
+    // Build ID), and -p all walks stacks on several tracer threads at once: the lazily filled
+    // caches are concurrent.
+    private readonly ConcurrentDictionary<int, CommonInformationEntry> _cies = new();
+    private readonly ConcurrentDictionary<int, FrameDescriptionEntry> _fdes = new();
+    private readonly ConcurrentDictionary<(int Fde, ulong Pc), FrameRules> _rules = new();
+    private int _cachedRules;
     private ulong[] _starts = [];
     private int[] _offsets = [];
 
@@ -151,9 +156,9 @@ public sealed partial class EhFrameTable
         }
 
         rules = CfaInterpreter.Run(this, fde, pc);
-        if (_rules.Count < MaxCachedRules)
+        if (Volatile.Read(ref _cachedRules) < MaxCachedRules && _rules.TryAdd((fde.Offset, pc), rules))
         {
-            _rules[(fde.Offset, pc)] = rules;
+            Interlocked.Increment(ref _cachedRules);
         }
 
         return rules;

@@ -70,6 +70,56 @@ public sealed class EhFrameTableTests
     }
 
     [Fact]
+    public void One_table_answers_several_threads_at_once()
+    {
+        // -p all walks the stacks of several processes at once, on several tracer threads, and
+        // the processes of one object share its table (cached by Build ID): its lazily filled
+        // FDE and rules caches must take concurrent fills (a Dictionary threw "concurrent update").
+        ElfFile libc = ElfFile.Load(LibcPath);
+        var pcs = libc.DynamicSymbols.Where(s => s.IsDefined && s.Type == ElfSymbolType.Func && s.Size > 0)
+            .SelectMany(s => new[] { s.Value, s.Value + (s.Size / 2), s.Value + s.Size - 1 }).Distinct().ToArray();
+        EhFrameTable shared = EhFrameTable.Load(libc)!;
+        string[] expected = Rules(EhFrameTable.Load(libc)!, pcs, 0);
+
+        var results = new string[4][];
+        using var start = new Barrier(results.Length);
+        Thread[] threads = Enumerable.Range(0, results.Length).Select(i => new Thread(() =>
+        {
+            start.SignalAndWait();
+            results[i] = Rules(shared, pcs, i);
+        })).ToArray();
+        foreach (Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    /// <summary>The rules at every pc, each thread starting at another place so that the fills overlap.</summary>
+    private static string[] Rules(EhFrameTable table, ulong[] pcs, int rotation)
+    {
+        var rules = new string[pcs.Length];
+        for (int n = 0; n < pcs.Length; n++)
+        {
+            int k = (n + (rotation * pcs.Length / 4)) % pcs.Length;
+            rules[k] = table.TryFind(pcs[k], out FrameDescriptionEntry? fde, out string? error)
+                ? Text(table.GetRules(fde, pcs[k]))
+                : error ?? "none";
+        }
+
+        return rules;
+    }
+
+    private static string Text(FrameRules rules) =>
+        $"{rules.Cfa} " + string.Join(",", Enumerable.Range(0, DwarfRegisters.Count).Select(r => rules[r].ToString()));
+
+    [Fact]
     public void Missing_pc_returns_false_without_error()
     {
         EhFrameTable table = EhFrameTable.Load(ElfFile.Load(LibcPath))!;
