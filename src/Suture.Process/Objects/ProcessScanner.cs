@@ -51,7 +51,6 @@ public static class ProcessScanner
 
     private static List<(string Path, string BuildId)> Matches(int pid, IReadOnlySet<string> buildIds, BuildIdCache cache)
     {
-        var found = new List<(string, string)>();
         IReadOnlyList<MemoryMapping> mappings;
         try
         {
@@ -59,9 +58,21 @@ public static class ProcessScanner
         }
         catch (SutureException)
         {
-            return found; // exited, or not ours to read
+            return []; // exited, or not ours to read
         }
 
+        return Objects(pid, mappings, cache).Where(o => buildIds.Contains(o.BuildId)).ToList();
+    }
+
+    /// <summary>
+    /// Every object <paramref name="pid"/> maps (from its <paramref name="mappings"/>, read by the
+    /// caller) that has a Build ID (lowercase hex), in map order; the notes of files not in
+    /// <paramref name="cache"/> are read from the process's memory. Empty when the process has
+    /// exited or its memory cannot be read.
+    /// </summary>
+    public static IReadOnlyList<(string Path, string BuildId)> Objects(int pid, IReadOnlyList<MemoryMapping> mappings, BuildIdCache cache)
+    {
+        var found = new List<(string, string)>();
         ProcessMemory? memory = null;
         try
         {
@@ -84,7 +95,7 @@ public static class ProcessScanner
                     cache.Add(head.Device, head.Inode, id);
                 }
 
-                if (id is not null && buildIds.Contains(Convert.ToHexStringLower(id)))
+                if (id is not null)
                 {
                     found.Add((head.Path, Convert.ToHexStringLower(id)));
                 }

@@ -14,20 +14,65 @@ public static class FleetStatusReader
 {
     public static IReadOnlyList<ObjectState> Read(IReadOnlySet<string>? buildIds)
     {
+        // One pass over the host: each process's map is read once, for the objects it maps and
+        // for the patches it runs (the memfds of the loaded patches). The host-state refresh after
+        // every apply and revert is this scan, so reading every map twice (once to learn which
+        // objects are patched anywhere, once to find their processes) doubled its cost.
         var cache = new BuildIdCache();
-        IReadOnlySet<string> wanted = buildIds ?? PatchedBuildIds();
+        int self = Environment.ProcessId;
+        var processes = new List<(int Pid, IReadOnlyList<MemoryMapping> Heads, IReadOnlyList<(string Path, string BuildId)>? Objects, IReadOnlyList<AppliedPatch>? Applied, string? Problem)>();
+        foreach (int pid in ProcessScanner.AllPids().Order())
+        {
+            if (pid == self)
+            {
+                continue;
+            }
+
+            IReadOnlyList<MemoryMapping> mappings;
+            try
+            {
+                mappings = MemoryMapReader.Read(pid);
+            }
+            catch (SutureException)
+            {
+                continue; // exited, or not ours to read
+            }
+
+            // Only the first mapping of each file names an object; kept small for the second step.
+            List<MemoryMapping> heads = mappings.Where(m => m.IsFile && m.Offset == 0 && m.IsReadable).ToList();
+            IReadOnlyList<(string Path, string BuildId)>? objects = null;
+            if (buildIds is not null)
+            {
+                objects = ProcessScanner.Objects(pid, heads, cache);
+                if (!objects.Any(o => buildIds.Contains(o.BuildId)))
+                {
+                    continue;
+                }
+            }
+
+            IReadOnlyList<AppliedPatch>? applied = TryReadApplied(pid, mappings, out string? problem);
+            processes.Add((pid, heads, objects, applied, problem));
+        }
+
+        IReadOnlySet<string> wanted = buildIds
+            ?? processes.SelectMany(p => p.Applied ?? []).Select(a => a.BuildIdHex).ToHashSet(StringComparer.Ordinal);
         var states = new List<ObjectState>();
         if (wanted.Count == 0)
         {
             return states;
         }
 
-        foreach ((int pid, IReadOnlyList<(string Path, string BuildId)> objects) in ProcessScanner.FindMapping(wanted, cache))
+        foreach ((int pid, IReadOnlyList<MemoryMapping> heads, IReadOnlyList<(string Path, string BuildId)>? known, IReadOnlyList<AppliedPatch>? applied, string? problem) in processes)
         {
-            string name = ThreadList.Name(pid, pid);
-            IReadOnlyList<AppliedPatch>? applied = TryReadApplied(pid, out string? problem);
-            foreach ((string path, string buildId) in objects)
+            string? name = null;
+            foreach ((string path, string buildId) in known ?? ProcessScanner.Objects(pid, heads, cache))
             {
+                if (!wanted.Contains(buildId))
+                {
+                    continue;
+                }
+
+                name ??= ThreadList.Name(pid, pid);
                 AppliedPatch? active = applied?.FirstOrDefault(p => p.IsActive && p.BuildIdHex == buildId);
                 states.Add(active is not null
                     ? new ObjectState(pid, name, path, buildId, "patched", active.Level, active.PatchId, null)
@@ -40,32 +85,11 @@ public static class FleetStatusReader
         return states;
     }
 
-    private static HashSet<string> PatchedBuildIds()
-    {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (int pid in ProcessScanner.AllPids())
-        {
-            if (pid == Environment.ProcessId)
-            {
-                continue;
-            }
-
-            IReadOnlyList<AppliedPatch>? applied = TryReadApplied(pid, out _);
-            foreach (AppliedPatch patch in applied ?? [])
-            {
-                ids.Add(patch.BuildIdHex);
-            }
-        }
-
-        return ids;
-    }
-
-    private static IReadOnlyList<AppliedPatch>? TryReadApplied(int pid, out string? problem)
+    private static IReadOnlyList<AppliedPatch>? TryReadApplied(int pid, IReadOnlyList<MemoryMapping> mappings, out string? problem)
     {
         problem = null;
         try
         {
-            IReadOnlyList<MemoryMapping> mappings = MemoryMapReader.Read(pid);
             if (!mappings.Any(m => m.Path.StartsWith("/memfd:" + AppliedPatchReader.MemfdPrefix, StringComparison.Ordinal)))
             {
                 using ProcessMemory probe = ProcessMemory.Open(pid, writable: true);
