@@ -16,22 +16,7 @@ using var stopping = new CancellationTokenSource();
 void Stop(PosixSignalContext signal)
 {
     signal.Cancel = true; // the host stops; the runtime does not kill the process
-    // Not on the runtime's signal thread: cancelling runs the host's whole stop chain in the
-    // token's callbacks (the lifetime, Kestrel's drain, disposals that unregister signal
-    // handlers), and a SIGINT once left the server running 60 s after it in CI.
-    ThreadPool.UnsafeQueueUserWorkItem(
-        _ =>
-        {
-            try
-            {
-                stopping.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // the signal came as the program ended
-            }
-        },
-        null);
+    stopping.Cancel();
 }
 
 // Registered before anything else, so a signal during start-up (certificate, migrations, a
