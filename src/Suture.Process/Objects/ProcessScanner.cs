@@ -30,16 +30,10 @@ public static class ProcessScanner
     /// </summary>
     public static IReadOnlyList<(int Pid, IReadOnlyList<(string Path, string BuildId)> Objects)> FindMapping(IReadOnlySet<string> buildIds, BuildIdCache cache)
     {
-        int self = Environment.ProcessId;
         var result = new List<(int, IReadOnlyList<(string, string)>)>();
-        foreach (int pid in AllPids().Order())
+        foreach ((int pid, IReadOnlyList<MemoryMapping> mappings) in Maps())
         {
-            if (pid == self)
-            {
-                continue;
-            }
-
-            List<(string, string)> objects = Matches(pid, buildIds, cache);
+            List<(string, string)> objects = Objects(pid, mappings, cache).Where(o => buildIds.Contains(o.BuildId)).ToList();
             if (objects.Count > 0)
             {
                 result.Add((pid, objects));
@@ -49,19 +43,29 @@ public static class ProcessScanner
         return result;
     }
 
-    private static List<(string Path, string BuildId)> Matches(int pid, IReadOnlySet<string> buildIds, BuildIdCache cache)
+    /// <summary>Every process but this one, in pid order, with its map; those that exit meanwhile or are not ours to read are left out.</summary>
+    public static IEnumerable<(int Pid, IReadOnlyList<MemoryMapping> Mappings)> Maps()
     {
-        IReadOnlyList<MemoryMapping> mappings;
-        try
+        int self = Environment.ProcessId;
+        foreach (int pid in AllPids().Order())
         {
-            mappings = MemoryMapReader.Read(pid);
-        }
-        catch (SutureException)
-        {
-            return []; // exited, or not ours to read
-        }
+            if (pid == self)
+            {
+                continue;
+            }
 
-        return Objects(pid, mappings, cache).Where(o => buildIds.Contains(o.BuildId)).ToList();
+            IReadOnlyList<MemoryMapping> mappings;
+            try
+            {
+                mappings = MemoryMapReader.Read(pid);
+            }
+            catch (SutureException)
+            {
+                continue; // exited, or not ours to read
+            }
+
+            yield return (pid, mappings);
+        }
     }
 
     /// <summary>

@@ -19,25 +19,9 @@ public static class FleetStatusReader
         // every apply and revert is this scan, so reading every map twice (once to learn which
         // objects are patched anywhere, once to find their processes) doubled its cost.
         var cache = new BuildIdCache();
-        int self = Environment.ProcessId;
         var processes = new List<(int Pid, IReadOnlyList<MemoryMapping> Heads, IReadOnlyList<(string Path, string BuildId)>? Objects, IReadOnlyList<AppliedPatch>? Applied, string? Problem)>();
-        foreach (int pid in ProcessScanner.AllPids().Order())
+        foreach ((int pid, IReadOnlyList<MemoryMapping> mappings) in ProcessScanner.Maps())
         {
-            if (pid == self)
-            {
-                continue;
-            }
-
-            IReadOnlyList<MemoryMapping> mappings;
-            try
-            {
-                mappings = MemoryMapReader.Read(pid);
-            }
-            catch (SutureException)
-            {
-                continue; // exited, or not ours to read
-            }
-
             // Only the first mapping of each file names an object; kept small for the second step.
             List<MemoryMapping> heads = mappings.Where(m => m.IsFile && m.Offset == 0 && m.IsReadable).ToList();
             IReadOnlyList<(string Path, string BuildId)>? objects = null;
