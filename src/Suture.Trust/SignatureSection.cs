@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
 using Suture.Format;
 using Suture.Format.Writing;
 
@@ -18,8 +16,7 @@ internal static class SignatureSection
     /// <summary>The section's name.</summary>
     public const string Name = "sign";
 
-    private const int EcdsaP256SignatureSize = 64;
-    public const int MaxSignerName = 256;
+    public const int MaxSignerName = SignaturePayload.MaxSignerName;
 
     /// <summary>
     /// The file's signature, or null if it has none. A <c>sign</c> section anywhere but right
@@ -44,56 +41,9 @@ internal static class SignatureSection
         return Decode(document, section);
     }
 
-    private static PatchSignature Decode(PatchDocument document, PatchFileSection section)
-    {
-        ReadOnlySpan<byte> payload = document.Payload(section);
-        int at = 0;
-        try
-        {
-            var algorithm = (SignatureAlgorithm)payload[at++];
-            string keyId = ReadString(payload, ref at, KeyId.Length);
-            string name = ReadString(payload, ref at, MaxSignerName);
-            int valueLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[at..]);
-            at += 4;
-            int covered = section.PayloadOffset + at;
-            if (algorithm != SignatureAlgorithm.EcdsaP256Sha256)
-            {
-                throw Bad($"algorithm {(byte)algorithm} is unknown (this suture knows 1, ECDSA P-256 SHA-256); upgrade suture");
-            }
-
-            if (!KeyId.IsWellFormed(keyId))
-            {
-                throw Bad($"key id '{keyId}' is not {KeyId.Length} lowercase hex digits");
-            }
-
-            if (valueLength != EcdsaP256SignatureSize || at + valueLength != payload.Length)
-            {
-                throw Bad($"the signature is {valueLength} bytes in a {payload.Length}-byte section (expected {EcdsaP256SignatureSize}, ending the section)");
-            }
-
-            return new PatchSignature(algorithm, keyId, name, payload.Slice(at, valueLength).ToArray(), covered);
-        }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or DecoderFallbackException)
-        {
-            throw Bad("it is truncated or its strings are not UTF-8");
-        }
-
-        SutureException Bad(string why) => new($"{document.Path}: its signature section does not decode: {why}; the file was damaged or changed after signing", ExitCode.Untrusted);
-    }
-
-    private static string ReadString(ReadOnlySpan<byte> payload, ref int at, int max)
-    {
-        int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[at..]);
-        at += 4;
-        if (length < 0 || length > max)
-        {
-            throw new ArgumentOutOfRangeException(nameof(payload));
-        }
-
-        string text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(payload.Slice(at, length));
-        at += length;
-        return text;
-    }
+    private static PatchSignature Decode(PatchDocument document, PatchFileSection section) =>
+        SignaturePayload.Decode(document.Payload(section), section.PayloadOffset, why =>
+            new SutureException($"{document.Path}: its signature section does not decode: {why}; the file was damaged or changed after signing", ExitCode.Untrusted));
 
     /// <summary>
     /// The file of <paramref name="document"/> with its signature (if any) replaced by one for
@@ -103,31 +53,16 @@ internal static class SignatureSection
     /// </summary>
     public static byte[] Replace(PatchDocument document, string keyId, string name, Func<byte[], byte[]> sign)
     {
-        byte[] keyBytes = Encoding.UTF8.GetBytes(keyId);
-        byte[] nameBytes = Encoding.UTF8.GetBytes(name);
-        var payload = new byte[1 + 4 + keyBytes.Length + 4 + nameBytes.Length + 4 + EcdsaP256SignatureSize];
-        int at = 0;
-        payload[at++] = (byte)SignatureAlgorithm.EcdsaP256Sha256;
-        at = Put(payload, at, keyBytes);
-        at = Put(payload, at, nameBytes);
-        BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(at), EcdsaP256SignatureSize);
-        byte[] file = PatchWriter.WithSection(document, Name, payload, out PatchFileSection placed);
-        int valueAt = placed.End - EcdsaP256SignatureSize;
+        byte[] file = PatchWriter.WithSection(document, Name, SignaturePayload.Encode(keyId, name), out PatchFileSection placed);
+        int valueAt = placed.End - SignaturePayload.ValueSize;
         byte[] value = sign(file[..valueAt]);
-        if (value.Length != EcdsaP256SignatureSize)
+        if (value.Length != SignaturePayload.ValueSize)
         {
-            throw new InvalidOperationException($"the signature is {value.Length} bytes, not {EcdsaP256SignatureSize}");
+            throw new InvalidOperationException($"the signature is {value.Length} bytes, not {SignaturePayload.ValueSize}");
         }
 
         value.CopyTo(file, valueAt);
         PatchWriter.Seal(file);
         return file;
-    }
-
-    private static int Put(byte[] payload, int at, byte[] text)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(at), text.Length);
-        text.CopyTo(payload, at + 4);
-        return at + 4 + text.Length;
     }
 }

@@ -18,7 +18,6 @@ internal static class ModuleSignatures
 {
     public const string SutureMarker = "~Suture signature appended~\n";
     public const string KernelMarker = "~Module signature appended~\n";
-    private const int ValueSize = 64;
     private const int KernelSignatureInfoSize = 12; // struct module_signature
 
     /// <summary>Whether the file ends with a kernel module signature (sign-file's).</summary>
@@ -46,29 +45,16 @@ internal static class ModuleSignatures
             return null;
         }
 
-        try
+        int lengthAt = body.Length - SutureMarker.Length - 4;
+        int payloadLength = lengthAt >= 0 ? (int)BinaryPrimitives.ReadUInt32LittleEndian(body[lengthAt..]) : -1;
+        int start = lengthAt - payloadLength;
+        if (payloadLength < 0 || start < 0)
         {
-            int lengthAt = body.Length - SutureMarker.Length - 4;
-            int payloadLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(body[lengthAt..]);
-            int start = lengthAt - payloadLength;
-            ReadOnlySpan<byte> payload = body[start..lengthAt];
-            int at = 0;
-            var algorithm = (SignatureAlgorithm)payload[at++];
-            string keyId = ReadString(payload, ref at, KeyId.Length);
-            string name = ReadString(payload, ref at, 256);
-            int valueLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[at..]);
-            at += 4;
-            if (algorithm != SignatureAlgorithm.EcdsaP256Sha256 || !KeyId.IsWellFormed(keyId) || valueLength != ValueSize || at + valueLength != payload.Length)
-            {
-                throw new SutureException($"{path}: its suture signature does not decode (algorithm {(byte)algorithm}, key id '{keyId}', a {valueLength}-byte value); the file was damaged or changed after signing", ExitCode.Untrusted);
-            }
+            throw new SutureException($"{path}: its suture signature is truncated; the file was damaged or changed after signing", ExitCode.Untrusted);
+        }
 
-            return new PatchSignature(algorithm, keyId, name, payload.Slice(at, valueLength).ToArray(), start + at);
-        }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or DecoderFallbackException)
-        {
-            throw new SutureException($"{path}: its suture signature is truncated or its strings are not UTF-8; the file was damaged or changed after signing", ExitCode.Untrusted, e);
-        }
+        return SignaturePayload.Decode(body[start..lengthAt], start, why =>
+            new SutureException($"{path}: its suture signature does not decode: {why}; the file was damaged or changed after signing", ExitCode.Untrusted));
     }
 
     /// <summary>The ELF bytes of the module: without either signature.</summary>
@@ -92,15 +78,11 @@ internal static class ModuleSignatures
             throw new SutureException($"{path} already carries a kernel module signature, which would not cover suture's; sign with suture first, then with the module-signing key (suture kernel sign does both)", ExitCode.Usage);
         }
 
-        byte[] keyId = Encoding.UTF8.GetBytes(key.Id);
-        byte[] name = Encoding.UTF8.GetBytes(key.Name);
+        byte[] payload = SignaturePayload.Encode(key.Id, key.Name);
         int elf = ElfLength(file, path);
         var signed = new MemoryStream();
         signed.Write(file, 0, elf);
-        signed.WriteByte((byte)SignatureAlgorithm.EcdsaP256Sha256);
-        WriteString(signed, keyId);
-        WriteString(signed, name);
-        WriteUInt32(signed, ValueSize);
+        signed.Write(payload, 0, payload.Length - SignaturePayload.ValueSize);
         byte[] value = key.Sign(signed.ToArray());
         signed.Write(value);
         WriteUInt32(signed, (uint)(signed.Length - elf));
@@ -121,26 +103,6 @@ internal static class ModuleSignatures
 
     private static bool EndsWith(ReadOnlySpan<byte> file, string marker) =>
         file.Length >= marker.Length && file[^marker.Length..].SequenceEqual(Encoding.ASCII.GetBytes(marker));
-
-    private static string ReadString(ReadOnlySpan<byte> payload, ref int at, int max)
-    {
-        int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[at..]);
-        at += 4;
-        if (length < 0 || length > max)
-        {
-            throw new ArgumentOutOfRangeException(nameof(payload));
-        }
-
-        string text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(payload.Slice(at, length));
-        at += length;
-        return text;
-    }
-
-    private static void WriteString(MemoryStream stream, byte[] text)
-    {
-        WriteUInt32(stream, (uint)text.Length);
-        stream.Write(text);
-    }
 
     private static void WriteUInt32(MemoryStream stream, uint value)
     {
