@@ -96,8 +96,10 @@ patch_make="$(dirname "$libcare_ctl")/libcare-patch-make"
 
 # --- the targets: built once by libcare's build (its original stage), patched by both tools -----
 # An explicit Build ID of this run keeps `-p all` of either tool away from other copies of the
-# same programs (another benchmark running on the machine).
-build_id=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+# same programs (another benchmark running on the machine). 20 bytes, the length of ld's own SHA-1
+# Build IDs: libcare reads a Build ID as 20 bytes whatever the note's length, so with a shorter one
+# it finds no patch for the target and exits 0 having done nothing.
+build_id=$(od -An -N20 -tx1 /dev/urandom | tr -d ' \n')
 cp "$root/bench/targets/frozen.c" "$root/bench/targets/fleet.c" "$root/bench/targets/shm.h" \
     "$root/bench/targets/frozen.diff" "$root/bench/targets/fleet.diff" "$work/tree/"
 cat >"$work/tree/Makefile" <<EOF
@@ -105,7 +107,7 @@ all: frozen fleet
 frozen: frozen.c shm.h
 	\$(CC) -O2 -pthread -Wl,--build-id=0x$build_id -o frozen frozen.c
 fleet: fleet.c
-	\$(CC) -O2 -Wl,--build-id=0x${build_id:0:30}01 -o fleet fleet.c
+	\$(CC) -O2 -Wl,--build-id=0x${build_id:0:38}01 -o fleet fleet.c
 install: all
 	install -D frozen \$(DESTDIR)/frozen
 	install -D fleet \$(DESTDIR)/fleet
@@ -168,6 +170,22 @@ for n in $threads; do
         sleep 0.01
     done
     echo "compare: $n thread(s), pid $target, $runs interleaved runs" >&2
+    # Before timing anything: each tool really patches this target (a tool that exits 0 having
+    # done nothing would be timed as the fastest).
+    for tool in $tools; do
+        if [ "$tool" = libcare ]; then
+            applied=$("$libcare_ctl" patch -p "$target" "$frozen_kpatch" 2>&1 | grep -c 'successfully applied' || true)
+            "$libcare_ctl" unpatch -p "$target" >/dev/null 2>&1 || true
+        else
+            "$(binary "$tool")" apply -p "$target" "$work/frozen.patch" >/dev/null 2>&1 || true
+            applied=$("$(binary "$tool")" status -p "$target" 2>/dev/null | grep -vc 'no patches applied' || true)
+            "$(binary "$tool")" revert -p "$target" >/dev/null 2>&1 || true
+        fi
+        if [ "$applied" = 0 ]; then
+            echo "compare: $tool did not patch pid $target (its apply exits without a patch in place); nothing measured" >&2
+            exit 1
+        fi
+    done
     for run in $(seq "$runs"); do
         for tool in $tools; do
             if [ "$tool" = libcare ]; then
@@ -218,7 +236,7 @@ if [ "$fleet" -gt 0 ]; then
                 members=$(pgrep -P "$herd" | tr '\n' ' ')
                 record "$tool" fleet "$fleet" "$run" "$work/bin/window" - sh -c \
                     'ctl=$1; kp=$2; shift 2; status=0; for p; do "$ctl" patch -p "$p" "$kp" || status=1; done; exit $status' \
-                    sh "$libcare_ctl" "$patchroot/${build_id:0:30}01.kpatch" $members
+                    sh "$libcare_ctl" "$patchroot/${build_id:0:38}01.kpatch" $members
             else
                 record "$tool" fleet "$fleet" "$run" "$work/bin/window" - "$(binary "$tool")" apply -p all "$work/fleet.patch"
             fi
