@@ -171,6 +171,67 @@ public sealed class HostStateTests
     }
 
     [Fact]
+    public void The_refresh_after_apply_and_revert_reads_only_what_changed_and_writes_what_a_full_scan_writes()
+    {
+        const string cve = "CVE-2026-4714";
+        using var host = new TestHost(47140, "incremental-fix", cve);
+        (SeedProject project, TempDirectory state, Dictionary<string, string> environment) = (host.Project, host.State, host.Environment);
+        using RunningProgram first = host.Start();
+        using RunningProgram second = host.Start();
+        Succeed(environment, "status", "--all"); // a full scan: the cache the refreshes start from
+        Assert.True(File.Exists(Path.Combine(state.Path, ScanCache.FileName)));
+
+        Succeed(environment, "apply", "-p", first.Pid.ToString(), project.PatchPath);
+        AssertAsFullScanWrites(state, project, cve);
+
+        // Since that refresh, one process exited and one started: the update must see both.
+        second.Dispose();
+        using RunningProgram third = host.Start();
+        Succeed(environment, "apply", "-p", third.Pid.ToString(), project.PatchPath);
+        JsonElement obj = Object(state, project);
+        Assert.Equal([first.Pid, third.Pid], obj.GetProperty("patchedPids").EnumerateArray().Select(p => p.GetInt32()));
+        Assert.Empty(obj.GetProperty("unpatchedPids").EnumerateArray());
+        AssertAsFullScanWrites(state, project, cve);
+        Assert.Contains(cve + "\n", File.ReadAllText(Path.Combine(state.Path, "cves")));
+
+        Succeed(environment, "revert", "-p", first.Pid.ToString());
+        AssertAsFullScanWrites(state, project, cve);
+        Assert.DoesNotContain(cve, File.ReadAllText(Path.Combine(state.Path, "cves")));
+        Assert.Equal([first.Pid], Object(state, project).GetProperty("unpatchedPids").EnumerateArray().Select(p => p.GetProperty("pid").GetInt32()));
+
+        // In the process: an update keeps the snapshot of an unchanged process, reads the changed one again, drops the exited one.
+        using RunningProgram fourth = host.Start();
+        IReadOnlyList<ProcessSnapshot> all = HostScan.All();
+        int exited = first.Pid;
+        first.Dispose();
+        IReadOnlyList<ProcessSnapshot> updated = HostScan.Update(all, new HashSet<int> { third.Pid });
+        Assert.DoesNotContain(updated, p => p.Pid == exited);
+        Assert.NotSame(all.Single(p => p.Pid == third.Pid), updated.Single(p => p.Pid == third.Pid));
+        Assert.Equal(all.Single(p => p.Pid == third.Pid).Objects, updated.Single(p => p.Pid == third.Pid).Objects);
+        Assert.Same(all.Single(p => p.Pid == fourth.Pid), updated.Single(p => p.Pid == fourth.Pid)); // unchanged meanwhile: not read again
+    }
+
+    /// <summary>
+    /// What the last refresh wrote for the test's object and CVE is what a full scan of the host
+    /// finds now (the rest of the state is other tests' processes, which may change meanwhile).
+    /// </summary>
+    private static void AssertAsFullScanWrites(TempDirectory state, SeedProject project, string cve)
+    {
+        HostState full = HostState.Collect();
+        using JsonDocument written = JsonDocument.Parse(File.ReadAllText(Path.Combine(state.Path, "state.json")));
+        using JsonDocument scanned = JsonDocument.Parse(HostStateWriter.StateJson(full));
+        Assert.Equal(Ours(scanned.RootElement, "objects", "path", project.Binary), Ours(written.RootElement, "objects", "path", project.Binary));
+        Assert.Equal(Ours(scanned.RootElement, "cves", "id", cve), Ours(written.RootElement, "cves", "id", cve));
+        using JsonDocument writtenCves = JsonDocument.Parse(File.ReadAllText(Path.Combine(state.Path, "cves.json")));
+        using JsonDocument scannedCves = JsonDocument.Parse(HostStateWriter.CvesJson(full));
+        Assert.Equal(Ours(scannedCves.RootElement, "cves", "id", cve), Ours(writtenCves.RootElement, "cves", "id", cve));
+        Assert.Equal(full.Cves.Any(c => c.Id == cve && c.State == Suture.Patching.Host.CveState.Fixed), File.ReadAllLines(Path.Combine(state.Path, "cves")).Contains(cve));
+    }
+
+    private static string Ours(JsonElement root, string list, string key, string value) =>
+        string.Join("\n", root.GetProperty(list).EnumerateArray().Where(e => e.GetProperty(key).GetString() == value).Select(e => e.GetRawText()));
+
+    [Fact]
     public void The_owning_package_and_version_come_from_dpkgs_database()
     {
         string libc = File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length >= 6).Select(f => f[5]).First(p => p.Contains("/libc.so.6", StringComparison.Ordinal));

@@ -44,7 +44,8 @@ internal static class ApplyCommand
             using var tracer = new Tracer();
             // The host state (docs/scanners.md) follows every change: written with write(2), so
             // pwrite64 stays the call of suture's writes into targets (the kill-point tests count it).
-            return HostStateRefresh.After(console, () => store is not null ? ApplyStore(console, tracer, store, target, options)
+            // One process changed: only it is read again; -p all and stores read the whole host anyway.
+            return HostStateRefresh.After(console, store is null && target is int changed ? new HashSet<int> { changed } : null, () => store is not null ? ApplyStore(console, tracer, store, target, options)
                 : target is int one ? ApplyOne(console, tracer, one, document, options) : ApplyAll(console, tracer, document, options));
         }));
         return command;

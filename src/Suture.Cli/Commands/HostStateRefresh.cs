@@ -17,7 +17,12 @@ internal static class HostStateRefresh
     /// returns (success, or some processes of -p all), or is interrupted part-way. Other failures
     /// leave every process as it was.
     /// </summary>
-    public static T After<T>(IConsole console, Func<T> operation)
+    /// <param name="changed">
+    /// The processes the operation may change: only they (and processes started or remapped
+    /// since the last refresh) are read again (<see cref="HostState.Update"/>); null reads the
+    /// whole host.
+    /// </param>
+    public static T After<T>(IConsole console, IReadOnlySet<int>? changed, Func<T> operation)
     {
         T result;
         try
@@ -26,11 +31,11 @@ internal static class HostStateRefresh
         }
         catch (SutureException e) when (e.ExitCode == ExitCode.Interrupted)
         {
-            Run(console);
+            Run(console, changed);
             throw;
         }
 
-        Run(console);
+        Run(console, changed);
         return result;
     }
 
@@ -39,13 +44,17 @@ internal static class HostStateRefresh
     /// vanish) makes it scan again, up to <see cref="Attempts"/> times. Never throws: the
     /// operation before it has taken effect.
     /// </summary>
-    public static HostState? Run(IConsole console)
+    public static HostState? Run(IConsole console, IReadOnlySet<int>? changed) =>
+        Run(console, () => changed is null ? HostState.Collect(ScanCache.Read(HostStateWriter.Directory)?.Owners) : HostState.Update(changed, HostStateWriter.Directory));
+
+    /// <summary>Writes a state collected by <paramref name="collect"/>, as <see cref="Run(IConsole, IReadOnlySet{int}?)"/> does.</summary>
+    public static HostState? Run(IConsole console, Func<HostState> collect)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                HostState state = HostState.Collect();
+                HostState state = collect();
                 HostStateWriter.Write(state);
                 return state;
             }

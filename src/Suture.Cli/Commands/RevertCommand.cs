@@ -24,7 +24,7 @@ internal static class RevertCommand
             int target = CommonOptions.ParsePid(result.GetValue(pid)!, allowAll: false)!.Value;
             var options = new OperationOptions { Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)), Cancellation = cancel };
             using var tracer = new Tracer();
-            AppliedPatch reverted = HostStateRefresh.After(console, () => console.Interruption.Guard(() => tracer.Run(() => PatchReverter.Revert(target, result.GetValue(id), options))));
+            AppliedPatch reverted = HostStateRefresh.After(console, new HashSet<int> { target }, () => console.Interruption.Guard(() => tracer.Run(() => PatchReverter.Revert(target, result.GetValue(id), options))));
             AppliedPatch? below = PatchStatusReader.ReadStatus(target).Records.Where(v => v.Role == RecordRole.Active).Select(v => v.Record).FirstOrDefault(p => p.BuildIdHex == reverted.BuildIdHex);
             console.Out.WriteLine($"reverted {Printable.Text(reverted.PatchId)} (level {reverted.Level}) in process {target}: {WhatRunsNow(reverted, below)}");
             return 0;

@@ -5,6 +5,7 @@ using Suture.Patching.Engine.Fleet;
 using Suture.Patching.Engine.Operations;
 using Suture.Patching.Engine.Safety;
 using Suture.Patching.Engine.Status;
+using Suture.Patching.Host;
 using Suture.Patching.State;
 using Suture.Patching.Store;
 using Suture.Process.Tracing;
@@ -81,8 +82,11 @@ internal static class StatusCommand
                 return 0;
             }
 
-            IReadOnlyList<ObjectState> states = FleetStatusReader.Read(BuildIds(result.GetValue(patches)));
-            HostStateRefresh.Run(console); // status --all also brings the scanners' state up to date
+            // One pass over the host for both the report and the scanners' state it brings up to date.
+            HashSet<string>? buildIds = BuildIds(result.GetValue(patches));
+            IReadOnlyList<ProcessSnapshot> processes = HostScan.All();
+            IReadOnlyList<ObjectState> states = FleetStatusReader.States(processes, buildIds);
+            HostStateRefresh.Run(console, () => HostState.From(processes, null, ScanCache.Read(HostStateWriter.Directory)?.Owners ?? PackageOwners.Fresh()));
             if (result.GetValue(json))
             {
                 using Stream stdout = console.OpenStandardOutput();

@@ -1,6 +1,5 @@
 using Suture.Patching.Engine.Fleet;
 using Suture.Patching.Engine.Status;
-using Suture.Patching.State;
 
 namespace Suture.Patching.Host;
 
@@ -11,24 +10,47 @@ namespace Suture.Patching.Host;
 /// </summary>
 public sealed record HostState(DateTimeOffset TakenUtc, IReadOnlyList<HostObject> Objects, IReadOnlyList<HostCve> Cves)
 {
-    /// <summary>Collects the state now.</summary>
+    /// <summary>The processes this state was read from (every process of the host), kept for the next update; null when not known.</summary>
+    public IReadOnlyList<ProcessSnapshot>? Processes { get; init; }
+
+    /// <summary>The package owners looked up for it, kept with the processes while dpkg's database is unchanged.</summary>
+    public PackageOwners? Owners { get; init; }
+
+    /// <summary>Collects the state now, from a full scan of the host.</summary>
     /// <param name="known">
     /// CVEs of patches the caller knows about, by the Build ID they target (from patch files or a
     /// store): their objects are reported even where no process runs them, as not fixed.
     /// </param>
-    public static HostState Collect(IReadOnlyDictionary<string, IReadOnlyList<(string PatchId, IReadOnlyList<string> Cves)>>? known = null, DpkgDatabase? dpkg = null)
+    public static HostState Collect(IReadOnlyDictionary<string, IReadOnlyList<(string PatchId, IReadOnlyList<string> Cves)>>? known = null, DpkgDatabase? dpkg = null) =>
+        From(HostScan.All(), known, dpkg is null ? PackageOwners.Fresh() : PackageOwners.Of(dpkg));
+
+    /// <summary>Collects the state now, from a full scan of the host, with package owners already known (<see cref="PackageOwners.Resume"/>).</summary>
+    public static HostState Collect(PackageOwners? owners) => From(HostScan.All(), null, owners ?? PackageOwners.Fresh());
+
+    /// <summary>
+    /// The state after a command changed <paramref name="changed"/>: the processes of the last
+    /// refresh (the scan cache in <paramref name="directory"/>) updated by <see cref="HostScan.Update"/>,
+    /// so only the changed, new and remapped processes are read; a full scan when there is no
+    /// usable cache.
+    /// </summary>
+    public static HostState Update(IReadOnlySet<int> changed, string directory) =>
+        ScanCache.Read(directory) is { } previous
+            ? From(HostScan.Update(previous.Processes, changed), null, previous.Owners)
+            : Collect(owners: null);
+
+    /// <summary>The state of the given processes (a full scan or an update, <see cref="HostScan"/>).</summary>
+    public static HostState From(IReadOnlyList<ProcessSnapshot> processes, IReadOnlyDictionary<string, IReadOnlyList<(string PatchId, IReadOnlyList<string> Cves)>>? known, PackageOwners owners)
     {
-        dpkg ??= DpkgDatabase.Load();
-        IReadOnlyList<ObjectState> states = FleetStatusReader.Read(known is null ? null : known.Keys.ToHashSet(StringComparer.Ordinal));
-        var records = new Dictionary<int, IReadOnlyList<AppliedPatch>>();
+        IReadOnlyList<ObjectState> states = FleetStatusReader.States(processes, known is null ? null : known.Keys.ToHashSet(StringComparer.Ordinal));
+        Dictionary<int, ProcessSnapshot> byPid = processes.ToDictionary(p => p.Pid);
         var objects = new List<HostObject>();
         foreach (IGrouping<(string BuildId, string Path), ObjectState> group in states.GroupBy(s => (BuildId: s.BuildId, Path: s.ObjectPath)).OrderBy(g => g.Key.Path, StringComparer.Ordinal))
         {
-            var running = new List<(int Pid, AppliedPatch Patch)>();
+            var running = new List<(int Pid, SnapshotActive Patch)>();
             var unpatched = new List<(int, string)>();
             foreach (ObjectState state in group.OrderBy(s => s.Pid))
             {
-                AppliedPatch? active = state.State == "patched" ? ActiveRecords(state.Pid, records).FirstOrDefault(p => p.BuildIdHex == group.Key.BuildId) : null;
+                SnapshotActive? active = state.State == "patched" ? byPid[state.Pid].Active.FirstOrDefault(p => p.BuildId == group.Key.BuildId) : null;
                 if (active is null)
                 {
                     unpatched.Add((state.Pid, state.State == "patched" ? "exited" : state.Reason is null ? state.State : $"{state.State}: {state.Reason}"));
@@ -40,16 +62,16 @@ public sealed record HostState(DateTimeOffset TakenUtc, IReadOnlyList<HostObject
             }
 
             List<HostPatch> patches = running.GroupBy(r => (r.Patch.PatchId, r.Patch.Level))
-                .Select(g => new HostPatch(g.Key.PatchId, g.Key.Level, g.First().Patch.Cves, g.First().Patch.Signer?.KeyId, g.First().Patch.Signer?.Name, g.Select(r => r.Pid).ToList()))
+                .Select(g => new HostPatch(g.Key.PatchId, g.Key.Level, g.First().Patch.Cves, g.First().Patch.SignerKeyId, g.First().Patch.SignerName, g.Select(r => r.Pid).ToList()))
                 .OrderBy(p => p.Level).ToList();
-            var owner = dpkg.Owner(group.Key.Path);
+            PackageOwner? owner = owners.Owner(group.Key.Path);
             objects.Add(new HostObject(group.Key.Path, group.Key.BuildId, owner?.Package, owner?.Version, patches, running.Select(r => r.Pid).ToList(), unpatched)
             {
-                Installed = owner is { } found ? dpkg.Package(found.Package) : null,
+                Installed = owner?.Installed,
             });
         }
 
-        return new HostState(DateTimeOffset.UtcNow, objects, Judge(objects, known));
+        return new HostState(DateTimeOffset.UtcNow, objects, Judge(objects, known)) { Processes = processes, Owners = owners };
     }
 
     /// <summary>
@@ -93,24 +115,5 @@ public sealed record HostState(DateTimeOffset TakenUtc, IReadOnlyList<HostObject
             c.Value.Patched.ToList(),
             c.Value.Unpatched.ToList(),
             c.Value.Sites)).ToList();
-    }
-
-    private static IReadOnlyList<AppliedPatch> ActiveRecords(int pid, Dictionary<int, IReadOnlyList<AppliedPatch>> cache)
-    {
-        if (!cache.TryGetValue(pid, out IReadOnlyList<AppliedPatch>? active))
-        {
-            try
-            {
-                active = PatchStatusReader.ReadStatus(pid).Records.Where(v => v.Role == RecordRole.Active).Select(v => v.Record).ToList();
-            }
-            catch (SutureException)
-            {
-                active = []; // exited meanwhile, or unreadable: not running the patch
-            }
-
-            cache[pid] = active;
-        }
-
-        return active;
     }
 }

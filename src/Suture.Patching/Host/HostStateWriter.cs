@@ -34,6 +34,10 @@ public static class HostStateWriter
             Replace(directory, "osv.json", OsvRecords.Json(state, OsRelease.Load()));
             Replace(directory, "cves", Encoding.UTF8.GetBytes(string.Concat(state.Cves.Where(c => c.State == CveState.Fixed).Select(c => c.Id + "\n"))));
             Replace(directory, "versions", Encoding.UTF8.GetBytes(string.Concat(state.Objects.Select(o => o.EffectiveVersion).OfType<string>().Distinct().Select(v => v + "\n"))));
+            if (ScanCache.Json(state) is byte[] cache)
+            {
+                Replace(directory, ScanCache.FileName, cache); // what the next refresh starts from
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
