@@ -21,7 +21,7 @@ public sealed class RunningKernelTests : IDisposable
         Livepatch("livepatch_sample", enabled: true, transition: false, id: null, level: 0, cves: null);
         Dpkg();
 
-        HostObject kernel = Kernel().HostObject(DpkgDatabase.Load(Path.Combine(_root, "dpkg")))!;
+        HostObject kernel = Kernel().AsHostObject(DpkgDatabase.Load(Path.Combine(_root, "dpkg")))!;
 
         Assert.Equal($"/boot/vmlinuz-{Release}", kernel.Path);
         Assert.Equal("00112233445566778899aabbccddeeff00112233", kernel.BuildId);
@@ -41,7 +41,7 @@ public sealed class RunningKernelTests : IDisposable
         Task(100, "switched", "1");
         Task(200, "sleeper", "0");
 
-        HostObject kernel = Kernel().HostObject(DpkgDatabase.Load(Path.Combine(_root, "no-dpkg")))!;
+        HostObject kernel = Kernel().AsHostObject(DpkgDatabase.Load(Path.Combine(_root, "no-dpkg")))!;
 
         Assert.Null(kernel.Package);
         Assert.Null(kernel.EffectiveVersion);
@@ -56,7 +56,7 @@ public sealed class RunningKernelTests : IDisposable
         Livepatch("fix", enabled: false, transition: true, id: "fix", level: 1, cves: "CVE-2026-0001"); // being unpatched
         Livepatch("livepatch_sample", enabled: true, transition: false, id: null, level: 0, cves: null);
 
-        Assert.Null(Kernel().HostObject(DpkgDatabase.Load(Path.Combine(_root, "no-dpkg"))));
+        Assert.Null(Kernel().AsHostObject(DpkgDatabase.Load(Path.Combine(_root, "no-dpkg"))));
     }
 
     private RunningKernel Kernel()

@@ -56,7 +56,7 @@ internal static class Livepatches
     {
         (string path, byte[] image, IReadOnlyDictionary<string, string> info) = (module.Path, module.Image, module.Info);
         (string name, int level) = (module.Name, module.Level);
-        if (info.TryGetValue("suture_build_id", out string? buildId) && Kernel.BuildId() is { } running && running != buildId)
+        if (info.TryGetValue("suture_build_id", out string? buildId) && Running.BuildId() is { } running && running != buildId)
         {
             throw new SutureException($"{path}: built for the kernel with Build ID {buildId}, but the running kernel's is {running} (build the patch against this kernel's vmlinux)", ExitCode.TargetMismatch);
         }
@@ -128,16 +128,16 @@ internal static class Livepatches
         return new Applied(name, level, replaced);
     }
 
-    private static RunningKernel Kernel => new(SysfsRoot, ModulesRoot);
+    private static RunningKernel Running => new(SysfsRoot, ModulesRoot);
 
     /// <summary>The loaded livepatches that suture built (those with a suture_level parameter), with their levels.</summary>
     private static List<(string Name, int Level)> LoadedSuturePatches() =>
-        Kernel.Livepatches().Where(p => int.TryParse(Kernel.Parameter(p.Name, "suture_level"), out _)).Select(p => (p.Name, p.Level)).ToList();
+        Running.Livepatches().Where(p => int.TryParse(Running.Parameter(p.Name, "suture_level"), out _)).Select(p => (p.Name, p.Level)).ToList();
 
     /// <summary>The loaded livepatches suture did not build (no suture_level parameter).</summary>
     private static List<string> ForeignPatches() =>
-        Directory.GetDirectories(SysfsRoot).Select(Path.GetFileName).OfType<string>()
-            .Where(n => Kernel.Parameter(n, "suture_level") is null).Order(StringComparer.Ordinal).ToList();
+        Directory.GetDirectories(SysfsRoot).Select(d => Path.GetFileName(d))
+            .Where(n => Running.Parameter(n, "suture_level") is null).Order(StringComparer.Ordinal).ToList();
 
     public static string Revert(string nameOrPath, TimeSpan timeout, CancellationToken cancel)
     {
@@ -175,7 +175,7 @@ internal static class Livepatches
 
     public static KernelStatusResult Status()
     {
-        RunningKernel kernel = Kernel;
+        RunningKernel kernel = Running;
         return new KernelStatusResult(kernel.HasLivepatch, kernel.Release, kernel.Livepatches());
     }
 
@@ -270,7 +270,7 @@ internal static class Livepatches
     }
 
     /// <summary>The tasks not switched yet to <paramref name="target"/> (1 while patching, 0 while unpatching), as <c>TID comm</c>.</summary>
-    private static IReadOnlyList<string> PendingTasks(int target) => Kernel.Tasks(target).Pending.Select(t => $"{t.Tid} {t.Comm}").ToList();
+    private static IReadOnlyList<string> PendingTasks(int target) => Running.Tasks(target).Pending.Select(t => $"{t.Tid} {t.Comm}").ToList();
 
     private static string Pending(IReadOnlyList<string> pending) => pending.Count == 0 ? "none reported" : string.Join(", ", pending.Take(20)) + (pending.Count > 20 ? $" and {pending.Count - 20} more" : "");
 

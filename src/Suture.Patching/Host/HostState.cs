@@ -49,7 +49,7 @@ public sealed record HostState(DateTimeOffset TakenUtc, IReadOnlyList<HostObject
             });
         }
 
-        if (new RunningKernel().HostObject(dpkg) is { } kernel)
+        if (new RunningKernel().AsHostObject(dpkg) is { } kernel)
         {
             objects.Add(kernel); // the kernel's suture livepatches (RunningKernel)
         }

@@ -143,7 +143,7 @@ public sealed class RunningKernel(string sysfsRoot = RunningKernel.DefaultSysfsR
     /// so its CVEs are partially fixed; once the transition is over every task runs it, no task is
     /// listed, and its CVEs are fixed. A patch being disabled (unpatching) counts as gone.
     /// </summary>
-    public HostObject? HostObject(DpkgDatabase dpkg)
+    public HostObject? AsHostObject(DpkgDatabase dpkg)
     {
         List<KernelPatchState> running = Livepatches().Where(p => p.Id is not null && p.Enabled).ToList();
         if (running.Count == 0)
@@ -154,7 +154,12 @@ public sealed class RunningKernel(string sysfsRoot = RunningKernel.DefaultSysfsR
         // Tasks are listed only during a transition: those switched run the new patch, the others
         // what ran before it (a patch applied earlier, which then runs in every task, or nothing).
         KernelPatchState? moving = running.FirstOrDefault(p => p.Transition);
-        (IReadOnlyList<(int Tid, string Comm)> switched, IReadOnlyList<(int Tid, string Comm)> pending) = moving is null ? ([], []) : Tasks(1);
+        IReadOnlyList<(int Tid, string Comm)> switched = [], pending = [];
+        if (moving is not null)
+        {
+            (switched, pending) = Tasks(1);
+        }
+
         List<int> switchedTids = switched.Select(t => t.Tid).Order().ToList();
         List<int> everyTask = switched.Concat(pending).Select(t => t.Tid).Order().ToList();
         var patches = running.OrderBy(p => p.Level).ThenBy(p => p.Name, StringComparer.Ordinal)
