@@ -17,6 +17,9 @@ internal static class HostStateRefresh
     /// returns (success, or some processes of -p all), or is interrupted part-way. Other failures
     /// leave every process as it was.
     /// </summary>
+    public static T After<T>(IConsole console, Func<T> operation) => After(console, null, operation);
+
+    /// <inheritdoc cref="After{T}(IConsole, Func{T})"/>
     /// <param name="changed">
     /// The processes the operation may change: only they (and processes started or remapped
     /// since the last refresh) are read again (<see cref="HostState.Update"/>); null reads the
