@@ -36,9 +36,9 @@ internal sealed class CompilerWrappers
 
     private static readonly string[] SectionFlags = ["-ffunction-sections", "-fdata-sections"];
 
-    private readonly Dictionary<string, (string Real, string[] Extraction)> _compilers;
+    private readonly Dictionary<string, (string Real, Lazy<string[]> Extraction)> _compilers;
 
-    private CompilerWrappers(string directory, Dictionary<string, (string Real, string[] Extraction)> compilers)
+    private CompilerWrappers(string directory, Dictionary<string, (string Real, Lazy<string[]> Extraction)> compilers)
     {
         Directory = directory;
         _compilers = compilers;
@@ -52,7 +52,7 @@ internal sealed class CompilerWrappers
     {
         string directory = Path.Combine(root, "wrappers");
         System.IO.Directory.CreateDirectory(directory);
-        var compilers = new Dictionary<string, (string Real, string[] Extraction)>(StringComparer.Ordinal);
+        var compilers = new Dictionary<string, (string Real, Lazy<string[]> Extraction)>(StringComparer.Ordinal);
         foreach (string name in CompilerNames)
         {
             string? real = FindOnPath(name);
@@ -62,9 +62,12 @@ internal sealed class CompilerWrappers
             }
 
             string script = Path.Combine(directory, name);
-            compilers[name] = (real, Supports(real, name.Contains('+', StringComparison.Ordinal) ? "c++" : "c", IndirectExternData)
+            // Probed when a recompile first needs it (a compiler run each: most builds use one or
+            // two of the four names), not for every name up front.
+            string language = name.Contains('+', StringComparison.Ordinal) ? "c++" : "c";
+            compilers[name] = (real, new Lazy<string[]>(() => Supports(real, language, IndirectExternData)
                 ? [.. SectionFlags, IndirectExternData]
-                : SectionFlags);
+                : SectionFlags));
             // One write per line (the line is built first), so parallel make jobs do not interleave.
             File.WriteAllText(script, $$"""
                 #!/bin/sh
@@ -91,7 +94,7 @@ internal sealed class CompilerWrappers
     /// compiler has it, <c>-mno-direct-extern-access</c>. These change the code (branch
     /// relaxation, extern data addressing), which is why the tree builds do not use them.
     /// </summary>
-    public IReadOnlyList<string> ExtractionFlags(string name) => _compilers.TryGetValue(name, out var c) ? c.Extraction : SectionFlags;
+    public IReadOnlyList<string> ExtractionFlags(string name) => _compilers.TryGetValue(name, out var c) ? c.Extraction.Value : SectionFlags;
 
     public const string Debug = DebugInfo;
 
