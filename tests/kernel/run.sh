@@ -52,9 +52,32 @@ else
     fail "refusing __init code: exit $status, $(cat "$WORK/init.err")"
 fi
 
+# A data-layout change (the size of an existing variable) and a change to a notrace function are
+# refused the same way, each with one line naming the file in the tree, the symbol and what to do.
+refused() { # DIFF EXPECTED-LINE WHAT
+    "$SUTURE" kernel build --source "$TREE" --patch "$HERE/$1.diff" --config "$CONFIG" --headers "$HEADERS" -o "$WORK/$1.ko" >"$WORK/$1.out" 2>"$WORK/$1.err"
+    local status=$? lines
+    lines=$(grep -v '^suture: building' "$WORK/$1.err")
+    if [ "$status" -eq 11 ] && [ "$(echo "$lines" | wc -l)" -eq 1 ] && echo "$lines" | grep -q -F "$2" && [ ! -e "$WORK/$1.ko" ]; then
+        pass "$3 is refused: $lines"
+    else
+        fail "refusing $3: exit $status, $(cat "$WORK/$1.err")"
+    fi
+}
+refused data-layout "fs/proc/proc_sysctl.c: root_table: the size of an existing variable changes (128 -> 192 bytes); the running kernel keeps the old layout" "a data-layout change (root_table grows)"
+refused notrace "kernel/notifier.c: notify_die: the running function is notrace" "a change to a notrace function (notify_die)"
+
+# A livepatch suture did not build: the kernel's own sample (it replaces cmdline_proc_show).
+mkdir -p "$WORK/sample" && cp "$TREE/samples/livepatch/livepatch-sample.c" "$WORK/sample/" && echo 'obj-m := livepatch-sample.o' >"$WORK/sample/Kbuild"
+if make -C "$HEADERS" M="$WORK/sample" modules >"$WORK/sample.log" 2>&1 && [ -e "$WORK/sample/livepatch-sample.ko" ]; then
+    pass "the kernel's samples/livepatch/livepatch-sample.c built as a module against the headers"
+else
+    tail -n 20 "$WORK/sample.log"; fail "building livepatch-sample.ko"; finish
+fi
+
 # 2. The patch: version_proc_show gains a prefix; it reads linux_proc_banner, which vmlinux does not export.
 if "$SUTURE" kernel build --source "$TREE" --patch "$HERE/version.diff" --config "$CONFIG" --headers "$HEADERS" \
-        --description "test: tag /proc/version" -o "$WORK/suture_version.ko" >"$WORK/build.out" 2>"$WORK/build.err"; then
+        --description "test: tag /proc/version" --cve CVE-0000-0001 -o "$WORK/suture_version.ko" >"$WORK/build.out" 2>"$WORK/build.err"; then
     pass "kernel build: $(cat "$WORK/build.out")"
 else
     cat "$WORK/build.err"; fail "kernel build of version.diff"; finish
@@ -68,7 +91,7 @@ fi
 
 # Level 2, cumulative: the same fix with a different prefix, replacing level 1 atomically.
 if "$SUTURE" kernel build --source "$TREE" --patch "$HERE/version2.diff" --config "$CONFIG" --headers "$HEADERS" --level 2 \
-        --description "test: tag /proc/version, level 2" --cve CVE-0000-0002 -o "$WORK/suture_version2.ko" >"$WORK/build2.out" 2>"$WORK/build2.err"; then
+        --description "test: tag /proc/version, level 2" --cve CVE-0000-0001 --cve CVE-0000-0002 -o "$WORK/suture_version2.ko" >"$WORK/build2.out" 2>"$WORK/build2.err"; then
     pass "kernel build --level 2: $(cat "$WORK/build2.out")"
 else
     cat "$WORK/build2.err"; fail "kernel build of version2.diff --level 2"; finish
@@ -103,7 +126,7 @@ printf 'X' | dd of="$WORK/changed.ko" bs=1 seek=2000 conv=notrunc status=none
 INITRD=$WORK/initrd
 mkdir -p "$INITRD"/{bin,sbin,proc,sys,dev,tmp,lib64,lib/x86_64-linux-gnu,usr/bin}
 cp "$CACHE/busybox/bin/busybox" "$INITRD/bin/busybox"
-for applet in sh cat grep mount poweroff echo sleep dmesg kill tr head; do ln -s busybox "$INITRD/bin/$applet"; done
+for applet in sh cat grep mount poweroff echo sleep dmesg kill tr head insmod rmmod; do ln -s busybox "$INITRD/bin/$applet"; done
 cp "$SUTURE" "$INITRD/bin/suture"
 ldd "$SUTURE" | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' | while read -r lib; do
     cp -L "$lib" "$INITRD$lib" 2>/dev/null || { mkdir -p "$INITRD$(dirname "$lib")"; cp -L "$lib" "$INITRD$lib"; }
@@ -118,7 +141,13 @@ done
 if ! gcc -static -O2 -o "$INITRD/bin/suture_sleeper" "$HERE/sleeper.c" 2>"$WORK/sleeper.err"; then
     cat "$WORK/sleeper.err"; fail "building the sleeper (gcc -static; needs libc6-dev)"; finish
 fi
-cp "$WORK"/{suture_version,suture_version2,unsigned,changed}.ko "$INITRD/"
+cp "$WORK"/{suture_version,suture_version2,unsigned,changed}.ko "$WORK/sample/livepatch-sample.ko" "$INITRD/"
+# dpkg's record of the kernel package, as an installed Debian system has it (its files as unpacked,
+# its version from the source's changelog): the host state names the kernel's package and version.
+mkdir -p "$INITRD/var/lib/dpkg/info"
+(cd "$CACHE/image" && find . -type f | sed 's#^\.##') >"$INITRD/var/lib/dpkg/info/linux-image-$ABI.list"
+KVERSION=$(dpkg-parsechangelog -l "$TREE/debian/changelog" -S Version)
+printf 'Package: linux-image-%s\nStatus: install ok installed\nArchitecture: amd64\nVersion: %s\n\n' "$ABI" "$KVERSION" >"$INITRD/var/lib/dpkg/status"
 mkdir -p "$INITRD/trust" && cp "$WORK/trust/kernel-test.pub" "$INITRD/trust/"
 cat > "$INITRD/init" <<'GUEST'
 #!/bin/sh
@@ -157,6 +186,8 @@ until_true "status_names suture_sleeper"; echo "STATUS-NAMES-SLEEPER: $?"
 echo "DURING-STATUS-BEGIN"; cat /tmp/status.txt; echo "DURING-STATUS-END"
 echo "DURING: $(cat /proc/version)"
 echo "DURING-TRANSITION: $(cat /sys/kernel/livepatch/suture_version/transition 2>&1)"
+/bin/suture status --cves --json >/tmp/during-cves.json 2>/tmp/during-cves.err; echo "DURING-CVES-EXIT: $?"
+echo "DURING-CVES-BEGIN"; cat /tmp/during-cves.json; echo "DURING-CVES-END"
 kill -USR1 $S1; wait $S1; echo "SLEEPER1-EXIT: $?"
 wait $A; echo "APPLY-EXIT: $?"
 echo "APPLY-ERR: $(tr '\n' ' ' </tmp/apply.err)"
@@ -164,10 +195,29 @@ echo "APPLY-OUT: $(tr '\n' ' ' </tmp/apply.out)"
 echo "AFTER: $(cat /proc/version)"
 echo "STATUS-JSON-BEGIN"; /bin/suture kernel status --json; echo "STATUS-JSON-END"
 echo "TAINTED: $(cat /proc/sys/kernel/tainted)"
+echo "STATE-CVES: $(tr '\n' ' ' </run/suture/cves 2>&1)"
+echo "STATE-VERSIONS: $(cat /run/suture/versions 2>&1)"
+echo "STATE-JSON-BEGIN"; cat /run/suture/state.json; echo "STATE-JSON-END"
+/bin/suture status --cves >/tmp/cves.out 2>&1; echo "CVES-EXIT: $?"
 /bin/suture kernel apply /suture_version.ko; echo "APPLY-AGAIN-EXIT: $?"
 
-# Level 2 replaces level 1 atomically (klp_patch.replace); level 1's module is unloaded.
-/bin/suture kernel apply /suture_version2.ko --timeout 60 >/tmp/apply2.out 2>/tmp/apply2.err; echo "APPLY2-EXIT: $?"
+# A livepatch suture did not build is loaded too: level 2's atomic replace would disable it, so
+# apply refuses unless --replace-foreign is given, then reports it replaced.
+insmod /livepatch-sample.ko; echo "SAMPLE-INSMOD: $?"
+until_true '[ "$(cat /sys/kernel/livepatch/livepatch_sample/transition 2>/dev/null)" = 0 ]'; echo "SAMPLE-SETTLED: $?"
+echo "SAMPLE-CMDLINE: $(cat /proc/cmdline)"
+/bin/suture kernel apply /suture_version2.ko --timeout 60 >/dev/null 2>/tmp/foreign.err; echo "FOREIGN-EXIT: $?"
+echo "FOREIGN-ERR: $(tr '\n' ' ' </tmp/foreign.err)"
+echo "FOREIGN-SYSFS: $(ls /sys/kernel/livepatch | tr '\n' ' ')"
+
+# Level 2 replaces level 1 (and, allowed, the sample) atomically (klp_patch.replace); level 1's module is unloaded.
+/bin/suture kernel apply /suture_version2.ko --timeout 60 --replace-foreign >/tmp/apply2.out 2>/tmp/apply2.err; echo "APPLY2-EXIT: $?"
+echo "APPLY2-ERR: $(tr '\n' ' ' </tmp/apply2.err)"
+echo "LEVEL2-CMDLINE: $(cat /proc/cmdline)"
+echo "SAMPLE-MODULE: $(grep -c '^livepatch_sample ' /proc/modules)"
+rmmod livepatch_sample; echo "SAMPLE-RMMOD: $?"
+echo "STATE2-CVES: $(tr '\n' ' ' </run/suture/cves 2>&1)"
+echo "STATE2-VERSIONS: $(cat /run/suture/versions 2>&1)"
 echo "APPLY2-OUT: $(tr '\n' ' ' </tmp/apply2.out)"
 echo "LEVEL2: $(cat /proc/version)"
 echo "LEVEL2-SYSFS: $(ls /sys/kernel/livepatch | tr '\n' ' ')"
@@ -189,6 +239,9 @@ kill -USR1 $S2; wait $S2; echo "SLEEPER2-EXIT: $?"
 echo "REVERTED: $(cat /proc/version)"
 echo "MODULE-AFTER-REVERT: $(grep -c '^suture_version' /proc/modules)"
 echo "SYSFS-AFTER-REVERT: $(ls /sys/kernel/livepatch | tr '\n' ' ')"
+echo "REVERTED-CVES: $(tr '\n' ' ' </run/suture/cves 2>&1)"
+echo "REVERTED-VERSIONS: $(tr '\n' ' ' </run/suture/versions 2>&1)"
+/bin/suture status --cves >/dev/null 2>&1; echo "REVERTED-CVES-EXIT: $?"
 /bin/suture kernel revert suture_version2; echo "REVERT-AGAIN-EXIT: $?"
 
 # module.sig_enforce can be switched on at run time (never off): then the kernel refuses a module
@@ -249,7 +302,7 @@ expect HELD-MODULE 0 "after the reversed transition: the module is unloaded"
 # The transition held up, then completing.
 expect STATUS-NAMES-SLEEPER 0 "during the transition, suture kernel status names the sleeper as not switched"
 sed -n '/^DURING-STATUS-BEGIN/,/^DURING-STATUS-END/p' "$WORK/guest.log" | sed '1d;$d'
-if sed -n '/^DURING-STATUS-BEGIN/,/^DURING-STATUS-END/p' "$WORK/guest.log" | grep -q -E 'suture_version( \(level 1\))?: enabled, in transition: vmlinux:'; then
+if sed -n '/^DURING-STATUS-BEGIN/,/^DURING-STATUS-END/p' "$WORK/guest.log" | grep -q -E 'suture_version( \(level 1[^)]*\))?: enabled, in transition: vmlinux:'; then
     pass "during the transition, status shows suture_version enabled and in transition"
 else
     fail "status during the transition"
@@ -281,12 +334,50 @@ expect LEVEL2 "[suture-livepatch level 2] $before" "after level 2: /proc/version
 expect LEVEL2-SYSFS "suture_version2 " "after level 2: only suture_version2 is a livepatch (atomic replace freed level 1)"
 expect LEVEL1-MODULE 0 "after level 2: level 1's module is unloaded"
 json2=$(sed -n '/^STATUS2-JSON-BEGIN/,/^STATUS2-JSON-END/p' "$WORK/guest.log" | sed '1d;$d')
-if echo "$json2" | python3 -c 'import json,sys; s=json.load(sys.stdin); p=s["patches"]; assert len(p)==1 and p[0]["name"]=="suture_version2" and p[0]["id"]=="suture_version2" and p[0]["level"]==2 and p[0]["cves"]==["CVE-0000-0002"] and p[0]["enabled"], s' 2>"$WORK/json2.err"; then
-    pass "kernel status --json: suture_version2, level 2, its id and CVE"
+if echo "$json2" | python3 -c 'import json,sys; s=json.load(sys.stdin); p=s["patches"]; assert len(p)==1 and p[0]["name"]=="suture_version2" and p[0]["id"]=="suture_version2" and p[0]["level"]==2 and p[0]["cves"]==["CVE-0000-0001","CVE-0000-0002"] and p[0]["enabled"], s' 2>"$WORK/json2.err"; then
+    pass "kernel status --json: suture_version2, level 2, its id and CVEs"
 else
     echo "$json2"; cat "$WORK/json2.err"; fail "kernel status --json after level 2"
 fi
 expect LOWER-EXIT 7 "applying level 1 over level 2 is refused (exit 7)"
+
+# The host state (docs/scanners.md): the kernel is an object, its CVEs fixed while the patch runs.
+KERNEL_OBJECT=/boot/vmlinuz-$ABI
+expect DURING-CVES-EXIT 15 "during the transition: status --cves exits 15 (a CVE only partially fixed)"
+during_cves=$(sed -n '/^DURING-CVES-BEGIN/,/^DURING-CVES-END/p' "$WORK/guest.log" | sed '1d;$d')
+if echo "$during_cves" | KERNEL_OBJECT=$KERNEL_OBJECT python3 -c 'import json,os,sys; s=json.load(sys.stdin); c=[x for x in s["cves"] if x["id"]=="CVE-0000-0001"]; assert c and c[0]["state"]=="partially fixed" and c[0]["objects"]==[os.environ["KERNEL_OBJECT"]] and c[0]["unpatchedPids"] and c[0]["patchedPids"], s' 2>"$WORK/during-cves.err"; then
+    pass "during the transition: CVE-0000-0001 is partially fixed in $KERNEL_OBJECT, the sleeper among the tasks still vulnerable"
+else
+    echo "$during_cves"; cat "$WORK/during-cves.err"; fail "status --cves --json during the transition"
+fi
+expect STATE-CVES "CVE-0000-0001 " "after apply: the state directory's cves lists the kernel patch's CVE as fixed"
+expect STATE-VERSIONS "linux-image-$ABI $KVERSION +suture:suture_version.1" "after apply: the kernel's effective version (package, version, +suture:id.level)"
+state_json=$(sed -n '/^STATE-JSON-BEGIN/,/^STATE-JSON-END/p' "$WORK/guest.log" | sed '1d;$d')
+if echo "$state_json" | KERNEL_OBJECT=$KERNEL_OBJECT ABI=$ABI python3 -c 'import json,os,re,sys; s=json.load(sys.stdin); o=[x for x in s["objects"] if x["path"]==os.environ["KERNEL_OBJECT"]]; assert len(o)==1 and re.fullmatch("[0-9a-f]{40}", o[0]["buildId"]) and o[0]["package"]=="linux-image-"+os.environ["ABI"] and [(p["id"],p["level"],p["cves"]) for p in o[0]["patches"]]==[("suture_version",1,["CVE-0000-0001"])] and [c["state"] for c in s["cves"] if c["id"]=="CVE-0000-0001"]==["fixed"], s' 2>"$WORK/state-json.err"; then
+    pass "state.json: the kernel as an object (its image path, Build ID from /sys/kernel/notes, package), suture_version level 1, CVE-0000-0001 fixed"
+else
+    echo "$state_json"; cat "$WORK/state-json.err"; fail "state.json after apply"
+fi
+expect CVES-EXIT 0 "after apply: status --cves exits 0 (every CVE listed is fixed)"
+expect STATE2-CVES "CVE-0000-0001 CVE-0000-0002 " "after level 2: both CVEs of the cumulative level are fixed"
+expect STATE2-VERSIONS "linux-image-$ABI $KVERSION +suture:suture_version2.2" "after level 2: the effective version names level 2"
+expect REVERTED-CVES "" "after revert: no CVE is listed as fixed"
+expect REVERTED-VERSIONS "" "after revert: no effective version (the kernel is as its package says)"
+expect REVERTED-CVES-EXIT 16 "after revert: status --cves exits 16 (nothing applied)"
+
+# Atomic replace and a livepatch suture did not build.
+expect SAMPLE-INSMOD 0 "the kernel's livepatch sample loads (insmod)"
+expect SAMPLE-SETTLED 0 "the sample's transition completes"
+expect SAMPLE-CMDLINE "this has been live patched" "the sample patches /proc/cmdline"
+expect FOREIGN-EXIT 7 "a cumulative level is refused while a livepatch suture did not build is loaded (exit 7)"
+value FOREIGN-ERR | grep -q "would also disable the livepatch(es) livepatch_sample, which suture did not build; revert them first, or pass --replace-foreign" \
+    && pass "the refusal names the foreign livepatch and the option: $(value FOREIGN-ERR)" || fail "foreign refusal: $(value FOREIGN-ERR)"
+expect FOREIGN-SYSFS "livepatch_sample suture_version " "after the refusal: both livepatches are still loaded"
+value APPLY2-ERR | grep -q "replaced livepatch livepatch_sample, which suture did not build (--replace-foreign); its module stays loaded" \
+    && pass "with --replace-foreign, apply reports the foreign livepatch it replaced" || fail "apply of level 2 with --replace-foreign said: $(value APPLY2-ERR)"
+if [ "$(value LEVEL2-CMDLINE)" != "this has been live patched" ] && [ -n "$(value LEVEL2-CMDLINE)" ]; then pass "after level 2: /proc/cmdline is the original again (the sample was replaced)"; else fail "after level 2: /proc/cmdline is '$(value LEVEL2-CMDLINE)'"; fi
+expect SAMPLE-MODULE 1 "the replaced sample's module stays loaded for its owner"
+expect SAMPLE-RMMOD 0 "its owner can remove it (rmmod)"
 
 # Unpatching held up, then reverting.
 expect SLEEPER2-IN-PAUSE 0 "a second sleeper sleeps in the patched pause(2)"

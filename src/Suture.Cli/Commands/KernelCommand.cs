@@ -93,12 +93,12 @@ internal static class KernelCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                File.Delete(temporary);
+                Discard(temporary);
                 throw new SutureException($"cannot write the signed module {target}: {e.Message.TrimEnd('.')}", ExitCode.Failure, e);
             }
             catch
             {
-                File.Delete(temporary);
+                Discard(temporary);
                 throw;
             }
 
@@ -108,18 +108,28 @@ internal static class KernelCommand
         return sign;
     }
 
+    /// <summary>Removes the half-written signed module, if there is one (its directory may not even exist).</summary>
+    private static void Discard(string temporary)
+    {
+        if (File.Exists(temporary))
+        {
+            File.Delete(temporary);
+        }
+    }
+
     private static Command Apply(IConsole console)
     {
         var module = new Argument<string>("module") { Description = "The livepatch module (.ko) to load" };
         Option<double> timeout = CommonOptions.Timeout();
         Option<string?> trustDir = TrustOptions.TrustDir();
         Option<bool> allowUnsigned = TrustOptions.AllowUnsigned();
-        var apply = new Command("apply", "Verify a livepatch module's signature, load it and wait until every task runs the new functions") { module, timeout, trustDir, allowUnsigned };
+        var replaceForeign = new Option<bool>("--replace-foreign") { Description = "Let a cumulative level's atomic replace also disable livepatches suture did not build (refused without it)" };
+        var apply = new Command("apply", "Verify a livepatch module's signature, load it and wait until every task runs the new functions") { module, timeout, trustDir, allowUnsigned, replaceForeign };
         apply.SetAction(result => CommandRunner.Run(console, result, cancel =>
         {
             string path = result.GetValue(module)!;
             byte[] image = ModuleInfo.ReadFile(path);
-            Livepatches.Check(path, image); // a file that is no livepatch module, or no livepatch support, before the signature
+            Livepatches.Module checkedModule = Livepatches.Check(path, image); // a file that is no livepatch module, or no livepatch support, before the signature
             Trust.Signer? signer = null;
             try
             {
@@ -130,7 +140,7 @@ internal static class KernelCommand
                 console.Error.WriteLine($"warning: {Printable.Text(e.Message)}; applying it anyway as unsigned (--allow-unsigned)");
             }
 
-            Livepatches.Applied applied = Livepatches.Apply(path, image, TimeSpan.FromSeconds(result.GetValue(timeout)), line => console.Error.WriteLine($"suture: {Printable.Text(line)}"), cancel);
+            Livepatches.Applied applied = HostStateRefresh.After(console, () => Livepatches.Apply(checkedModule, TimeSpan.FromSeconds(result.GetValue(timeout)), result.GetValue(replaceForeign), line => console.Error.WriteLine($"suture: {Printable.Text(line)}"), cancel));
             console.Out.WriteLine($"livepatch {applied.Name} (level {applied.Level}): applied, transition complete"
                 + (signer is null ? ", unsigned" : $", signed by {Printable.Text(signer.ToString())}")
                 + (applied.Replaced.Count > 0 ? $"; replaced {Printable.Join(applied.Replaced)}" : ""));
@@ -146,7 +156,7 @@ internal static class KernelCommand
         var revert = new Command("revert", "Disable a livepatch, wait until every task runs the original functions, and unload its module") { patch, timeout };
         revert.SetAction(result => CommandRunner.Run(console, result, cancel =>
         {
-            string name = Livepatches.Revert(result.GetValue(patch)!, TimeSpan.FromSeconds(result.GetValue(timeout)), cancel);
+            string name = HostStateRefresh.After(console, () => Livepatches.Revert(result.GetValue(patch)!, TimeSpan.FromSeconds(result.GetValue(timeout)), cancel));
             console.Out.WriteLine($"livepatch {name}: reverted and unloaded");
             return 0;
         }));

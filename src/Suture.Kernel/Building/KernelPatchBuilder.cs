@@ -66,8 +66,9 @@ internal static partial class KernelPatchBuilder
                 log($"building {Path.ChangeExtension(file, ".o")} (original and patched)");
                 tree.BuildObject(file, Path.Combine(tree.Root, file), before);
                 tree.BuildObject(file, Path.Combine(patched, file), after);
-                ObjectChanges change = ObjectDiff.Compare(Path.ChangeExtension(file, ".o"), ObjectIndex.Load(before), ObjectIndex.Load(after));
-                refusals.AddRange(change.Refusals);
+                ObjectIndex patchedIndex = ObjectIndex.Load(after);
+                ObjectChanges change = ObjectDiff.Compare(Path.ChangeExtension(file, ".o"), ObjectIndex.Load(before), patchedIndex);
+                refusals.AddRange(change.Refusals.Select(r => KernelRefusals.Say(r, patchedIndex.DisplayName, file)));
                 if (!change.IsEmpty)
                 {
                     changes.Add(change);

@@ -185,7 +185,7 @@ internal sealed class LivepatchCode
         private readonly Dictionary<int, Symbol> _entries = []; // patched section index -> the new function's symbol
         private readonly HashSet<(int Section, ulong Value)> _oldEntries = [];
 
-        private string Display => change.Patched.DisplayName;
+        private string Display => Path.ChangeExtension(change.RelativePath, ".c"); // its path in the tree, as the diff names it
 
         public void Run()
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Suture.Contracts;
 using Suture.Native;
+using Suture.Patching.Host;
 
 namespace Suture.Kernel.Loading;
 
@@ -21,13 +22,21 @@ internal static class Livepatches
     /// <summary>What apply did: the patch's name and level, and the livepatches its atomic replace unloaded.</summary>
     public sealed record Applied(string Name, int Level, IReadOnlyList<string> Replaced);
 
-    /// <param name="image">The module file's bytes, as verified: what is loaded.</param>
+    /// <summary>A file found to be a livepatch module, with its module info (read once, by <see cref="Check"/>).</summary>
+    /// <param name="Image">The module file's bytes: what is verified and then loaded.</param>
+    public sealed record Module(string Path, byte[] Image, IReadOnlyDictionary<string, string> Info)
+    {
+        public string Name => Info["name"];
+
+        public int Level => int.TryParse(Info.GetValueOrDefault("suture_level"), out int parsed) && parsed >= 1 ? parsed : 1;
+    }
+
     /// <summary>
     /// What can be said of a module before its signature is checked: that it is a livepatch
     /// module at all, and that this kernel can load one (a user is not told to sign a file that
     /// is no module, or for a kernel without livepatch support). Its module info.
     /// </summary>
-    public static Dictionary<string, string> Check(string path, byte[] image)
+    public static Module Check(string path, byte[] image)
     {
         Dictionary<string, string> info = ModuleInfo.Read(image, path);
         if (info.GetValueOrDefault("livepatch") != "Y")
@@ -36,15 +45,18 @@ internal static class Livepatches
         }
 
         RequireLivepatch();
-        return info;
+        return new Module(path, image, info);
     }
 
-    public static Applied Apply(string path, byte[] image, TimeSpan timeout, Action<string> log, CancellationToken cancel)
+    /// <param name="replaceForeign">
+    /// Whether a cumulative level may also replace livepatches suture did not build (the kernel's
+    /// atomic replace disables every loaded livepatch); without it such a patch is refused.
+    /// </param>
+    public static Applied Apply(Module module, TimeSpan timeout, bool replaceForeign, Action<string> log, CancellationToken cancel)
     {
-        Dictionary<string, string> info = Check(path, image);
-        string name = info["name"];
-        int level = int.TryParse(info.GetValueOrDefault("suture_level"), out int parsed) && parsed >= 1 ? parsed : 1;
-        if (info.TryGetValue("suture_build_id", out string? buildId) && RunningBuildId() is { } running && running != buildId)
+        (string path, byte[] image, IReadOnlyDictionary<string, string> info) = (module.Path, module.Image, module.Info);
+        (string name, int level) = (module.Name, module.Level);
+        if (info.TryGetValue("suture_build_id", out string? buildId) && Running.BuildId() is { } running && running != buildId)
         {
             throw new SutureException($"{path}: built for the kernel with Build ID {buildId}, but the running kernel's is {running} (build the patch against this kernel's vmlinux)", ExitCode.TargetMismatch);
         }
@@ -58,6 +70,15 @@ internal static class Livepatches
         if (loaded.FirstOrDefault(p => p.Level >= level) is { Name: not null } newer)
         {
             throw new SutureException($"{path}: the kernel runs livepatch {newer.Name} at level {newer.Level}, the same or a newer level than {name}'s ({level}); a cumulative patch of a higher level replaces it, or revert it first (suture kernel revert {newer.Name})", ExitCode.AlreadyApplied);
+        }
+
+        // Atomic replace disables every loaded livepatch, not only suture's: one someone else
+        // loaded (another vendor's, a hand-built one) would silently lose its fixes.
+        bool replaces = info.GetValueOrDefault("suture_level") is not null && level > 1;
+        List<string> foreign = replaces ? ForeignPatches() : [];
+        if (foreign.Count > 0 && !replaceForeign)
+        {
+            throw new SutureException($"{path}: {name} is cumulative (level {level}) and its atomic replace would also disable the livepatch(es) {string.Join(", ", foreign)}, which suture did not build; revert them first, or pass --replace-foreign to let {name} replace them (their modules stay loaded for their owner to remove)", ExitCode.AlreadyApplied);
         }
 
         try
@@ -82,7 +103,7 @@ internal static class Livepatches
         // A cumulative patch (atomic replace) disabled every livepatch loaded before it; the kernel
         // frees them once the transition is over, and their modules, now unused, are unloaded here.
         var replaced = new List<string>();
-        if (info.GetValueOrDefault("suture_level") is not null && level > 1)
+        if (replaces)
         {
             foreach ((string old, int oldLevel) in loaded)
             {
@@ -93,39 +114,30 @@ internal static class Livepatches
                     log($"{name} (level {level}) replaced {old} (level {oldLevel}); unloaded it");
                 }
             }
+
+            foreach (string old in foreign)
+            {
+                if (WaitGone(old, timeout, CancellationToken.None))
+                {
+                    replaced.Add(old);
+                    log($"{name} (level {level}) replaced livepatch {old}, which suture did not build (--replace-foreign); its module stays loaded (rmmod {old})");
+                }
+            }
         }
 
         return new Applied(name, level, replaced);
     }
 
+    private static RunningKernel Running => new(SysfsRoot, ModulesRoot);
+
     /// <summary>The loaded livepatches that suture built (those with a suture_level parameter), with their levels.</summary>
-    private static List<(string Name, int Level)> LoadedSuturePatches()
-    {
-        var loaded = new List<(string, int)>();
-        foreach (string directory in Directory.GetDirectories(SysfsRoot).Order(StringComparer.Ordinal))
-        {
-            string name = Path.GetFileName(directory);
-            if (int.TryParse(ReadParameter(name, "suture_level"), out int level))
-            {
-                loaded.Add((name, level));
-            }
-        }
+    private static List<(string Name, int Level)> LoadedSuturePatches() =>
+        Running.Livepatches().Where(p => int.TryParse(Running.Parameter(p.Name, "suture_level"), out _)).Select(p => (p.Name, p.Level)).ToList();
 
-        return loaded;
-    }
-
-    /// <summary>A read-only module parameter from /sys/module/NAME/parameters, or null.</summary>
-    private static string? ReadParameter(string module, string parameter)
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(ModulesRoot, module, "parameters", parameter)).TrimEnd('\n');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The loaded livepatches suture did not build (no suture_level parameter).</summary>
+    private static List<string> ForeignPatches() =>
+        Directory.GetDirectories(SysfsRoot).Select(d => Path.GetFileName(d))
+            .Where(n => Running.Parameter(n, "suture_level") is null).Order(StringComparer.Ordinal).ToList();
 
     public static string Revert(string nameOrPath, TimeSpan timeout, CancellationToken cancel)
     {
@@ -163,30 +175,8 @@ internal static class Livepatches
 
     public static KernelStatusResult Status()
     {
-        string release = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "unknown";
-        if (!Directory.Exists(SysfsRoot))
-        {
-            return new KernelStatusResult(false, release, []);
-        }
-
-        var patches = new List<KernelPatchState>();
-        foreach (string directory in Directory.GetDirectories(SysfsRoot).Order(StringComparer.Ordinal))
-        {
-            string name = Path.GetFileName(directory);
-            bool transition = ReadFlag(directory, "transition");
-            var functions = new List<string>();
-            foreach (string objectDirectory in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
-            {
-                functions.AddRange(Directory.GetDirectories(objectDirectory).Order(StringComparer.Ordinal).Select(f => $"{Path.GetFileName(objectDirectory)}:{Path.GetFileName(f)}"));
-            }
-
-            string? id = ReadParameter(name, "suture_id");
-            int level = int.TryParse(ReadParameter(name, "suture_level"), out int parsed) ? parsed : 0;
-            string[] cves = ReadParameter(name, "suture_cves")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
-            patches.Add(new KernelPatchState(name, ReadFlag(directory, "enabled"), transition, functions, transition ? PendingTasks(ReadFlag(directory, "enabled") ? 1 : 0) : [], id, level, cves));
-        }
-
-        return new KernelStatusResult(true, release, patches);
+        RunningKernel kernel = Running;
+        return new KernelStatusResult(kernel.HasLivepatch, kernel.Release, kernel.Livepatches());
     }
 
     private static void RequireLivepatch()
@@ -279,40 +269,8 @@ internal static class Livepatches
         }
     }
 
-    /// <summary>
-    /// The tasks not switched yet, in the kernel's own view: during a transition every task's
-    /// /proc/PID/task/TID/patch_state is 1 (patched) or 0 (unpatched), and those not yet at
-    /// <paramref name="target"/> (1 while patching, 0 while unpatching) hold it up.
-    /// </summary>
-    private static IReadOnlyList<string> PendingTasks(int target)
-    {
-        var pending = new List<string>();
-        string waiting = target == 1 ? "0" : "1";
-        foreach (string process in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(process), out _))
-            {
-                continue;
-            }
-
-            try
-            {
-                foreach (string task in Directory.GetDirectories(Path.Combine(process, "task")))
-                {
-                    if (File.ReadAllText(Path.Combine(task, "patch_state")).Trim() == waiting)
-                    {
-                        pending.Add($"{Path.GetFileName(task)} {File.ReadAllText(Path.Combine(task, "comm")).Trim()}");
-                    }
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // the process exited meanwhile
-            }
-        }
-
-        return pending;
-    }
+    /// <summary>The tasks not switched yet to <paramref name="target"/> (1 while patching, 0 while unpatching), as <c>TID comm</c>.</summary>
+    private static IReadOnlyList<string> PendingTasks(int target) => Running.Tasks(target).Pending.Select(t => $"{t.Tid} {t.Comm}").ToList();
 
     private static string Pending(IReadOnlyList<string> pending) => pending.Count == 0 ? "none reported" : string.Join(", ", pending.Take(20)) + (pending.Count > 20 ? $" and {pending.Count - 20} more" : "");
 
@@ -338,39 +296,5 @@ internal static class Livepatches
         {
             throw new SutureException($"livepatch {name}: writing {value} to {Path.Combine(SysfsRoot, name, file)} failed: {e.Message}", ExitCode.Failure, e);
         }
-    }
-
-    /// <summary>The running kernel's Build ID from /sys/kernel/notes (GNU note type 3), or null.</summary>
-    private static string? RunningBuildId()
-    {
-        try
-        {
-            byte[] notes = File.ReadAllBytes("/sys/kernel/notes");
-            int at = 0;
-            while (at + 12 <= notes.Length)
-            {
-                int nameSize = BitConverter.ToInt32(notes, at);
-                int descSize = BitConverter.ToInt32(notes, at + 4);
-                int type = BitConverter.ToInt32(notes, at + 8);
-                int nameStart = at + 12;
-                int descStart = nameStart + ((nameSize + 3) & ~3);
-                if (descStart + descSize > notes.Length || nameSize < 0 || descSize < 0)
-                {
-                    return null;
-                }
-
-                if (type == 3 && nameSize == 4 && notes[nameStart] == 'G' && notes[nameStart + 1] == 'N' && notes[nameStart + 2] == 'U')
-                {
-                    return Convert.ToHexStringLower(notes.AsSpan(descStart, descSize));
-                }
-
-                at = descStart + ((descSize + 3) & ~3);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-
-        return null;
     }
 }

@@ -49,6 +49,11 @@ public sealed record HostState(DateTimeOffset TakenUtc, IReadOnlyList<HostObject
             });
         }
 
+        if (new RunningKernel().AsHostObject(dpkg) is { } kernel)
+        {
+            objects.Add(kernel); // the kernel's suture livepatches (RunningKernel)
+        }
+
         return new HostState(DateTimeOffset.UtcNow, objects, Judge(objects, known));
     }
 
