@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using FileInterop = Suture.IO.Interop;
 
 namespace Suture.Native;
 
@@ -16,7 +17,7 @@ internal static class NumberedEntries
     /// <exception cref="NativeCallException">Any other failure to read it.</exception>
     public static unsafe List<int>? Read(string path)
     {
-        int fd = Interop.OpenDirectory(path, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_CLOEXEC);
+        int fd = FileInterop.Open(path, FileInterop.O_RDONLY | Interop.O_DIRECTORY | FileInterop.O_CLOEXEC);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -51,7 +52,7 @@ internal static class NumberedEntries
         }
         finally
         {
-            _ = Interop.CloseDescriptor(fd);
+            _ = FileInterop.Close(fd);
         }
     }
 
