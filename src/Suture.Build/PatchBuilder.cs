@@ -67,24 +67,44 @@ public static class PatchBuilder
     /// Builds the original tree, then the patched one from it, compiling again only what reads
     /// the files the fix changes (<see cref="IncrementalBuild"/>); a fix that adds or removes
     /// files or changes more than C and C++ code builds both trees in full, at the same time, as
-    /// does a patched tree the incremental build cannot make.
+    /// does a patched tree the incremental build cannot make; unless the only other files it
+    /// changes are ones the original's build never reads (<see cref="UnreadFiles"/>).
     /// </summary>
     private static (CompilerLog Original, CompilerLog Patched) BuildTrees(WorkTree tree, CompilerWrappers wrappers, PatchBuildRequest request, IReadOnlyList<TargetBinary> targets)
     {
+        IReadOnlyList<string> watched = [];
         if (IncrementalBuild.Obstacle(tree.Fixed) is { } obstacle)
         {
-            request.Progress($"{obstacle}: both trees are built in full");
-            return BuildBoth(tree, wrappers, request);
+            watched = UnreadFiles.Watch(tree);
+            if (watched.Count == 0)
+            {
+                request.Progress($"{obstacle}: both trees are built in full");
+                return BuildBoth(tree, wrappers, request);
+            }
+
+            request.Progress($"{obstacle}: the original tree is built first, and the patched tree is built incrementally if that build never reads {string.Join(", ", watched)}");
         }
 
         request.Progress("building the original tree");
         var started = System.Diagnostics.Stopwatch.StartNew();
         CompilerLog original = TreeBuild.Run(tree.Original, request.SourceDirectory, request.BuildCommand, wrappers, "original", request.Progress);
         request.Progress($"built the original tree in {started.Elapsed.TotalSeconds:0.0} s");
-        CompilerLog? patched;
+        CompilerLog? patched = null;
         try
         {
-            patched = IncrementalBuild.Run(tree, request.SourceDirectory, original, targets, wrappers, request.Progress);
+            if (UnreadFiles.FirstRead(tree.Original, watched) is { } read)
+            {
+                request.Progress($"the build of the original tree read {read}, which the fix changes: building the patched tree in full");
+            }
+            else
+            {
+                if (watched.Count > 0)
+                {
+                    request.Progress($"the build of the original tree never read {string.Join(", ", watched)}: only the code the fix changes can change what it builds");
+                }
+
+                patched = IncrementalBuild.Run(tree, request.SourceDirectory, original, targets, wrappers, request.Progress);
+            }
         }
         catch (Exception e) when (e is SutureException or IOException || e is AggregateException a && a.InnerExceptions.All(x => x is SutureException or IOException))
         {

@@ -149,7 +149,7 @@ internal static class ServerApp
                     throw new ServerConfigurationException("Suture:Database:ConnectionString: required with Suture:Database:Provider=postgresql (e.g. Host=db;Database=suture;Username=suture;Password=...)");
                 }
 
-                services.AddDbContextPool<ServerDb, PostgresServerDb>(o => Common(o).UseNpgsql(settings.ConnectionString));
+                services.AddDbContextPool<ServerDb, PostgresServerDb>(o => Common(o).UseNpgsql(PostgresConnection.WithDefaults(settings.ConnectionString)));
                 break;
             default:
                 throw new ServerConfigurationException($"Suture:Database:Provider: '{settings.DatabaseProvider}' is not sqlite or postgresql");

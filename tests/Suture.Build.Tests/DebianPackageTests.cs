@@ -116,6 +116,31 @@ public sealed class DebianPackageTests
         program.WaitForLine(l => l == "length 4", before);
     }
 
+    /// <summary>
+    /// A source tree with a directory named <c>build</c> (jq's has an empty one): make takes
+    /// <c>debian/rules build</c> for up to date and runs nothing, while the package's own
+    /// <c>dpkg-buildpackage -b</c> builds everything in <c>debian/rules binary</c>. The work trees
+    /// still build (through the wrapper makefile), so the fix is found, patched and applied.
+    /// </summary>
+    [Fact]
+    public void A_tree_with_a_directory_named_like_the_build_target_is_still_built()
+    {
+        var package = new Dictionary<string, string>(Package) { ["build/README"] = "not a build output\n" };
+        using var project = new CProject("debian-build-dir", "chmod +x debian/rules && FULL_BUILD=1 dpkg-buildpackage -b -uc -us", package);
+        File.SetUnixFileMode(Path.Combine(project.Source, "debian/rules"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using RunningProgram program = project.Start(Installed);
+        program.WaitForLine(l => l == "length 6");
+        string diff = project.Fix("fix", ("foo.c", "return (int)strlen(text);", "return (int)strnlen(text, 4);"));
+
+        ToolResult built = project.BuildPatch(diff, "dpkg-buildpackage -b -uc -us", project.File("foo.patch"), [Installed]);
+
+        Assert.True(built.ExitCode == 0, built.ToString());
+        Assert.Contains("the tree has a directory named build", built.Stderr);
+        int before = program.LineCount;
+        SutureCli.Succeed("apply", "-p", program.Pid.ToString(), project.File("foo.patch"));
+        program.WaitForLine(l => l == "length 4", before);
+    }
+
     /// <summary>The build target is the one dpkg-buildpackage runs for the command's build type (the last one given wins).</summary>
     [Theory]
     [InlineData("dpkg-buildpackage -b -uc -us", "build")]

@@ -40,16 +40,40 @@ public sealed class IncrementalBuildTests
         Assert.Contains("copy.o: gcc -O2 -c out/copy.c -o copy.o", commands);
     }
 
+    /// <summary>A file besides code that the build reads (here a build setting it prints) may change the build: the patched tree is built in full.</summary>
     [Fact]
-    public void A_fix_that_changes_more_than_code_builds_both_trees_in_full()
+    public void A_fix_that_changes_more_than_code_builds_the_patched_tree_in_full_when_the_build_reads_it()
     {
-        using var project = new CProject("incremental-full", Build, Sources);
+        const string reading = "cat build.mk && " + Build;
+        using var project = new CProject("incremental-full", reading, Sources);
+        string diff = project.Fix("fix", ("b.c", "return LIMIT;", "return LIMIT + 1;"), ("build.mk", "not used", "still not used"));
+
+        ToolResult built = project.BuildPatch(diff, reading, project.File("p.patch"), ["prog"]);
+
+        Assert.True(built.ExitCode == 0, built.ToString());
+        string output = built.Stderr + built.Stdout;
+        Assert.Contains("the fix changes build.mk, which is not C or C++ code (it may change the build itself)", output);
+        Assert.Contains("the build of the original tree read build.mk, which the fix changes: building the patched tree in full", output);
+        using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.File("p.patch"), "--json").Stdout);
+        Assert.Equal("limit", Assert.Single(json.RootElement.GetProperty("functions").EnumerateArray()).GetProperty("symbol").GetString());
+    }
+
+    /// <summary>
+    /// A file besides code that the build never reads (jq's fix also changes its test suite's
+    /// <c>tests/jq.test</c>) cannot change what it builds: the patched tree is still built incrementally.
+    /// </summary>
+    [Fact]
+    public void A_fix_that_also_changes_a_file_the_build_never_reads_is_built_incrementally()
+    {
+        using var project = new CProject("incremental-unread", Build, Sources);
         string diff = project.Fix("fix", ("b.c", "return LIMIT;", "return LIMIT + 1;"), ("build.mk", "not used", "still not used"));
 
         ToolResult built = project.BuildPatch(diff, Build, project.File("p.patch"), ["prog"]);
 
         Assert.True(built.ExitCode == 0, built.ToString());
-        Assert.Contains("the fix changes build.mk, which is not C or C++ code (it may change the build itself): both trees are built in full", built.Stderr + built.Stdout);
+        string output = built.Stderr + built.Stdout;
+        Assert.Contains("the build of the original tree never read build.mk", output);
+        Assert.Contains("built the patched tree incrementally: 1 of the original's 3 compiler run(s)", output);
         using JsonDocument json = JsonDocument.Parse(SutureCli.Succeed("inspect", project.File("p.patch"), "--json").Stdout);
         Assert.Equal("limit", Assert.Single(json.RootElement.GetProperty("functions").EnumerateArray()).GetProperty("symbol").GetString());
     }

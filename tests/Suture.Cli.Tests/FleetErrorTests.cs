@@ -112,4 +112,30 @@ public sealed class FleetErrorTests
         Assert.Equal("audit log broken at entry 7: hash mismatch\n", result.Stdout);
         Assert.Equal("", result.Stderr);
     }
+
+    [Theory]
+    [InlineData("approve production abcd", 403, "{\"title\":\"Forbidden\",\"status\":403}", ExitCode.PermissionDenied, "api/v1/feeds/production/patches/abcd/enable: 403 Forbidden (the token's role may not do this)")]
+    [InlineData("disable production abcd", 404, "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"no patch abcd\"}", ExitCode.Failure, "api/v1/feeds/production/patches/abcd/disable: 404 no patch abcd")]
+    [InlineData("promote production", 409, "{\"title\":\"Conflict\",\"status\":409,\"detail\":\"production names no earlier tier\"}", ExitCode.Failure, "api/v1/feeds/production/promote: 409 production names no earlier tier")]
+    [InlineData("undeploy production --object 00ff", 401, "", ExitCode.PermissionDenied, "api/v1/feeds/production/objects/00ff/undeploy: 401 Unauthorized (give a valid token: --token or SUTURE_TOKEN)")]
+    [InlineData("report cve CVE-2024-1 --csv", 403, "{\"title\":\"Forbidden\",\"status\":403}", ExitCode.PermissionDenied, "api/v1/reports/cves/CVE-2024-1: 403 Forbidden")]
+    [InlineData("report host h-9", 404, "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"no host h-9\"}", ExitCode.Failure, "api/v1/reports/hosts/h-9: 404 no host h-9")]
+    public void A_refused_change_or_report_is_one_line_naming_the_request(string command, int status, string body, ExitCode expected, string fragment)
+    {
+        using var server = new CannedServer(status, body);
+
+        ToolResult result = InProcessSuture.Run(["fleet", .. command.Split(' '), "--server", server.Address, "--token", "t"]);
+
+        CliAssert.OneLineError(result, expected, fragment, quiet: true);
+    }
+
+    [Fact]
+    public void A_report_whose_pages_lead_back_is_refused_instead_of_followed_for_ever()
+    {
+        using var server = new CannedServer(200, "[]", headers: "Link: </api/v1/reports/hosts>; rel=\"next\"\r\n");
+
+        ToolResult result = InProcessSuture.Run("fleet", "report", "host", "--server", server.Address, "--token", "t");
+
+        CliAssert.OneLineError(result, ExitCode.Failure, "api/v1/reports/hosts: the server's pages lead back to /api/v1/reports/hosts; is it a suture-server of protocol version", quiet: true);
+    }
 }

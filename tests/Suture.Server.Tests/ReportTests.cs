@@ -1,5 +1,6 @@
 using Suture.Protocol;
 using Suture.Protocol.Admin;
+using Suture.Server.Reports;
 
 namespace Suture.Server.Tests;
 
@@ -138,6 +139,20 @@ public abstract class ReportTests(Database database)
 
         string csv = await (await s.Admin.GetAsync("/api/v1/reports/hosts?format=csv&limit=2")).Content.ReadAsStringAsync();
         Assert.Equal(6, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+
+        // The CSV is streamed in chunks of hosts read from one snapshot: in chunks of 2, every host
+        // once, in the report's order.
+        ReportEndpoints.CsvChunk = 2;
+        try
+        {
+            string chunked = await (await s.Admin.GetAsync("/api/v1/reports/hosts?format=csv")).Content.ReadAsStringAsync();
+            Assert.Equal(csv, chunked);
+            Assert.Equal(all.Select(h => h.Id), chunked.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0]));
+        }
+        finally
+        {
+            ReportEndpoints.CsvChunk = 1000;
+        }
     }
 
     private static ProcessResult Result(int pid, string sha256, ResultOutcome outcome, string message) =>

@@ -7,7 +7,7 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-ALL=(cjson expat haproxy libheif)
+ALL=(cjson expat giflib haproxy jq libheif)
 CASES=("$@")
 [ ${#CASES[@]} -gt 0 ] || CASES=("${ALL[@]}")
 [ -n "$SUTURE" ] || { log "no suture binary: run ./setup.sh or dotnet build first (or set SUTURE)"; exit 1; }

@@ -1,55 +1,40 @@
 using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Suture.Protocol;
+using Suture.Protocol.Client;
 
 namespace Suture.Agent.Server;
 
 /// <summary>
-/// The agent's side of the protocol (docs/protocol.md) over HTTPS. With a pin, exactly the server
-/// certificate whose SHA-256 is the pin is accepted (no CA involved, a CA-signed impostor is
-/// refused too); without one, the system's CAs validate the chain as usual. Synchronous on
-/// purpose: the agent's loop is one thread and no ptrace request is ever made across a wait here.
+/// The agent's side of the protocol (docs/protocol.md) over HTTPS, on the protocol's one
+/// <see cref="ServerConnection"/>: with a pin, exactly the server certificate whose SHA-256 is the
+/// pin is accepted (no CA involved, a CA-signed impostor is refused too); without one, the
+/// system's CAs validate the chain as usual. Synchronous on purpose: the agent's loop is one
+/// thread and no ptrace request is ever made across a wait here.
 /// </summary>
 internal sealed class ServerClient : IDisposable
 {
     public const long MaxPatchBytes = 64L * 1024 * 1024;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
-    private readonly HttpClient _http;
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
+    private readonly ServerConnection _connection;
     private readonly string _server;
 
     public ServerClient(string server, string? pin, string? token)
     {
-        if (!Uri.TryCreate(server, UriKind.Absolute, out Uri? address) || address.Scheme is not ("https" or "http"))
+        if (!ServerConnection.TryParseAddress(server, out Uri? address))
         {
             throw new SutureException($"server address '{server}' is not an http(s) URL; give it as https://HOST:PORT", ExitCode.Usage);
         }
 
-        string? expected = null;
-        if (pin is not null)
+        if (pin is not null && CertificatePin.Normalize(pin) is null)
         {
-            expected = CertificatePin.Normalize(pin)
-                ?? throw new SutureException($"certificate pin '{pin}' is not sha256: and 64 hex digits; copy the pin suture-server printed at its first start", ExitCode.Usage);
-        }
-
-        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(20) };
-        if (expected is not null)
-        {
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 c && CertificatePin.Matches(c, expected),
-            };
+            throw new SutureException($"certificate pin '{pin}' is not sha256: and 64 hex digits; copy the pin suture-server printed at its first start", ExitCode.Usage);
         }
 
         _server = address.GetLeftPart(UriPartial.Authority);
-        _http = new HttpClient(handler) { BaseAddress = new Uri(_server), Timeout = RequestTimeout };
-        _http.DefaultRequestHeaders.Add(ProtocolVersion.HeaderName, ProtocolVersion.Current.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (token is not null)
-        {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        _connection = new ServerConnection(new Uri(_server), pin, token, RequestTimeout, ConnectTimeout, new Messages(_server));
     }
 
     public RegistrationResponse Register(RegistrationRequest request) =>
@@ -71,7 +56,8 @@ internal sealed class ServerClient : IDisposable
             throw new SutureException($"the server names the patch URL '{url}', which is not a path on the server; refusing it", ExitCode.Failure);
         }
 
-        using HttpResponseMessage response = Send(() => new HttpRequestMessage(HttpMethod.Get, relative), "patch download");
+        using var request = new HttpRequestMessage(HttpMethod.Get, relative);
+        using HttpResponseMessage response = _connection.Send(request, "patch download", HttpCompletionOption.ResponseHeadersRead);
         using Stream body = response.Content.ReadAsStream();
         var buffer = new MemoryStream();
         byte[] chunk = new byte[81920];
@@ -88,69 +74,34 @@ internal sealed class ServerClient : IDisposable
         return buffer.ToArray();
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _connection.Dispose();
 
     private TResponse Post<TRequest, TResponse>(string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, string what)
     {
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
-        using HttpResponseMessage response = Send(() => new HttpRequestMessage(HttpMethod.Post, path)
+        using var message = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-        }, what);
-        try
-        {
-            return JsonSerializer.Deserialize(response.Content.ReadAsStream(), responseType)
-                ?? throw new SutureException($"{what} at {_server}: the server answered null", ExitCode.Failure);
-        }
-        catch (JsonException e)
-        {
-            throw new SutureException($"{what} at {_server}: the answer is not the protocol's JSON ({e.Message}); is {_server} a suture-server of protocol {ProtocolVersion.Current}?", ExitCode.Failure, e);
-        }
+        };
+        using HttpResponseMessage response = _connection.Send(message, what, HttpCompletionOption.ResponseHeadersRead);
+        return _connection.Read(response, responseType, what);
     }
 
-    private HttpResponseMessage Send(Func<HttpRequestMessage> request, string what)
+    /// <summary>The agent's words: the step (registration, check-in, patch download) and the server, with what to check.</summary>
+    private sealed class Messages(string server) : IServerMessages
     {
-        HttpResponseMessage response;
-        try
-        {
-            using HttpRequestMessage message = request();
-            response = _http.Send(message, HttpCompletionOption.ResponseHeadersRead);
-        }
-        catch (HttpRequestException e)
-        {
-            string reason = e.InnerException is System.Security.Authentication.AuthenticationException
-                ? "its TLS certificate was refused (not the pinned one, or not valid for the system's CAs without a pin); check --pin against what suture-server printed"
-                : e.Message;
-            throw new SutureException($"{what}: cannot reach the server {_server}: {reason}", ExitCode.Failure, e);
-        }
-        catch (TaskCanceledException e)
-        {
-            throw new SutureException($"{what}: the server {_server} did not answer within {RequestTimeout.TotalSeconds:0} s; check it is up and reachable", ExitCode.Failure, e);
-        }
+        public string CertificateRefused => "its TLS certificate was refused (not the pinned one, or not valid for the system's CAs without a pin); check --pin against what suture-server printed";
 
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
+        public string Unreachable(string subject, string reason) => $"{subject}: cannot reach the server {server}: {reason}";
 
-        using (response)
-        {
-            string detail = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-            try
-            {
-                ProblemResponse? problem = JsonSerializer.Deserialize(response.Content.ReadAsStream(), ProtocolJsonContext.Default.ProblemResponse);
-                if (problem is not null)
-                {
-                    detail = $"{(int)response.StatusCode} {problem.Title}: {problem.Detail}";
-                }
-            }
-            catch (JsonException)
-            {
-                // not a problem document: the status line says it
-            }
+        public string NoAnswer(string subject, TimeSpan timeout) => $"{subject}: the server {server} did not answer within {timeout.TotalSeconds:0} s; check it is up and reachable";
 
-            ExitCode code = (int)response.StatusCode is 401 or 403 ? ExitCode.PermissionDenied : ExitCode.Failure;
-            throw new SutureException($"{what} refused by {_server}: {detail}", code);
-        }
+        public string Refused(string subject, ServerRefusal refusal) =>
+            $"{subject} refused by {server}: {refusal.Status} {(refusal.Problem is { } problem ? $"{problem.Title}: {problem.Detail}" : refusal.ReasonPhrase)}";
+
+        public string NotProtocol(string subject, string problem) =>
+            $"{subject} at {server}: the answer is not the protocol's JSON ({problem}); is {server} a suture-server of protocol {ProtocolVersion.Current}?";
+
+        public string AnsweredNull(string subject) => $"{subject} at {server}: the server answered null";
     }
 }

@@ -9,6 +9,8 @@ internal sealed partial class PatchAssembler
 {
     private const string EntryPoint = "main";
 
+    private static bool IsLocalAlias(string symbol) => symbol.EndsWith(".localalias", StringComparison.Ordinal);
+
     /// <summary>One redirect per changed function: where it is in the target and which bytes the jump replaces.</summary>
     private List<PatchFunction> Redirects()
     {
@@ -59,6 +61,12 @@ internal sealed partial class PatchAssembler
                     if (alias.NewOffset != newAddress)
                     {
                         Refuse(section, $"{oldName} and {alias.Symbol} are one function at 0x{old.Value:x} in {_target.Name}, but the fix makes them two (restart the program with the fixed build)");
+                    }
+                    else if (IsLocalAlias(alias.Symbol) && !IsLocalAlias(oldName))
+                    {
+                        // gcc's local entry point of a global function of PIC code (the target of
+                        // its calls to itself): the function is named by its own name.
+                        functions[functions.IndexOf(alias)] = alias with { Symbol = oldName };
                     }
 
                     continue;

@@ -15,8 +15,23 @@ namespace Suture.Build.Workspace;
 /// </summary>
 internal static partial class DebianBuild
 {
-    /// <summary>The command and extra environment to run in a work tree for <paramref name="command"/>; unchanged for other builds.</summary>
-    public static (string Command, IReadOnlyDictionary<string, string> Environment, string? Note) Adapt(string command)
+    /// <summary>The wrapper makefile of <see cref="Adapt"/>, beside the work tree (each tree has a parent of its own).</summary>
+    internal const string RulesWrapperName = "suture-rules.mk";
+
+    /// <summary>
+    /// The command and extra environment to run in a work tree for <paramref name="command"/>; unchanged for other builds.
+    /// <para>
+    /// When the tree has a file or directory named like the build target (jq's source has an empty
+    /// <c>build/</c>), <c>debian/rules build</c> is "up to date" and does nothing (dh's
+    /// <c>%:</c> rule is only tried for a target whose file is missing); dpkg-buildpackage's full
+    /// build still builds everything, in <c>debian/rules binary</c>, whose dh sequence includes the
+    /// build steps. The work tree then runs the target through a wrapper makefile beside the tree
+    /// (<see cref="RulesWrapperName"/>, written here when <paramref name="tree"/> is given) that makes
+    /// the target depend on one that is always new and includes <c>debian/rules</c>; the wrapper
+    /// is the rules file (<c>--rules-file</c>) of the top-level make only, so no sub-make sees it.
+    /// </para>
+    /// </summary>
+    public static (string Command, IReadOnlyDictionary<string, string> Environment, string? Note) Adapt(string command, string? tree = null)
     {
         if (!Invocation().IsMatch(command) || RulesTarget().IsMatch(command) || command.Contains("&&", StringComparison.Ordinal) || command.Contains(';', StringComparison.Ordinal))
         {
@@ -26,8 +41,18 @@ internal static partial class DebianBuild
         string options = System.Environment.GetEnvironmentVariable("DEB_BUILD_OPTIONS") ?? "";
         string withNocheck = options.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("nocheck") ? options : (options + " nocheck").Trim();
         string target = BuildTarget(command);
-        return (command.TrimEnd() + " --rules-target=" + target, new Dictionary<string, string> { ["DEB_BUILD_OPTIONS"] = withNocheck },
-            $"dpkg-buildpackage runs up to debian/rules {target} in the work trees (--rules-target={target}, DEB_BUILD_OPTIONS=nocheck): the binary packages and the test suite are not needed for the patch");
+        var environment = new Dictionary<string, string> { ["DEB_BUILD_OPTIONS"] = withNocheck };
+        string note = $"dpkg-buildpackage runs up to debian/rules {target} in the work trees (--rules-target={target}, DEB_BUILD_OPTIONS=nocheck): the binary packages and the test suite are not needed for the patch";
+        string adapted = command.TrimEnd() + " --rules-target=" + target;
+        if (tree is null || RulesFile().IsMatch(command) || !(File.Exists(Path.Combine(tree, target)) || Directory.Exists(Path.Combine(tree, target))))
+        {
+            return (adapted, environment, note);
+        }
+
+        string wrapper = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tree))!, RulesWrapperName);
+        File.WriteAllText(wrapper, $"# suture: debian/rules {target}, run although the tree has a file named {target}\n{target}: suture-run-target\nsuture-run-target: ;\ninclude debian/rules\n");
+        return (adapted + " --rules-file='make -f " + wrapper + "'", environment,
+            note + $"; the tree has a {(Directory.Exists(Path.Combine(tree, target)) ? "directory" : "file")} named {target}, so debian/rules {target} alone would do nothing ('{target}' is up to date; the full build builds in debian/rules binary): the work trees run it through {RulesWrapperName}, which makes {target} depend on a target that is always new");
     }
 
     /// <summary>
@@ -64,4 +89,7 @@ internal static partial class DebianBuild
 
     [GeneratedRegex(@"(\s-T\S*|\s--rules-target\b|\s-S\b|\s--build=source\b)")]
     private static partial Regex RulesTarget();
+
+    [GeneratedRegex(@"(\s-R\S*|\s--rules-file\b)")]
+    private static partial Regex RulesFile();
 }

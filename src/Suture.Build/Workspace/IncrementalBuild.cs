@@ -16,6 +16,9 @@ internal static class IncrementalBuild
     /// <summary>Files whose change only reaches the objects compiled from or including them; anything else may change the build itself.</summary>
     private static readonly HashSet<string> CodeExtensions = [".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".C", ".hh", ".hpp", ".hxx", ".h++", ".H", ".inc", ".inl", ".tcc", ".ipp", ".def"];
 
+    /// <summary>Whether a change of the file only reaches the objects compiled from or including it.</summary>
+    public static bool IsCode(string file) => CodeExtensions.Contains(Path.GetExtension(file));
+
     /// <summary>Why the fix needs a full build of the patched tree; null when an incremental one gives the same objects.</summary>
     public static string? Obstacle(FixedFiles fixedFiles)
     {
@@ -24,7 +27,7 @@ internal static class IncrementalBuild
             return $"the fix {(fixedFiles.Added.Count > 0 ? "adds " + fixedFiles.Added[0] : "removes " + fixedFiles.Removed[0])}";
         }
 
-        string? other = fixedFiles.Changed.FirstOrDefault(f => !CodeExtensions.Contains(Path.GetExtension(f)));
+        string? other = fixedFiles.Changed.FirstOrDefault(f => !IsCode(f));
         return other is null ? null : $"the fix changes {other}, which is not C or C++ code (it may change the build itself)";
     }
 

@@ -10,7 +10,7 @@ internal static class TreeBuild
     {
         string log = Path.Combine(Path.GetDirectoryName(tree)!, label + "-compile.log");
         var started = System.Diagnostics.Stopwatch.StartNew();
-        (string run, IReadOnlyDictionary<string, string> extra, string? note) = DebianBuild.Adapt(command);
+        (string run, IReadOnlyDictionary<string, string> extra, string? note) = DebianBuild.Adapt(command, tree);
         if (note is not null && label == "original")
         {
             progress(note);

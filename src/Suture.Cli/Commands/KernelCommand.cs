@@ -93,12 +93,12 @@ internal static class KernelCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                File.Delete(temporary);
+                Discard(temporary);
                 throw new SutureException($"cannot write the signed module {target}: {e.Message.TrimEnd('.')}", ExitCode.Failure, e);
             }
             catch
             {
-                File.Delete(temporary);
+                Discard(temporary);
                 throw;
             }
 
@@ -106,6 +106,15 @@ internal static class KernelCommand
             return 0;
         }));
         return sign;
+    }
+
+    /// <summary>Removes the half-written signed module, if there is one (its directory may not even exist).</summary>
+    private static void Discard(string temporary)
+    {
+        if (File.Exists(temporary))
+        {
+            File.Delete(temporary);
+        }
     }
 
     private static Command Apply(IConsole console)

@@ -1,27 +1,25 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Suture.Cli.Output;
 using Suture.Protocol;
+using Suture.Protocol.Client;
 
 namespace Suture.Cli.Fleet;
 
 /// <summary>
 /// The admin CLI's connection to <c>suture-server</c>: its REST API with a bearer token, JSON
 /// through the protocol's source-generated contracts, the server's certificate accepted only if it
-/// matches <c>--pin</c> (else the system's CAs). Synchronous calls: the CLI does one request at a time.
-/// Failures become one <see cref="SutureException"/> naming the request and the server's problem.
+/// matches <c>--pin</c> (else the system's CAs), over the protocol's one <see cref="ServerConnection"/>.
+/// Synchronous calls: the CLI does one request at a time. Failures become one
+/// <see cref="SutureException"/> naming the request and the server's problem (<see cref="Messages"/>).
 /// </summary>
 internal sealed class FleetClient : IDisposable
 {
-    private readonly HttpClient _http;
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(100);
+    private readonly ServerConnection _server;
 
     public FleetClient(string server, string? token, string? pin)
     {
-        if (!Uri.TryCreate(server, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("https" or "http"))
+        if (!ServerConnection.TryParseAddress(server, out Uri? uri))
         {
             throw new SutureException($"--server '{Printable.Text(server)}' is not an https:// address (e.g. https://fleet.example:8443)", ExitCode.Usage);
         }
@@ -32,21 +30,7 @@ internal sealed class FleetClient : IDisposable
             throw new SutureException($"--pin '{Printable.Text(pin)}' is not sha256: and 64 hex digits (suture-server prints it at start)", ExitCode.Usage);
         }
 
-        var handler = new SocketsHttpHandler { UseCookies = false };
-        if (expected is not null)
-        {
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 c && CertificatePin.Matches(c, expected),
-            };
-        }
-
-        _http = new HttpClient(handler) { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(100) };
-        _http.DefaultRequestHeaders.Add(ProtocolVersion.HeaderName, ProtocolVersion.Current.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (token is not null)
-        {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        _server = new ServerConnection(uri, expected, token, RequestTimeout, Timeout.InfiniteTimeSpan, new Messages(uri));
     }
 
     /// <summary>Interruption of the command (SIGINT/SIGTERM), for calls that are not given one.</summary>
@@ -85,12 +69,11 @@ internal sealed class FleetClient : IDisposable
     public string GetText(string path, string accept, CancellationToken ct)
     {
         using HttpResponseMessage answer = Send(HttpMethod.Get, path, accept, ct);
-        string body = Body(answer);
-        Check(answer, body, path);
-        return body;
+        using var reader = new StreamReader(answer.Content.ReadAsStream(ct));
+        return reader.ReadToEnd();
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _server.Dispose();
 
     private HttpResponseMessage Send(HttpMethod method, string path, string? accept, CancellationToken ct)
     {
@@ -100,38 +83,14 @@ internal sealed class FleetClient : IDisposable
             request.Headers.Accept.ParseAdd(accept);
         }
 
-        try
-        {
-            return _http.Send(request, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            string why = e.InnerException is System.Security.Authentication.AuthenticationException
-                ? "the server's certificate is not the one --pin names (or, without --pin, not trusted by the system's CAs)"
-                : e.Message;
-            throw new SutureException($"{_http.BaseAddress}: cannot reach the server: {why}", ExitCode.Failure);
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new SutureException($"{_http.BaseAddress}: no answer within {_http.Timeout.TotalSeconds} s", ExitCode.Failure);
-        }
+        return _server.Send(request, path, cancel: ct);
     }
 
-    private static T Read<T>(HttpResponseMessage answer, string path)
+    private T Read<T>(HttpResponseMessage answer, string path)
     {
         using (answer)
         {
-            string body = Body(answer);
-            Check(answer, body, path);
-            var info = (JsonTypeInfo<T>)ProtocolJsonContext.Default.GetTypeInfo(typeof(T))!;
-            try
-            {
-                return JsonSerializer.Deserialize(body, info) ?? throw new JsonException("null");
-            }
-            catch (JsonException e)
-            {
-                throw new SutureException($"{path}: the server's answer is not what this suture understands ({e.Message}); is it a suture-server of protocol version {ProtocolVersion.Current}?", ExitCode.Failure);
-            }
+            return _server.Read(answer, (JsonTypeInfo<T>)ProtocolJsonContext.Default.GetTypeInfo(typeof(T))!, path);
         }
     }
 
@@ -153,38 +112,30 @@ internal sealed class FleetClient : IDisposable
         return null;
     }
 
-    private static string Body(HttpResponseMessage answer)
+    /// <summary>The CLI's words: the server's address for a connection, the request path for an answer, the options as remedies.</summary>
+    private sealed class Messages(Uri server) : IServerMessages
     {
-        using var reader = new StreamReader(answer.Content.ReadAsStream());
-        return reader.ReadToEnd();
-    }
+        public string CertificateRefused => "the server's certificate is not the one --pin names (or, without --pin, not trusted by the system's CAs)";
 
-    private static void Check(HttpResponseMessage answer, string body, string path)
-    {
-        if (answer.IsSuccessStatusCode)
+        public string Unreachable(string subject, string reason) => $"{server}: cannot reach the server: {reason}";
+
+        public string NoAnswer(string subject, TimeSpan timeout) => $"{server}: no answer within {timeout.TotalSeconds} s";
+
+        public string Refused(string subject, ServerRefusal refusal)
         {
-            return;
+            string what = refusal.Problem?.Detail ?? refusal.Problem?.Title ?? refusal.ReasonPhrase ?? "no reason given";
+            string remedy = refusal.Status switch
+            {
+                401 => " (give a valid token: --token or SUTURE_TOKEN)",
+                403 => " (the token's role may not do this)",
+                _ => "",
+            };
+            return $"{subject}: {refusal.Status} {what}{remedy}";
         }
 
-        ProblemResponse? problem = null;
-        try
-        {
-            problem = JsonSerializer.Deserialize(body, ProtocolJsonContext.Default.ProblemResponse);
-        }
-        catch (JsonException)
-        {
-        }
+        public string NotProtocol(string subject, string problem) =>
+            $"{subject}: the server's answer is not what this suture understands ({problem}); is it a suture-server of protocol version {ProtocolVersion.Current}?";
 
-        int status = (int)answer.StatusCode;
-        string what = problem?.Detail ?? problem?.Title ?? answer.ReasonPhrase ?? "no reason given";
-        string remedy = answer.StatusCode switch
-        {
-            HttpStatusCode.Unauthorized => " (give a valid token: --token or SUTURE_TOKEN)",
-            HttpStatusCode.Forbidden => " (the token's role may not do this)",
-            _ => "",
-        };
-        throw new SutureException(
-            $"{path}: {status} {what}{remedy}",
-            answer.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? ExitCode.PermissionDenied : ExitCode.Failure);
+        public string AnsweredNull(string subject) => NotProtocol(subject, "null");
     }
 }

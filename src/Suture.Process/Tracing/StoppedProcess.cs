@@ -40,10 +40,14 @@ public sealed class StoppedProcess : IDisposable
     private readonly TimeSpan _timeout;
     private readonly CancellationToken _cancellation;
     private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly StopLog? _log = StopLog.Start();
+    private readonly bool _allThreads;
+    private int _calls;
 
-    private StoppedProcess(int pid, TimeSpan timeout, CancellationToken cancellation)
+    private StoppedProcess(int pid, bool allThreads, TimeSpan timeout, CancellationToken cancellation)
     {
         Pid = pid;
+        _allThreads = allThreads;
         _timeout = timeout > ShortestTimeout ? timeout : ShortestTimeout;
         _cancellation = cancellation;
     }
@@ -88,7 +92,7 @@ public sealed class StoppedProcess : IDisposable
     private static StoppedProcess Stop(int pid, bool allThreads, TimeSpan timeout, CancellationToken cancellation)
     {
         Stragglers.ReleaseStopped();
-        var process = new StoppedProcess(pid, timeout, cancellation);
+        var process = new StoppedProcess(pid, allThreads, timeout, cancellation);
         try
         {
             if (allThreads)
@@ -100,6 +104,7 @@ public sealed class StoppedProcess : IDisposable
                 process.StopOne();
             }
 
+            process._log?.Stopped();
             return process;
         }
         catch
@@ -126,6 +131,8 @@ public sealed class StoppedProcess : IDisposable
     /// </summary>
     public void Resume()
     {
+        _log?.Releasing();
+        int held = _log is null ? 0 : _threads.Values.Count(t => t.IsStopped);
         AwaitStops(ResumeGrace, () => !Pending.Any(), cancellable: false);
         foreach (TracedThread late in Pending.ToList())
         {
@@ -163,6 +170,11 @@ public sealed class StoppedProcess : IDisposable
 
         ThreadRelease.Reap(killed);
         Stragglers.ReleaseStopped();
+        if (held > 0)
+        {
+            _log!.Finish(Pid, _allThreads, held, _calls);
+        }
+
         if (failed.Count > 0)
         {
             throw new ThreadsNotReleasedException(Pid, failed.Select(f => (f.Thread.Tid, f.Failure.Message)).ToList());
@@ -178,6 +190,7 @@ public sealed class StoppedProcess : IDisposable
     /// </summary>
     internal WaitStatus WaitFor(TracedThread thread)
     {
+        _calls++;
         long started = Stopwatch.GetTimestamp();
         TimeSpan limit = _timeout > MinimumCallWait ? _timeout : MinimumCallWait;
         while (true)
@@ -325,6 +338,7 @@ public sealed class StoppedProcess : IDisposable
             return;
         }
 
+        _log?.Seizing();
         int errno = Ptrace.TrySeize(tid, followClones);
         if (errno == Errno.ESRCH)
         {

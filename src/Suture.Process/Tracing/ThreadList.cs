@@ -1,24 +1,15 @@
-using System.Globalization;
+using Suture.Native;
 
 namespace Suture.Process.Tracing;
 
 /// <summary>Reads the thread ids and tracer of a process from /proc.</summary>
 public static class ThreadList
 {
-    public static int[] Read(int pid)
-    {
-        try
-        {
-            return Directory.GetDirectories($"/proc/{pid}/task")
-                .Select(path => int.TryParse(Path.GetFileName(path), NumberStyles.None, CultureInfo.InvariantCulture, out int tid) ? tid : 0)
-                .Where(tid => tid > 0)
-                .ToArray();
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return [];
-        }
-    }
+    /// <summary>
+    /// The thread ids of <paramref name="pid"/> (empty when there is no such process), read with
+    /// getdents64: a stop reads the list again while the threads are held (<see cref="StoppedProcess"/>).
+    /// </summary>
+    public static int[] Read(int pid) => NumberedEntries.Read($"/proc/{pid}/task")?.ToArray() ?? [];
 
     /// <summary>
     /// The process a thread id belongs to (Tgid in /proc/ID/status; equal to the id for a process),

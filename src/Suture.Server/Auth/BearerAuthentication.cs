@@ -41,7 +41,11 @@ internal sealed class BearerAuthentication(
         string hash = Secrets.Hash(token);
         if (token.StartsWith(Secrets.HostPrefix, StringComparison.Ordinal))
         {
-            HostAtCheckIn? host = await CheckIn.CheckInQueries.For(db).HostByToken(db, hash, Context.RequestAborted);
+            // A check-in reads its plan's inputs in the same round trip (CheckInRead); other host
+            // requests read the host and its feed only.
+            HostAtCheckIn? host = Request.Path.Equals(CheckIn.CheckInEndpoints.Path, StringComparison.OrdinalIgnoreCase) && HttpMethods.IsPost(Request.Method)
+                ? await CheckIn.CheckInRead.ReadAsync(db, hash, Context.RequestAborted)
+                : await CheckIn.CheckInQueries.For(db).HostByToken(db, hash, Context.RequestAborted);
             if (host is null)
             {
                 return AuthenticateResult.Fail("unknown host token");
@@ -72,9 +76,13 @@ internal sealed class BearerAuthentication(
 
 /// <summary>
 /// What authenticating a host token read of the host (a request feature): its id, the digest of
-/// its stored inventory and its feed, as of the request's start.
+/// its stored inventory and its feed, as of the request's start; for a check-in also what its
+/// directives are planned from (<see cref="CheckIn.CheckInRead"/>).
 /// </summary>
-internal sealed record HostAtCheckIn(string Id, string? InventoryDigest, Data.Entities.Feed Feed);
+internal sealed record HostAtCheckIn(string Id, string? InventoryDigest, Data.Entities.Feed Feed)
+{
+    public CheckIn.PlanInputs? Plan { get; init; }
+}
 
 /// <summary>The principals the server's schemes make, and what endpoints read from them.</summary>
 internal static class Principals

@@ -17,15 +17,18 @@ namespace Suture.Server.CheckIn;
 /// <c>POST /api/v1/checkin</c> (host token). Stores new results once each (by host and result id, each
 /// an audit entry), replaces the stored inventory only when its digest changed, and answers the
 /// directives for the inventory. An unchanged host that reports no results (the common check-in)
-/// takes the fast path: no transaction, the token lookup (which reads the host and its feed), its
-/// last check-in time committed in a group with others' and the directive queries
-/// (docs/performance-server.md).
+/// takes the fast path: no transaction, one round trip of reads that authentication made (the host,
+/// its feed and the plan's inputs: <see cref="CheckInRead"/>) and its last check-in time committed
+/// in a group with others' (docs/performance-server.md).
 /// </summary>
 internal static class CheckInEndpoints
 {
     public const int MaxObjects = 20_000;
     public const int MaxProcessesPerObject = 100_000;
     public const int MaxResults = 10_000;
+
+    /// <summary>The check-in's path, which authentication reads ahead for (<see cref="CheckInRead"/>).</summary>
+    public const string Path = ProtocolVersion.PathPrefix + "/checkin";
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/checkin", CheckInAsync).RequireAuthorization(Roles.HostPolicy).WithTags("Check-in");
@@ -105,8 +108,9 @@ internal static class CheckInEndpoints
     /// <summary>
     /// The digest only and no results: the host and its feed as authentication read them, one
     /// write (the last check-in time, committed together with other check-ins' by
-    /// <see cref="CheckInTimes"/>, while the directives are planned) and the directive queries;
-    /// an inventory the server lacks is asked for.
+    /// <see cref="CheckInTimes"/>, while the directives are planned) and the plan's inputs that
+    /// authentication read with the host (the directive queries when it did not); an inventory the
+    /// server lacks is asked for.
     /// </summary>
     private static async Task<Results<Ok<CheckInResponse>, ProblemHttpResult>> UnchangedAsync(
         CheckInRequest request, ServerDb db, ServerSettings settings, ServerMetrics metrics, CheckInTimes times, HostAtCheckIn? read, string hostId, DateTimeOffset now, CancellationToken ct)
@@ -119,7 +123,9 @@ internal static class CheckInEndpoints
             metrics.InventoriesRequired.Inc();
         }
 
-        List<ObjectDirective> directives = inventoryRequired ? [] : await PlanAsync(db, read.Id, read.Feed, now, ct);
+        List<ObjectDirective> directives = inventoryRequired ? []
+            : read.Plan is { } plan ? Plan(read.Feed, now, plan.Processes, plan.FeedPatches)
+            : await PlanAsync(db, read.Id, read.Feed, now, ct);
         await written.WaitAsync(ct);
         return TypedResults.Ok(new CheckInResponse(inventoryRequired, directives, settings.CheckInIntervalSeconds, now, read.Feed.Name, 0));
     }
@@ -190,6 +196,16 @@ internal static class CheckInEndpoints
         }
 
         List<ProcessLevel> processes = await queries.ProcessesFor(db, feed.Id, hostId).ToListAsync(ct);
+        return Plan(feed, now, processes, rows);
+    }
+
+    private static List<ObjectDirective> Plan(Feed feed, DateTimeOffset now, List<ProcessLevel> processes, List<FeedPatch> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
         var objects = processes.GroupBy(p => p.BuildId).Select(g => (g.Key, g.Select(p => (p.Pid, p.Level))));
         return DirectivePlanner.Plan(feed, now, objects, rows);
     }

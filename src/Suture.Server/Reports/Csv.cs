@@ -17,18 +17,26 @@ internal sealed class Csv
 
     public Csv Row(params object?[] fields)
     {
+        Append(_text, fields);
+        return this;
+    }
+
+    /// <summary>One row with its line break, for a CSV written as it is read (a streamed report).</summary>
+    public static string Line(params object?[] fields) => Append(new StringBuilder(), fields).ToString();
+
+    private static StringBuilder Append(StringBuilder text, object?[] fields)
+    {
         for (int i = 0; i < fields.Length; i++)
         {
             if (i > 0)
             {
-                _text.Append(',');
+                text.Append(',');
             }
 
-            _text.Append(Field(fields[i]));
+            text.Append(Field(fields[i]));
         }
 
-        _text.Append("\r\n");
-        return this;
+        return text.Append("\r\n");
     }
 
     public override string ToString() => _text.ToString();

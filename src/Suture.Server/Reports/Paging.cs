@@ -9,7 +9,9 @@ namespace Suture.Server.Reports;
 /// Pages of a JSON report's long list (hosts, a CVE's hosts, a patch's processes): <c>?offset=&amp;limit=</c>,
 /// at most <see cref="MaxLimit"/> rows a page (<see cref="DefaultLimit"/> without a limit). The answer
 /// names the whole list's length in <c>Suture-Total-Count</c> and the next page in a <c>Link: &lt;…&gt;;
-/// rel="next"</c> header (RFC 8288), absent on the last page. CSV answers are never paged.
+/// rel="next"</c> header (RFC 8288), absent on the last page. CSV answers are never paged. The host
+/// reports page in the database (<see cref="ReportData.LoadHostPageAsync"/>, <see cref="Headers"/>);
+/// the others cut the page from the computed report.
 /// </summary>
 internal static class Paging
 {
@@ -27,10 +29,17 @@ internal static class Paging
     /// <summary>The page of <paramref name="rows"/> the request asks for, with the paging headers set.</summary>
     public static IReadOnlyList<T> Page<T>(HttpContext http, IReadOnlyList<T> rows, int? offset, int? limit)
     {
-        int from = Math.Min(offset ?? 0, rows.Count);
+        (int from, int take) = Headers(http, rows.Count, offset, limit);
+        return from == 0 && take >= rows.Count ? rows : [.. rows.Skip(from).Take(take)];
+    }
+
+    /// <summary>Sets the paging headers for a list of <paramref name="total"/> rows; the page's first row and length.</summary>
+    public static (int From, int Take) Headers(HttpContext http, int total, int? offset, int? limit)
+    {
+        int from = Math.Min(offset ?? 0, total);
         int take = limit ?? DefaultLimit;
-        http.Response.Headers[TotalHeader] = rows.Count.ToString(CultureInfo.InvariantCulture);
-        if ((long)from + take < rows.Count)
+        http.Response.Headers[TotalHeader] = total.ToString(CultureInfo.InvariantCulture);
+        if ((long)from + take < total)
         {
             var query = http.Request.Query
                 .Where(q => q.Key is not ("offset" or "limit"))
@@ -41,6 +50,6 @@ internal static class Paging
             http.Response.Headers.Link = $"<{next}>; rel=\"next\"";
         }
 
-        return from == 0 && take >= rows.Count ? rows : [.. rows.Skip(from).Take(take)];
+        return (from, take);
     }
 }

@@ -11,6 +11,8 @@ namespace Suture.Server.Reports;
 /// </summary>
 internal sealed class ReportData
 {
+    private Dictionary<string, List<HostResult>>? _resultsByHost;
+
     private ReportData()
     {
     }
@@ -50,5 +52,43 @@ internal sealed class ReportData
         };
     }
 
+    /// <summary>
+    /// The given hosts only, in the order given, with their inventories and results: what host
+    /// rows are computed from (no patches). The host reports read a page (or a CSV chunk) of ids in
+    /// the database, then this: a page of a thousand hosts reads a thousand hosts' rows, however
+    /// large the fleet.
+    /// </summary>
+    public static async Task<ReportData> LoadHostsAsync(ServerDb db, IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return new ReportData { Hosts = [], ObjectsByHost = [], Results = [], Patches = [], Enabled = [] };
+        }
+
+        var order = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
+        foreach (string id in ids)
+        {
+            order.TryAdd(id, order.Count);
+        }
+
+        List<ManagedHost> hosts = await db.Hosts.AsNoTracking().Include(h => h.Feed).Include(h => h.Tags).Where(h => ids.Contains(h.Id)).AsSplitQuery().ToListAsync(ct);
+        List<HostObject> objects = await db.HostObjects.AsNoTracking().Include(o => o.Processes).Where(o => ids.Contains(o.HostId)).AsSplitQuery().ToListAsync(ct);
+        return new ReportData
+        {
+            Hosts = [.. hosts.OrderBy(h => order[h.Id])],
+            ObjectsByHost = objects.GroupBy(o => o.HostId).ToDictionary(g => g.Key, g => g.ToList()),
+            Results = await db.HostResults.AsNoTracking().Where(r => ids.Contains(r.HostId)).OrderBy(r => r.At).ThenBy(r => r.Id).ToListAsync(ct),
+            Patches = [],
+            Enabled = [],
+        };
+    }
+
     public List<HostObject> ObjectsOf(ManagedHost h) => ObjectsByHost.GetValueOrDefault(h.Id) ?? [];
+
+    /// <summary>The host's results, oldest first.</summary>
+    public IReadOnlyList<HostResult> ResultsOf(ManagedHost h)
+    {
+        _resultsByHost ??= Results.GroupBy(r => r.HostId).ToDictionary(g => g.Key, g => g.ToList());
+        return _resultsByHost.GetValueOrDefault(h.Id) ?? [];
+    }
 }

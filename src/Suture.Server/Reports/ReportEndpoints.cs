@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Suture.Protocol;
 using Suture.Protocol.Admin;
 using Suture.Server.Auth;
@@ -13,11 +14,17 @@ namespace Suture.Server.Reports;
 /// <summary>
 /// Reports (any user): per host, per CVE, per patch, silent hosts; JSON by default, CSV with
 /// <c>?format=csv</c> or <c>Accept: text/csv</c>. Read-only, computed at each request from the
-/// database.
+/// database. The host reports (all hosts, silent hosts) page in the database and stream their CSV;
+/// the others are computed whole (their counts need every host) and cut into pages.
 /// </summary>
 internal static class ReportEndpoints
 {
     public const int DefaultSilentIntervals = 3;
+
+    /// <summary>Hosts read at a time for a streamed host CSV (a test makes it small to cross chunks with a few hosts; the output is the same).</summary>
+    internal static int CsvChunk { get; set; } = 1000;
+
+    private const string CsvType = "text/csv; charset=utf-8";
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -34,7 +41,7 @@ internal static class ReportEndpoints
     /// <param name="intervals">A host is silent after this many check-in intervals without a check-in (default 3).</param>
     /// <param name="offset">JSON: the first row of the page (0).</param>
     /// <param name="limit">JSON: rows a page, at most 10000 (1000).</param>
-    private static async Task<Results<Ok<IReadOnlyList<HostReportRow>>, ContentHttpResult, ProblemHttpResult>> HostsAsync(
+    private static async Task<Results<Ok<IReadOnlyList<HostReportRow>>, PushStreamHttpResult, ProblemHttpResult>> HostsAsync(
         ServerDb db, ServerSettings settings, TimeProvider time, HttpContext http, string? format, int? intervals, int? offset, int? limit, CancellationToken ct)
     {
         if ((Check(format, intervals) ?? Paging.Check(offset, limit)) is { } invalid)
@@ -42,13 +49,11 @@ internal static class ReportEndpoints
             return invalid;
         }
 
-        ReportData d = await ReportData.LoadAsync(db, null, ct);
-        DateTimeOffset before = SilentBefore(settings, time, intervals);
-        IReadOnlyList<HostReportRow> rows = [.. d.Hosts.Select(h => Reports.HostRow(d, h, before))];
-        return Csv(http, format) ? CsvFile(http, HostCsv(rows), "hosts") : TypedResults.Ok(Paging.Page(http, rows, offset, limit));
+        IQueryable<ManagedHost> hosts = db.Hosts.AsNoTracking().OrderBy(h => h.Hostname).ThenBy(h => h.Id);
+        return await HostRowsAsync(db, http, hosts, SilentBefore(settings, time, intervals), format, offset, limit, "hosts", ct);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<HostReportRow>>, ContentHttpResult, ProblemHttpResult>> SilentAsync(
+    private static async Task<Results<Ok<IReadOnlyList<HostReportRow>>, PushStreamHttpResult, ProblemHttpResult>> SilentAsync(
         ServerDb db, ServerSettings settings, TimeProvider time, HttpContext http, string? format, int? intervals, int? offset, int? limit, CancellationToken ct)
     {
         if ((Check(format, intervals) ?? Paging.Check(offset, limit)) is { } invalid)
@@ -56,10 +61,48 @@ internal static class ReportEndpoints
             return invalid;
         }
 
-        ReportData d = await ReportData.LoadAsync(db, null, ct);
         DateTimeOffset before = SilentBefore(settings, time, intervals);
-        IReadOnlyList<HostReportRow> rows = [.. d.Hosts.Select(h => Reports.HostRow(d, h, before)).Where(r => r.Silent).OrderBy(r => r.LastCheckIn ?? r.Registered)];
-        return Csv(http, format) ? CsvFile(http, HostCsv(rows), "silent-hosts") : TypedResults.Ok(Paging.Page(http, rows, offset, limit));
+        IQueryable<ManagedHost> silent = db.Hosts.AsNoTracking().Where(h => (h.LastCheckIn ?? h.Registered) < before)
+            .OrderBy(h => h.LastCheckIn ?? h.Registered).ThenBy(h => h.Hostname).ThenBy(h => h.Id);
+        return await HostRowsAsync(db, http, silent, before, format, offset, limit, "silent-hosts", ct);
+    }
+
+    /// <summary>
+    /// Host rows in the order <paramref name="hosts"/> gives, paged in the database (the page's ids,
+    /// then those hosts' rows: <see cref="ReportData.LoadHostsAsync"/>); CSV is streamed, read in
+    /// chunks of <see cref="CsvChunk"/> hosts, all of one snapshot.
+    /// </summary>
+    private static async Task<Results<Ok<IReadOnlyList<HostReportRow>>, PushStreamHttpResult, ProblemHttpResult>> HostRowsAsync(
+        ServerDb db, HttpContext http, IQueryable<ManagedHost> hosts, DateTimeOffset before, string? format, int? offset, int? limit, string name, CancellationToken ct)
+    {
+        if (Csv(http, format))
+        {
+            return TypedResults.Stream(body => HostCsvAsync(db, hosts, before, body, http.RequestAborted), CsvType, $"{name}.csv");
+        }
+
+        await using ReadSnapshot snapshot = await ReadSnapshot.BeginAsync(db, ct);
+        (int from, int take) = Paging.Headers(http, await hosts.CountAsync(ct), offset, limit);
+        List<string> ids = await hosts.Select(h => h.Id).Skip(from).Take(take).ToListAsync(ct);
+        ReportData d = await ReportData.LoadHostsAsync(db, ids, ct);
+        return TypedResults.Ok<IReadOnlyList<HostReportRow>>([.. d.Hosts.Select(h => Reports.HostRow(d, h, before))]);
+    }
+
+    private static async Task HostCsvAsync(ServerDb db, IQueryable<ManagedHost> hosts, DateTimeOffset before, Stream body, CancellationToken ct)
+    {
+        await using ReadSnapshot snapshot = await ReadSnapshot.BeginAsync(db, ct);
+        List<string> ids = await hosts.Select(h => h.Id).ToListAsync(ct);
+        await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
+        await writer.WriteAsync(global::Suture.Server.Reports.Csv.Line(HostCsvHeader));
+        foreach (string[] chunk in ids.Chunk(CsvChunk))
+        {
+            ReportData d = await ReportData.LoadHostsAsync(db, chunk, ct);
+            foreach (ManagedHost h in d.Hosts)
+            {
+                await writer.WriteAsync(global::Suture.Server.Reports.Csv.Line(HostCsvFields(Reports.HostRow(d, h, before))));
+            }
+
+            await writer.FlushAsync(ct);
+        }
     }
 
     private static async Task<Results<Ok<HostReport>, ContentHttpResult, ProblemHttpResult>> HostAsync(
@@ -198,16 +241,11 @@ internal static class ReportEndpoints
         return CsvFile(http, csv, $"patch-{sha256[..12]}");
     }
 
-    private static Csv HostCsv(IReadOnlyList<HostReportRow> rows)
-    {
-        var csv = new Csv("id", "hostname", "feed", "tags", "registered", "lastCheckIn", "silent", "objects", "processes", "patchedProcesses", "failures", "crashes", "agentVersion");
-        foreach (HostReportRow r in rows)
-        {
-            csv.Row(r.Id, r.Hostname, r.Feed, r.Tags, r.Registered, r.LastCheckIn, r.Silent, r.Objects, r.Processes, r.PatchedProcesses, r.Failures, r.Crashes, r.AgentVersion);
-        }
+    private static readonly string[] HostCsvHeader =
+        ["id", "hostname", "feed", "tags", "registered", "lastCheckIn", "silent", "objects", "processes", "patchedProcesses", "failures", "crashes", "agentVersion"];
 
-        return csv;
-    }
+    private static object?[] HostCsvFields(HostReportRow r) =>
+        [r.Id, r.Hostname, r.Feed, r.Tags, r.Registered, r.LastCheckIn, r.Silent, r.Objects, r.Processes, r.PatchedProcesses, r.Failures, r.Crashes, r.AgentVersion];
 
     private static ProblemHttpResult? Check(string? format, int? intervals) =>
         format is not (null or "json" or "csv") ? Problem.Invalid($"format: '{format}' is not json or csv")
@@ -223,7 +261,7 @@ internal static class ReportEndpoints
     private static ContentHttpResult CsvFile(HttpContext http, Csv csv, string name)
     {
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.csv\"";
-        return TypedResults.Content(csv.ToString(), "text/csv; charset=utf-8", Encoding.UTF8);
+        return TypedResults.Content(csv.ToString(), CsvType, Encoding.UTF8);
     }
 
     private static string Name<T>(T value)

@@ -12,7 +12,7 @@ internal static class Reports
     public static HostReportRow HostRow(ReportData d, ManagedHost h, DateTimeOffset silentBefore)
     {
         List<HostObject> objects = d.ObjectsOf(h);
-        List<HostResult> results = [.. d.Results.Where(r => r.HostId == h.Id)];
+        IReadOnlyList<HostResult> results = d.ResultsOf(h);
         return new HostReportRow(
             h.Id, h.Hostname, h.Feed.Name, [.. h.Tags.Select(t => t.Tag).Order(StringComparer.Ordinal)], h.Registered, h.LastCheckIn,
             (h.LastCheckIn ?? h.Registered) < silentBefore,
@@ -26,7 +26,7 @@ internal static class Reports
 
     public static HostReport HostDetail(ReportData d, ManagedHost h, DateTimeOffset silentBefore)
     {
-        List<HostResult> results = [.. d.Results.Where(r => r.HostId == h.Id)];
+        IReadOnlyList<HostResult> results = d.ResultsOf(h);
         return new HostReport(
             HostRow(d, h, silentBefore),
             [.. d.ObjectsOf(h).OrderBy(o => o.BuildId, StringComparer.Ordinal).ThenBy(o => o.Path, StringComparer.Ordinal).Select(o => new InventoryObject(
@@ -73,7 +73,7 @@ internal static class Reports
             {
                 foreach (HostProcess p in o.Processes.OrderBy(p => p.Pid))
                 {
-                    HostResult? last = d.Results.LastOrDefault(r => r.HostId == h.Id && r.Pid == p.Pid && r.PatchSha256 == patch.Sha256);
+                    HostResult? last = d.ResultsOf(h).LastOrDefault(r => r.Pid == p.Pid && r.PatchSha256 == patch.Sha256);
                     (PatchProcessState state, string? reason) =
                         p.Level >= patch.Level ? (PatchProcessState.Applied, (string?)null)
                         : last is not null && last.Outcome != "succeeded" ? (PatchProcessState.Failed, (string?)$"{last.Action} {last.Outcome}: {last.Message}")

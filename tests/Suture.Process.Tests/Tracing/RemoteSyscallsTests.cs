@@ -11,35 +11,12 @@ namespace Suture.Process.Tests.Tracing;
 /// </summary>
 public sealed class RemoteSyscallsTests
 {
-    // The test host reaps its own children's wait statuses, ptrace stops included: the traced
-    // process is a grandchild, whose parent only waits for it.
-    private const string Source = """
-        #include <stdio.h>
-        #include <sys/wait.h>
-        #include <unistd.h>
-        int main(void)
-        {
-            setvbuf(stdout, NULL, _IOLBF, 0);
-            pid_t child = fork();
-            if (child > 0) {
-                int status;
-                waitpid(child, &status, 0);
-                return 0;
-            }
-            printf("pid %d\n", (int)getpid());
-            for (unsigned long i = 0;; i++) {
-                printf("tick %lu\n", i);
-                usleep(5000);
-            }
-        }
-        """;
-
     [Fact]
     public void A_system_call_runs_in_the_target_and_its_thread_goes_on()
     {
         using var directory = new TempDirectory();
-        using RunningProgram program = RunningProgram.Start(Gcc.Compile(Source, directory.File("ticker")));
-        int target = TargetPid(program);
+        using RunningProgram program = RunningProgram.Start(Gcc.Compile(GrandchildTicker.Source, directory.File("ticker")));
+        int target = GrandchildTicker.Pid(program, ticking: true);
         using var tracer = new Tracer();
 
         long pid = tracer.Run(() =>
@@ -61,8 +38,8 @@ public sealed class RemoteSyscallsTests
     public void A_thread_abandoned_mid_call_restores_itself_from_its_recovery_frame(bool atSyscallEntry)
     {
         using var directory = new TempDirectory();
-        using RunningProgram program = RunningProgram.Start(Gcc.Compile(Source, directory.File("ticker")));
-        int target = TargetPid(program);
+        using RunningProgram program = RunningProgram.Start(Gcc.Compile(GrandchildTicker.Source, directory.File("ticker")));
+        int target = GrandchildTicker.Pid(program, ticking: true);
         using var tracer = new Tracer();
 
         tracer.Run(() =>
@@ -83,13 +60,6 @@ public sealed class RemoteSyscallsTests
         });
 
         AssertKeepsTicking(program);
-    }
-
-    private static int TargetPid(RunningProgram program)
-    {
-        int line = program.WaitForLine(l => l.StartsWith("pid ", StringComparison.Ordinal));
-        program.WaitForLine(l => l.StartsWith("tick", StringComparison.Ordinal), line);
-        return int.Parse(program.Lines(line)[0][4..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static void AssertKeepsTicking(RunningProgram program)

@@ -11,29 +11,6 @@ namespace Suture.Process.Tests.Tracing;
 /// </summary>
 public sealed class TracerTests
 {
-    // A grandchild of the test host (which reaps its own children's wait statuses, ptrace stops
-    // included), so that a tracer thread sees the stops.
-    private const string Source = """
-        #include <stdio.h>
-        #include <sys/wait.h>
-        #include <unistd.h>
-        int main(void)
-        {
-            setvbuf(stdout, NULL, _IOLBF, 0);
-            pid_t child = fork();
-            if (child > 0) {
-                int status;
-                waitpid(child, &status, 0);
-                return 0;
-            }
-            printf("pid %d\n", (int)getpid());
-            for (unsigned long i = 0;; i++) {
-                printf("tick %lu\n", i);
-                usleep(5000);
-            }
-        }
-        """;
-
     [Fact]
     public void Work_runs_on_the_tracer_thread_and_its_failure_is_thrown_to_the_caller()
     {
@@ -65,11 +42,11 @@ public sealed class TracerTests
     public void The_pool_stops_and_resumes_each_process_on_one_tracer_thread_and_runs_them_at_once()
     {
         using var directory = new TempDirectory();
-        string exe = Gcc.Compile(Source, directory.File("ticker"));
+        string exe = Gcc.Compile(GrandchildTicker.Source, directory.File("ticker"));
         var programs = Enumerable.Range(0, 6).Select(_ => RunningProgram.Start(exe)).ToList();
         try
         {
-            int[] pids = programs.Select(TargetPid).ToArray();
+            int[] pids = programs.Select(p => GrandchildTicker.Pid(p)).ToArray();
             var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, byte>();
             int inFlight = 0, mostInFlight = 0;
             var seen = new List<int>();
@@ -132,11 +109,5 @@ public sealed class TracerTests
         Assert.Equal("item 3", failure.Message);
         Assert.Equal(started - 1, Volatile.Read(ref finished)); // every started item ran to its end before the throw
         Assert.True(started < 100, $"{started} items were started after the failure");
-    }
-
-    private static int TargetPid(RunningProgram program)
-    {
-        int line = program.WaitForLine(l => l.StartsWith("pid ", StringComparison.Ordinal));
-        return int.Parse(program.Lines(line)[0][4..], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

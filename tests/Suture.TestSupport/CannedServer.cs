@@ -5,16 +5,16 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace Suture.Cli.Tests;
+namespace Suture.TestSupport;
 
 /// <summary>
 /// A loopback HTTP server (HTTPS with a self-signed certificate when asked) that answers every
 /// request with one fixed status and body: what a client meets when the address is not a
-/// suture-server, or one that refuses. For the error paths of <c>fleet</c> and <c>agent</c>;
-/// the real server's answers are tested against the real server in Suture.Server.Tests and
-/// Suture.Agent.Tests.
+/// suture-server, or one that refuses. For the error paths of <c>fleet</c> and <c>agent</c>
+/// (Suture.Cli.Tests) and of the protocol's client (Suture.Protocol.Tests); the real server's
+/// answers are tested against the real server in Suture.Server.Tests and Suture.Agent.Tests.
 /// </summary>
-internal sealed class CannedServer : IDisposable
+public sealed class CannedServer : IDisposable
 {
     private readonly TcpListener _listener;
     private readonly X509Certificate2? _certificate;
@@ -23,11 +23,14 @@ internal sealed class CannedServer : IDisposable
     private readonly int _status;
     private readonly byte[] _body;
     private readonly string _contentType;
+    private readonly string _headers;
     private int _requests;
 
-    public CannedServer(int status, string body, string contentType = "application/json", bool tls = false)
+    /// <param name="headers">More header lines of every answer (e.g. a <c>Link</c>), each ending in CRLF.</param>
+    public CannedServer(int status, string body, string contentType = "application/json", bool tls = false, string headers = "")
     {
         _status = status;
+        _headers = headers;
         _body = Encoding.UTF8.GetBytes(body);
         _contentType = contentType;
         if (tls)
@@ -43,6 +46,9 @@ internal sealed class CannedServer : IDisposable
     }
 
     public string Address => $"{(_certificate is null ? "http" : "https")}://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    /// <summary>The server's self-signed certificate, with <c>tls</c>; null without.</summary>
+    public X509Certificate2? Certificate => _certificate;
 
     /// <summary>Requests answered in full (a TLS handshake the client broke off is none).</summary>
     public int Requests => Volatile.Read(ref _requests);
@@ -118,7 +124,7 @@ internal sealed class CannedServer : IDisposable
             int length = await ReadHeadersAsync(stream, timeout.Token);
             byte[] body = new byte[length];
             await stream.ReadExactlyAsync(body, timeout.Token);
-            string head = $"HTTP/1.1 {_status} {((HttpStatusCode)_status)}\r\nContent-Type: {_contentType}\r\nContent-Length: {_body.Length}\r\nConnection: close\r\n\r\n";
+            string head = $"HTTP/1.1 {_status} {((HttpStatusCode)_status)}\r\nContent-Type: {_contentType}\r\nContent-Length: {_body.Length}\r\n{_headers}Connection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head), timeout.Token);
             await stream.WriteAsync(_body, timeout.Token);
             await stream.FlushAsync(timeout.Token);
