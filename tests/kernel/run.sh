@@ -199,6 +199,7 @@ echo "STATE-CVES: $(tr '\n' ' ' </run/suture/cves 2>&1)"
 echo "STATE-VERSIONS: $(cat /run/suture/versions 2>&1)"
 echo "STATE-JSON-BEGIN"; cat /run/suture/state.json; echo "STATE-JSON-END"
 /bin/suture status --cves >/tmp/cves.out 2>&1; echo "CVES-EXIT: $?"
+echo "CVES-OUT: $(tr '\n' ' ' </tmp/cves.out)"
 /bin/suture kernel apply /suture_version.ko; echo "APPLY-AGAIN-EXIT: $?"
 
 # A livepatch suture did not build is loaded too: level 2's atomic replace would disable it, so
@@ -359,6 +360,8 @@ else
     echo "$state_json"; cat "$WORK/state-json.err"; fail "state.json after apply"
 fi
 expect CVES-EXIT 0 "after apply: status --cves exits 0 (every CVE listed is fixed)"
+value CVES-OUT | grep -q "CVE-0000-0001 *fixed .*; in the running kernel" \
+    && pass "status --cves says where: in the running kernel" || fail "status --cves after apply said: $(value CVES-OUT)"
 expect STATE2-CVES "CVE-0000-0001 CVE-0000-0002 " "after level 2: both CVEs of the cumulative level are fixed"
 expect STATE2-VERSIONS "linux-image-$ABI $KVERSION +suture:suture_version2.2" "after level 2: the effective version names level 2"
 expect REVERTED-CVES "" "after revert: no CVE is listed as fixed"

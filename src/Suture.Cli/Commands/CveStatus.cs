@@ -68,7 +68,7 @@ internal static class CveStatus
         {
             foreach (HostCve cve in state.Cves)
             {
-                string pids = cve.State == CveState.Fixed ? $"in {cve.PatchedPids.Count} process(es)" : $"still vulnerable: pid(s) {string.Join(' ', cve.UnpatchedPids)}";
+                string pids = cve.State == CveState.Fixed ? FixedWhere(cve) : $"still vulnerable: pid(s) {string.Join(' ', cve.UnpatchedPids)}";
                 console.Out.WriteLine($"{Printable.Text(cve.Id),-16} {HostStateWriter.StateName(cve.State),-15} by {Printable.Join(cve.Patches)}; {pids}");
             }
 
@@ -78,6 +78,18 @@ internal static class CveStatus
         return state.Cves.Count == 0 ? (int)ExitCode.NoCveFixes
             : state.Cves.All(c => c.State == CveState.Fixed) ? 0
             : (int)ExitCode.CvesNotAllFixed;
+    }
+
+    /// <summary>Where a fixed CVE is fixed: in how many processes, and in the running kernel when a kernel livepatch fixes it (which has no processes of its own).</summary>
+    private static string FixedWhere(HostCve cve)
+    {
+        string processes = $"in {cve.PatchedPids.Count} process(es)";
+        if (!cve.Objects.Any(RunningKernel.IsImagePath))
+        {
+            return processes;
+        }
+
+        return cve.PatchedPids.Count == 0 ? "in the running kernel" : $"{processes} and in the running kernel";
     }
 
     private static Dictionary<string, IReadOnlyList<(string PatchId, IReadOnlyList<string> Cves)>>? Known(string? patches)

@@ -25,6 +25,9 @@ public sealed class RunningKernel(string sysfsRoot = RunningKernel.DefaultSysfsR
     /// <summary>The file the kernel of this release is booted from by Debian's convention, which its package owns: the kernel's path in the host state.</summary>
     public string ImagePath => $"/boot/vmlinuz-{Release}";
 
+    /// <summary>Whether an object path of the host state is the kernel's (<see cref="ImagePath"/> of some release).</summary>
+    public static bool IsImagePath(string path) => path.StartsWith("/boot/vmlinuz-", StringComparison.Ordinal);
+
     /// <summary>The livepatches, in name order, with suture's metadata where the module has it.</summary>
     public IReadOnlyList<KernelPatchState> Livepatches()
     {
