@@ -10,6 +10,11 @@ namespace Suture.Process.Tracing;
 /// end (including its <c>finally</c> blocks that resume the target) before the next item starts.
 /// </summary>
 /// <remarks>
+/// The work runs on the core of the thread that handed it over, which sleeps until it is done
+/// (<see cref="CpuAffinity"/>, for the work's duration only): left to the scheduler, the woken
+/// tracer was often placed on a core where a thread of the target was running and preempted it for
+/// a whole tick while the caller's core stood idle (perf sched, docs/performance.md), which a
+/// target sees as being frozen for ~4 ms before anything was stopped.
 /// Work is handed over and its end awaited with <see cref="FutexEvent"/>s: both sides sleep in the
 /// kernel at once, never spinning or calling <c>sched_yield</c> first. On a host whose cores are
 /// all busy each yield gives the core away for a whole time slice of another task: the handoff
@@ -47,10 +52,11 @@ public sealed class Tracer : IDisposable
         T result = default!;
         ExceptionDispatchInfo? failure = null;
         var done = new FutexEvent();
+        int callerCpu = CpuAffinity.Current(); // the caller sleeps until the work is done: its core is free for it
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closing, this);
-            _work.Enqueue(() =>
+            _work.Enqueue(() => CpuAffinity.RunOn(callerCpu, () =>
             {
                 try
                 {
@@ -64,7 +70,7 @@ public sealed class Tracer : IDisposable
                 {
                     done.Set();
                 }
-            });
+            }));
         }
 
         _ready.Set();

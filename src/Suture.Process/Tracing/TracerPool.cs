@@ -86,6 +86,7 @@ public static class TracerPool
             try
             {
                 Pause.TightenTimerSlack();
+                CpuAffinity.LikeMainThread(); // started by a tracer kept on one core (Tracer), which it would inherit
                 while (true)
                 {
                     Stragglers.ReleaseStopped();
