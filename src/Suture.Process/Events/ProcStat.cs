@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Suture.Process.Events;
 
-/// <summary>The few fields of /proc/PID/stat a rescan needs: state, parent, start time and (for a zombie) the wait status.</summary>
-internal readonly record struct ProcStat(char State, int ParentPid, ulong StartTime, int? ExitStatus)
+/// <summary>
+/// The few fields of /proc/PID/stat suture reads: state, parent, start time, virtual size and (for a
+/// zombie) the wait status. The one reader of that file (a rescan, <see cref="Objects.ProcessIdentity"/>).
+/// </summary>
+internal readonly record struct ProcStat(char State, int ParentPid, ulong StartTime, ulong? VirtualSize, int? ExitStatus)
 {
     public static ProcStat? Read(int pid)
     {
@@ -30,7 +33,7 @@ internal readonly record struct ProcStat(char State, int ParentPid, ulong StartT
         }
 
         string[] fields = text[(close + 2)..].TrimEnd('\n').Split(' ');
-        // Field numbers of proc(5) minus 3: state is field 3, ppid 4, starttime 22, exit_code 52.
+        // Field numbers of proc(5) minus 3: state is field 3, ppid 4, starttime 22, vsize 23, exit_code 52.
         if (fields.Length < 20 || fields[0].Length != 1
             || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out int parent)
             || !ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out ulong start))
@@ -38,7 +41,8 @@ internal readonly record struct ProcStat(char State, int ParentPid, ulong StartT
             return null;
         }
 
+        ulong? size = fields.Length > 20 && ulong.TryParse(fields[20], NumberStyles.None, CultureInfo.InvariantCulture, out ulong vsize) ? vsize : null;
         int? status = fields.Length > 49 && int.TryParse(fields[49], NumberStyles.None, CultureInfo.InvariantCulture, out int code) ? code : null;
-        return new ProcStat(fields[0][0], parent, start, status);
+        return new ProcStat(fields[0][0], parent, start, size, status);
     }
 }

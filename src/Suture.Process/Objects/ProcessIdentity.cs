@@ -1,4 +1,4 @@
-using System.Globalization;
+using Suture.Process.Events;
 
 namespace Suture.Process.Objects;
 
@@ -12,36 +12,11 @@ namespace Suture.Process.Objects;
 public readonly record struct ProcessIdentity(ulong StartTime, ulong VirtualSize)
 {
     /// <summary>The identity of process <paramref name="pid"/> now, or null when it has exited.</summary>
-    public static ProcessIdentity? Read(int pid)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+    public static ProcessIdentity? Read(int pid) => From(ProcStat.Read(pid));
 
-        return Parse(text);
-    }
+    /// <summary>Parses the text of /proc/PID/stat (<see cref="ProcStat"/>).</summary>
+    public static ProcessIdentity? Parse(string text) => From(ProcStat.Parse(text));
 
-    /// <summary>Parses "pid (comm) state …"; comm may hold spaces and parentheses, so fields count from the last ')'.</summary>
-    public static ProcessIdentity? Parse(string text)
-    {
-        int close = text.LastIndexOf(')');
-        if (close < 0 || close + 2 >= text.Length)
-        {
-            return null;
-        }
-
-        string[] fields = text[(close + 2)..].TrimEnd('\n').Split(' ');
-        // Field numbers of proc(5) minus 3: starttime is field 22, vsize 23.
-        return fields.Length > 20
-            && ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out ulong start)
-            && ulong.TryParse(fields[20], NumberStyles.None, CultureInfo.InvariantCulture, out ulong size)
-            ? new ProcessIdentity(start, size)
-            : null;
-    }
+    private static ProcessIdentity? From(ProcStat? stat) =>
+        stat is { VirtualSize: ulong size } ? new ProcessIdentity(stat.Value.StartTime, size) : null;
 }
